@@ -1,0 +1,177 @@
+/// Reading and making tensor values. All readers check that the stored size matches the shape.
+extension Tensor {
+    private func requireCount() throws(TensorError) -> Int {
+        guard let n = elementCount else { throw .invalidDims(tensor: name, dims: dims) }
+        return n
+    }
+
+    /// The values as little-endian packed bytes, converting from typed fields when needed.
+    public func rawBytes() throws(TensorError) -> Bytes {
+        let n = try requireCount()
+        switch payload {
+        case .raw(let bytes):
+            guard let expected = elementType.byteCount(elements: n) else {
+                throw .unsupportedElementType(tensor: name, elementType: elementType, operation: "read as raw bytes")
+            }
+            guard bytes.count == expected else {
+                throw .sizeMismatch(tensor: name, elementType: elementType, dims: dims, expected: expected,
+                                    actual: bytes.count, field: externalSource == nil ? "raw_data" : "external data")
+            }
+            return bytes
+        case .fields(let fields):
+            return try packFields(fields, count: n)
+        }
+    }
+
+    /// Checks that the stored data matches `dims` and the element type, without reading mapped payloads.
+    public func checkSize() throws(TensorError) {
+        let n = try requireCount()
+        switch payload {
+        case .raw(let bytes):
+            if elementType == .string {
+                throw .sizeMismatch(tensor: name, elementType: elementType, dims: dims, expected: 0,
+                                    actual: bytes.count, field: "raw_data (strings must use string_data)")
+            }
+            if let expected = elementType.byteCount(elements: n), bytes.count != expected {
+                throw .sizeMismatch(tensor: name, elementType: elementType, dims: dims, expected: expected,
+                                    actual: bytes.count, field: externalSource == nil ? "raw_data" : "external data")
+            }
+        case .fields(let f):
+            let (field, count) = Self.typedField(for: elementType, in: f)
+            let expected = [ElementType.complex64, .complex128].contains(elementType) ? n * 2 : n
+            let perInt32 = [ElementType.uint4, .int4, .float4e2m1].contains(elementType) ? (n + 1) / 2 : expected
+            if count != perInt32 {
+                throw .sizeMismatch(tensor: name, elementType: elementType, dims: dims, expected: perInt32,
+                                    actual: count, field: field)
+            }
+        }
+    }
+
+    /// The typed field that holds values of `type`, and how many entries it has.
+    static func typedField(for type: ElementType, in f: TypedFields) -> (String, Int) {
+        switch type {
+        case .float, .complex64: ("float_data", f.floatData.count)
+        case .double, .complex128: ("double_data", f.doubleData.count)
+        case .int64: ("int64_data", f.int64Data.count)
+        case .uint32, .uint64: ("uint64_data", f.uint64Data.count)
+        case .string: ("string_data", f.stringData.count)
+        default: ("int32_data", f.int32Data.count)
+        }
+    }
+
+    private func packFields(_ f: TypedFields, count n: Int) throws(TensorError) -> Bytes {
+        try checkSize()
+        guard let width = elementType.byteWidth else {
+            throw .unsupportedElementType(tensor: name, elementType: elementType, operation: "read as raw bytes")
+        }
+        var out = [UInt8](repeating: 0, count: n * width)
+        out.withUnsafeMutableBytes { p in
+            switch elementType {
+            case .float, .complex64: for (i, v) in f.floatData.enumerated() { p.storeBytes(of: v.bitPattern.littleEndian, toByteOffset: i * 4, as: UInt32.self) }
+            case .double, .complex128: for (i, v) in f.doubleData.enumerated() { p.storeBytes(of: v.bitPattern.littleEndian, toByteOffset: i * 8, as: UInt64.self) }
+            case .int64: for (i, v) in f.int64Data.enumerated() { p.storeBytes(of: v.littleEndian, toByteOffset: i * 8, as: Int64.self) }
+            case .uint64: for (i, v) in f.uint64Data.enumerated() { p.storeBytes(of: v.littleEndian, toByteOffset: i * 8, as: UInt64.self) }
+            case .uint32: for (i, v) in f.uint64Data.enumerated() { p.storeBytes(of: UInt32(truncatingIfNeeded: v).littleEndian, toByteOffset: i * 4, as: UInt32.self) }
+            case .int32: for (i, v) in f.int32Data.enumerated() { p.storeBytes(of: v.littleEndian, toByteOffset: i * 4, as: Int32.self) }
+            default:
+                // int8/uint8/bool/float8 (1 byte) and int16/uint16/float16/bfloat16 (2 bytes): low bits of int32_data.
+                for (i, v) in f.int32Data.enumerated() {
+                    if width == 1 { p[i] = UInt8(truncatingIfNeeded: v) }
+                    else { p.storeBytes(of: UInt16(truncatingIfNeeded: v).littleEndian, toByteOffset: i * 2, as: UInt16.self) }
+                }
+            }
+        }
+        return Bytes(out)
+    }
+
+    /// The values converted to Double. Works for every real numeric type and bool.
+    public func doubles() throws(TensorError) -> [Double] {
+        let bytes = try rawBytes()
+        let n = try requireCount()
+        let type = elementType
+        guard type.byteWidth != nil, type != .complex64, type != .complex128, type != .string,
+              type.rawValue < 17 || type == .bfloat16 else {
+            throw .unsupportedElementType(tensor: name, elementType: type, operation: "read as numbers")
+        }
+        return bytes.withUnsafeBytes { p in
+            (0..<n).map { i in Self.decodeElement(p, i, type) }
+        }
+    }
+
+    /// The values converted to Float (float16/bfloat16 widened exactly, float64 rounded).
+    public func floats() throws(TensorError) -> [Float] { try doubles().map { Float($0) } }
+
+    /// The values of an integer or bool tensor as Int64.
+    public func int64s() throws(TensorError) -> [Int64] {
+        guard !elementType.isFloatingPoint else {
+            throw .unsupportedElementType(tensor: name, elementType: elementType, operation: "read as integers")
+        }
+        if elementType == .uint64 {
+            let bytes = try rawBytes()
+            return bytes.withUnsafeBytes { p in (0..<bytes.count / 8).map { Int64(bitPattern: UInt64(littleEndian: p.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self))) } }
+        }
+        if elementType == .int64 {
+            let bytes = try rawBytes()
+            return bytes.withUnsafeBytes { p in (0..<bytes.count / 8).map { Int64(littleEndian: p.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self)) } }
+        }
+        return try doubles().map { Int64($0) }
+    }
+
+    /// Element `i` of packed little-endian data of `type`, as Double.
+    @inline(__always)
+    static func decodeElement(_ p: UnsafeRawBufferPointer, _ i: Int, _ type: ElementType) -> Double {
+        switch type {
+        case .float: Double(Float(bitPattern: UInt32(littleEndian: p.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))))
+        case .double: Double(bitPattern: UInt64(littleEndian: p.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)))
+        case .float16: Double(HalfPrecision.float(fromHalf: UInt16(littleEndian: p.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self))))
+        case .bfloat16: Double(HalfPrecision.float(fromBFloat16: UInt16(littleEndian: p.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self))))
+        case .int8: Double(Int8(bitPattern: p[i]))
+        case .uint8: Double(p[i])
+        case .bool: p[i] == 0 ? 0 : 1
+        case .int16: Double(Int16(littleEndian: p.loadUnaligned(fromByteOffset: i * 2, as: Int16.self)))
+        case .uint16: Double(UInt16(littleEndian: p.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)))
+        case .int32: Double(Int32(littleEndian: p.loadUnaligned(fromByteOffset: i * 4, as: Int32.self)))
+        case .uint32: Double(UInt32(littleEndian: p.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
+        case .int64: Double(Int64(littleEndian: p.loadUnaligned(fromByteOffset: i * 8, as: Int64.self)))
+        case .uint64: Double(UInt64(littleEndian: p.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)))
+        default: .nan
+        }
+    }
+
+    /// A tensor of `type` holding `values`, each rounded once to the element type (round to nearest even).
+    public static func make(name: String, type: ElementType, dims: [Int64], values: [Double]) -> Tensor {
+        let width = type.byteWidth ?? 0
+        precondition(width > 0 && type.rawValue < 17 || type == .bfloat16, "make(): unsupported element type \(type)")
+        var out = [UInt8](repeating: 0, count: values.count * width)
+        out.withUnsafeMutableBytes { p in
+            for (i, v) in values.enumerated() {
+                switch type {
+                case .float: p.storeBytes(of: Float(v).bitPattern.littleEndian, toByteOffset: i * 4, as: UInt32.self)
+                case .double: p.storeBytes(of: v.bitPattern.littleEndian, toByteOffset: i * 8, as: UInt64.self)
+                case .float16: p.storeBytes(of: HalfPrecision.half(fromDouble: v).littleEndian, toByteOffset: i * 2, as: UInt16.self)
+                case .bfloat16: p.storeBytes(of: HalfPrecision.bfloat16(fromDouble: v).littleEndian, toByteOffset: i * 2, as: UInt16.self)
+                case .int8: p[i] = UInt8(bitPattern: Int8(clamping: Int64(v.rounded(.towardZero))))
+                case .uint8: p[i] = UInt8(clamping: Int64(v.rounded(.towardZero)))
+                case .bool: p[i] = v != 0 ? 1 : 0
+                case .int16: p.storeBytes(of: Int16(clamping: Int64(v)).littleEndian, toByteOffset: i * 2, as: Int16.self)
+                case .uint16: p.storeBytes(of: UInt16(clamping: Int64(v)).littleEndian, toByteOffset: i * 2, as: UInt16.self)
+                case .int32: p.storeBytes(of: Int32(clamping: Int64(v)).littleEndian, toByteOffset: i * 4, as: Int32.self)
+                case .uint32: p.storeBytes(of: UInt32(clamping: Int64(v)).littleEndian, toByteOffset: i * 4, as: UInt32.self)
+                case .int64: p.storeBytes(of: Int64(v).littleEndian, toByteOffset: i * 8, as: Int64.self)
+                case .uint64: p.storeBytes(of: UInt64(v).littleEndian, toByteOffset: i * 8, as: UInt64.self)
+                default: break
+                }
+            }
+        }
+        return Tensor(name: name, elementType: type, dims: dims, payload: .raw(Bytes(out)))
+    }
+
+    /// An int64 tensor holding `values` exactly (Double cannot hold every int64).
+    public static func makeInt64(name: String, dims: [Int64], values: [Int64]) -> Tensor {
+        var out = [UInt8](repeating: 0, count: values.count * 8)
+        out.withUnsafeMutableBytes { p in
+            for (i, v) in values.enumerated() { p.storeBytes(of: v.littleEndian, toByteOffset: i * 8, as: Int64.self) }
+        }
+        return Tensor(name: name, elementType: .int64, dims: dims, payload: .raw(Bytes(out)))
+    }
+}
