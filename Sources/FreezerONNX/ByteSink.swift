@@ -1,0 +1,75 @@
+import Crypto
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A buffered writer to a file descriptor that hashes what it writes, so the digest of an output file
+/// needs no second read. Large writes bypass the buffer.
+final class ByteSink {
+    private var hasher = SHA256()
+    private let fd: Int32
+    let path: String
+    private var buffer: UnsafeMutableRawPointer
+    private let capacity = 1 << 20
+    private var used = 0
+    private(set) var written = 0
+
+    init(fd: Int32, path: String) {
+        self.fd = fd
+        self.path = path
+        buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 64)
+    }
+
+    deinit { buffer.deallocate() }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws(SinkError) {
+        guard bytes.count > 0, let base = bytes.baseAddress else { return }
+        hasher.update(bufferPointer: bytes)
+        if used + bytes.count <= capacity {
+            (buffer + used).copyMemory(from: base, byteCount: bytes.count)
+            used += bytes.count
+        } else {
+            try flush()
+            if bytes.count >= capacity { try writeAll(base, bytes.count) }
+            else { buffer.copyMemory(from: base, byteCount: bytes.count); used = bytes.count }
+        }
+        written += bytes.count
+    }
+
+    func write(_ bytes: [UInt8]) throws(SinkError) {
+        let copy = bytes
+        var failure: SinkError?
+        copy.withUnsafeBytes { p in
+            do throws(SinkError) { try write(p) } catch { failure = error }
+        }
+        if let failure { throw failure }
+    }
+
+    /// SHA-256 (hex) of everything written so far.
+    var sha256: String { FileDigest.hex(hasher.finalize()) }
+
+    func flush() throws(SinkError) {
+        if used > 0 { try writeAll(buffer, used) }
+        used = 0
+    }
+
+    private func writeAll(_ base: UnsafeRawPointer, _ count: Int) throws(SinkError) {
+        var done = 0
+        while done < count {
+            // Chunks of at most 1 GiB: Linux write(2) transfers at most ~2 GiB per call.
+            let n = Glibc.write(fd, base + done, min(count - done, 1 << 30))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw SinkError(path: path, reason: String(cString: strerror(errno)))
+            }
+            done += n
+        }
+    }
+}
+
+struct SinkError: Error {
+    var path: String
+    var reason: String
+}

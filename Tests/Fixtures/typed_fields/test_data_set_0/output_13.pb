@@ -1,0 +1,2 @@
+2hello2
+ünïcödeBout_t_string
