@@ -43,14 +43,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Fixture paths and MANIFEST.json facts, shared by the test targets.
+        .target(name: "FreezerTestSupport", path: "Tests/FreezerTestSupport"),
         .testTarget(name: "FreezerIRTests", dependencies: ["FreezerIR"]),
         .testTarget(
             name: "FreezerONNXTests",
-            dependencies: ["FreezerONNX", "FreezerIR", "OnnxProto",
+            dependencies: ["FreezerONNX", "FreezerIR", "OnnxProto", "FreezerTestSupport",
                            .product(name: "SwiftProtobuf", package: "swift-protobuf")],
-            resources: []
         ),
-        .testTarget(name: "FreezerInspectTests", dependencies: ["FreezerInspect", "FreezerONNX", "FreezerIR"]),
-        .testTarget(name: "freezerCLITests", dependencies: ["freezer"]),
+        .testTarget(name: "FreezerInspectTests", dependencies: ["FreezerInspect", "FreezerONNX", "FreezerIR", "FreezerTestSupport"]),
+        .testTarget(name: "freezerCLITests", dependencies: ["freezer", "FreezerTestSupport"]),
     ]
 )

@@ -63,7 +63,11 @@ public struct Graph: Sendable, Equatable {
             for (slot, outName) in spec.outputs.enumerated() {
                 if outName.isEmpty { outs.append(nil); continue }
                 if let existing = valueByName[outName] {
-                    defects.append(.duplicateDefinition(name: outName, first: describe(existing),
+                    // Nodes are not stored yet, so name an earlier producer from its spec.
+                    let first: String = if case .node(let m, let s) = values[existing.index].producer {
+                        "output \(s) of node '\(nodes[m.index].displayName(m.index))' (\(nodes[m.index].opType))"
+                    } else { describe(existing) }
+                    defects.append(.duplicateDefinition(name: outName, first: first,
                                                         second: "output \(slot) of node '\(spec.displayName(n))' (\(spec.opType))"))
                     // A separate value, reachable only through the node, so the graph stays well-formed.
                     let id = ValueID(index: values.count)

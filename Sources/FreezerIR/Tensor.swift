@@ -35,6 +35,13 @@ public struct Tensor: Sendable, Equatable {
         return n
     }
 
+    /// Tensors are equal when they hold the same values under the same name and type; where the
+    /// payload was stored (`externalSource`) is provenance, not content.
+    public static func == (a: Tensor, b: Tensor) -> Bool {
+        a.name == b.name && a.elementType == b.elementType && a.dims == b.dims && a.payload == b.payload
+            && a.docString == b.docString && a.residual == b.residual
+    }
+
     /// Size of the payload as stored, in bytes (typed fields counted at their element width).
     public var storedByteCount: Int {
         switch payload {

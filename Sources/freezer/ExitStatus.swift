@@ -1,0 +1,50 @@
+import ArgumentParser
+import FreezerIR
+import FreezerONNX
+
+/// The one place that turns an error into a message and an exit code (documented in `freezer --help`).
+enum ExitStatus {
+    static let usage: Int32 = 64
+    static let invalidModel: Int32 = 65
+    static let missingInput: Int32 = 66
+    static let internalError: Int32 = 70
+    static let cannotWrite: Int32 = 73
+
+    static func code(for error: Error) -> Int32 {
+        switch error {
+        case let e as ModelLoadError:
+            switch e {
+            case .notFound, .isDirectory, .notRegularFile, .unreadable: missingInput
+            case .externalData(_, _, _, let problem) where problem.contains("does not exist") || problem.contains("cannot be read"): missingInput
+            default: invalidModel
+            }
+        case is InvalidModelError: invalidModel
+        case is ModelSaveError: cannotWrite
+        default: internalError
+        }
+    }
+}
+
+/// A model that loaded but fails structural validation.
+struct InvalidModelError: Error, CustomStringConvertible {
+    var path: String
+    var issues: [ValidationIssue]
+    var description: String {
+        let shown = issues.prefix(10).map { "  - \($0.description)" }.joined(separator: "\n")
+        let more = issues.count > 10 ? "\n  ... and \(issues.count - 10) more" : ""
+        return "'\(path)' is not a valid ONNX model (\(issues.count) problem\(issues.count == 1 ? "" : "s")):\n\(shown)\(more)\nFix the exporter or the model; freezer does not convert or inspect broken graphs."
+    }
+}
+
+/// Runs a command body; prints any error once, as `freezer: error: ...`, and exits with its code.
+func runReportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as ExitCode {
+        throw error
+    } catch {
+        let message = String(describing: error)
+        printToStandardError("freezer: error: \(message)")
+        throw ExitCode(ExitStatus.code(for: error))
+    }
+}
