@@ -1,0 +1,41 @@
+import FreezerIR
+
+/// Computes a node's outputs from its inputs. Returns one entry per declared output (nil: not produced).
+public typealias Kernel = (KernelContext) throws -> [NDArray?]
+
+/// The operators the evaluator implements, by domain, op type and the opset versions each covers.
+///
+/// Built once from an immutable list of operator families (see `KernelRegistry.standard`); lookups are
+/// by the opset version in effect for the node, so an operator whose semantics changed between
+/// versions can register one kernel per version range.
+public struct KernelRegistry: Sendable {
+    struct Entry: @unchecked Sendable {
+        var versions: ClosedRange<Int64>
+        var kernel: Kernel
+    }
+    private var table: [String: [Entry]] = [:]
+
+    public init() {}
+
+    static func key(_ domain: String, _ op: String) -> String {
+        let d = domain == "ai.onnx" ? "" : domain
+        return d.isEmpty ? op : "\(d)::\(op)"
+    }
+
+    /// Registers `kernel` for `op` in `domain` at opset versions `versions`.
+    public mutating func register(_ op: String, domain: String = "", versions: ClosedRange<Int64> = 1...Int64.max,
+                                  _ kernel: @escaping Kernel) {
+        table[Self.key(domain, op), default: []].append(Entry(versions: versions, kernel: kernel))
+    }
+
+    /// The kernel for a node, or nil when unsupported at its opset version.
+    public func kernel(domain: String, op: String, version: Int64?) -> Kernel? {
+        guard let entries = table[Self.key(domain, op)] else { return nil }
+        // A node in an imported domain always has a version; treat unknown as the newest.
+        let v = version ?? Int64.max
+        return entries.last { $0.versions.contains(v) }?.kernel
+    }
+
+    /// `domain::Op` names of everything registered, sorted, for error messages and docs.
+    public var supportedOperators: [String] { table.keys.sorted() }
+}

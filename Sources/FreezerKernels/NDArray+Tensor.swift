@@ -1,0 +1,84 @@
+import FreezerIR
+
+extension NDArray {
+    /// The values of an IR tensor, converted to the computation type of its element type.
+    public init(_ tensor: Tensor) throws(EvaluationError) {
+        guard let n = tensor.elementCount else { throw .invalidTensor(name: tensor.name, reason: "invalid dims \(tensor.dims)") }
+        let shape = tensor.dims.map { Int($0) }
+        do {
+            switch Self.kind(of: tensor.elementType) {
+            case .float:
+                guard [ElementType.float, .float16, .bfloat16].contains(tensor.elementType) else {
+                    throw EvaluationError.unsupportedType(tensor.elementType, context: "tensor '\(tensor.name)'")
+                }
+                self.init(elementType: tensor.elementType, shape: shape, storage: .float(try Self.readFloats(tensor, n)))
+            case .double:
+                self.init(elementType: .double, shape: shape, storage: .double(try tensor.doubles()))
+            case .int:
+                guard tensor.elementType.byteWidth != nil, !tensor.elementType.isFloatingPoint, tensor.elementType != .complex64 else {
+                    throw EvaluationError.unsupportedType(tensor.elementType, context: "tensor '\(tensor.name)'")
+                }
+                self.init(elementType: tensor.elementType, shape: shape, storage: .int(try tensor.int64s()))
+            case .bool:
+                self.init(elementType: .bool, shape: shape, storage: .bool(try tensor.doubles().map { $0 != 0 }))
+            case .string:
+                guard case .fields(let f) = tensor.payload, f.stringData.count == n else {
+                    throw EvaluationError.invalidTensor(name: tensor.name, reason: "string tensor without \(n) string_data entries")
+                }
+                self.init(elementType: .string, shape: shape, storage: .string(f.stringData.map { String(decoding: $0, as: UTF8.self) }))
+            }
+        } catch let error as TensorError {
+            throw .invalidTensor(name: tensor.name, reason: error.description)
+        } catch let error as EvaluationError {
+            throw error
+        } catch {
+            throw .invalidTensor(name: tensor.name, reason: "\(error)")
+        }
+    }
+
+    /// float32 payloads are read straight from their bytes, without a round trip through Double.
+    private static func readFloats(_ tensor: Tensor, _ n: Int) throws -> [Float] {
+        guard tensor.elementType == .float else { return try tensor.floats() }
+        let bytes = try tensor.rawBytes()
+        return [Float](unsafeUninitializedCapacity: n) { buffer, initialized in
+            bytes.withUnsafeBytes { raw in
+                for i in 0..<n {
+                    buffer[i] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
+                }
+            }
+            initialized = n
+        }
+    }
+
+    /// An IR tensor holding these values in `elementType`.
+    public func tensor(name: String) -> Tensor {
+        let dims = shape.map(Int64.init)
+        switch storage {
+        case .float(let v) where elementType == .float:
+            var bytes = [UInt8](repeating: 0, count: v.count * 4)
+            bytes.withUnsafeMutableBytes { p in
+                for (i, x) in v.enumerated() { p.storeBytes(of: x.bitPattern.littleEndian, toByteOffset: i * 4, as: UInt32.self) }
+            }
+            return Tensor(name: name, elementType: .float, dims: dims, payload: .raw(Bytes(bytes)))
+        case .int(let v) where elementType == .int64:
+            return Tensor.makeInt64(name: name, dims: dims, values: v)
+        case .int(let v) where elementType == .uint64:
+            return Tensor.makeInt64(name: name, dims: dims, values: v).with(type: .uint64)
+        case .string(let v):
+            var f = TypedFields()
+            f.stringData = v.map { Array($0.utf8) }
+            return Tensor(name: name, elementType: .string, dims: dims, payload: .fields(f))
+        default:
+            return Tensor.make(name: name, type: elementType, dims: dims, values: asDoubles)
+        }
+    }
+}
+
+extension Tensor {
+    /// The same bytes under another element type of the same width.
+    func with(type: ElementType) -> Tensor {
+        var t = self
+        t.elementType = type
+        return t
+    }
+}
