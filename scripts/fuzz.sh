@@ -9,7 +9,8 @@
 #
 # Environment:
 #   FUZZ_WORK  work directory (default Fuzz/corpus-work, git-ignored): corpus/ grows across runs,
-#              artifacts/<run>/ holds this run's crashing inputs, <run>.log the libFuzzer output.
+#              artifacts/<run>/ holds this run's crashing inputs (crash-seed-* are fixtures that
+#              crash on their own), <run>.log the libFuzzer output.
 #   FUZZ_JOBS  parallel fuzzing processes (default 1).
 #
 # Runs in libFuzzer's fork mode with -ignore_crashes, so one bug does not end the run: it keeps
@@ -31,9 +32,12 @@ fuzzer="$("${build[@]}" --show-bin-path)/FuzzLoader"
 run=$(date +%Y%m%d-%H%M%S)
 corpus=$work/corpus
 artifacts=$work/artifacts/$run
-tmp=$work/tmp
 log=$work/$run.log
+# Scratch for the harness's per-process directories. tmpfs when there is one: every save ends with
+# fsync, which on a disk would bound the fuzzer's speed.
+if [ -w /dev/shm ]; then tmp=/dev/shm/freezer-fuzz-$run; else tmp=$work/tmp-$run; fi
 mkdir -p "$corpus" "$artifacts" "$tmp"
+trap 'rm -rf "$tmp"' EXIT
 
 # libFuzzer writes new inputs into the first corpus directory, so the fixtures are copied, never
 # passed directly. Names keep the fixture path, since most fixtures are called model.onnx.
@@ -42,8 +46,13 @@ while IFS= read -r -d '' f; do
     cp -n "$f" "$corpus/seed-${rel//\//_}"
 done < <(find "$root/Tests/Fixtures" -name '*.onnx' -print0)
 
+# Fork mode silently drops seeds that crash, so each fixture is run once on its own first.
+for seed in "$corpus"/seed-*; do
+    SWIFT_BACKTRACE=enable=no FREEZER_FUZZ_TMPDIR=$tmp "$fuzzer" "$seed" >/dev/null 2>&1 \
+        || cp "$seed" "$artifacts/crash-$(basename "$seed")"
+done
+
 # The Swift backtracer would catch the signals before ASan and libFuzzer could report them.
-# The harness puts its per-process scratch directories under $tmp; leftovers of crashed jobs go at the end.
 status=0
 SWIFT_BACKTRACE=enable=no \
 ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:symbolize=1} \
@@ -51,12 +60,13 @@ FREEZER_FUZZ_TMPDIR=$tmp \
     "$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
     -fork="$jobs" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
     -artifact_prefix="$artifacts/" "$corpus" >"$log" 2>&1 || status=$?
-rm -rf "${tmp:?}"/freezer-fuzz-*
 
-# Fork mode's status lines read "#EXECS: cov: ... exec/s: N oom/timeout/crash: a/b/c time: Ns ...".
+# Fork mode's status lines read "#EXECS: cov: ... exec/s: N ... time: Ns ..."; their exec/s is the
+# last job's, so the average is computed here.
 last=$(grep -E '^#[0-9]+: cov:' "$log" | tail -n 1 || true)
 execs=$(sed -nE 's/^#([0-9]+):.*/\1/p' <<<"$last")
-rate=$(sed -nE 's/.*exec\/s: ([0-9]+).*/\1/p' <<<"$last")
+elapsed=$(sed -nE 's/.* time: ([0-9]+)s.*/\1/p' <<<"$last")
+rate=$([ -n "$execs" ] && [ "${elapsed:-0}" -gt 0 ] && echo $((execs / elapsed)) || echo "?")
 found=$(find "$artifacts" -type f | wc -l)
 crashes=$(find "$artifacts" -type f -name 'crash-*' | wc -l)
 echo "fuzz: ${seconds}s, executions ${execs:-?}, exec/s ${rate:-?}, crashes $crashes," \
@@ -70,5 +80,4 @@ for a in "$artifacts"/*; do
     SWIFT_BACKTRACE=enable=no FREEZER_FUZZ_TMPDIR=$tmp "$fuzzer" -timeout=10 -rss_limit_mb=2048 "$a" 2>&1 \
         | grep -m1 -oE '/Sources/[^ ]+:[0-9]+' || echo "(no frame in Sources/) $(basename "$a")"
 done | sort | uniq -c | sort -rn
-rm -rf "${tmp:?}"/freezer-fuzz-*
 exit 1

@@ -243,14 +243,16 @@ extension Graph {
     /// Reorders nodes into a topological order (stable).
     public mutating func sortTopologically() throws(GraphError) { nodeOrder = try topologicalOrder() }
 
-    /// Rewrites the subgraphs of a node in place and refreshes what they capture.
-    public mutating func modifySubgraphs(of nodeID: NodeID, _ body: (inout Graph) throws -> Void) rethrows {
+    /// Rewrites the subgraphs of a node in place and refreshes what they capture. `body` gets each
+    /// subgraph with its label: the attribute name, with `[k]` for graph lists.
+    public mutating func modifySubgraphs(of nodeID: NodeID, _ body: (inout Graph, String) throws -> Void) rethrows {
         guard var node = nodeStore[nodeID.index] else { return }
         for a in node.attributes.indices {
+            let name = node.attributes[a].name
             switch node.attributes[a].value {
-            case .graph(var g): try body(&g); node.attributes[a].value = .graph(g)
+            case .graph(var g): try body(&g, name); node.attributes[a].value = .graph(g)
             case .graphs(var gs):
-                for k in gs.indices { try body(&gs[k]) }
+                for k in gs.indices { try body(&gs[k], "\(name)[\(k)]") }
                 node.attributes[a].value = .graphs(gs)
             default: break
             }
@@ -267,4 +269,17 @@ public struct NodeHeader {
     public var domain: String
     public var opsetVersion: Int64?
     public var docString: String
+}
+
+extension Graph {
+    /// Sets the declared type of a value (nil: unknown).
+    public mutating func setType(_ id: ValueID, _ type: ValueType?) { values[id.index].type = type }
+
+    /// Copies the declaration (type, doc string, residual) of `source` onto `target`, as when a value
+    /// takes over the role of a graph output.
+    public mutating func copyDeclaration(from source: ValueID, to target: ValueID) {
+        values[target.index].type = values[source.index].type
+        values[target.index].docString = values[source.index].docString
+        values[target.index].residual = values[source.index].residual
+    }
 }

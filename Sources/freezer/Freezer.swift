@@ -19,6 +19,6 @@ struct Freezer: ParsableCommand {
               73  an output cannot be written: its directory is missing, or it would overwrite an input
             """,
         version: FreezerVersion.string,
-        subcommands: []
+        subcommands: [InspectCommand.self]
     )
 }

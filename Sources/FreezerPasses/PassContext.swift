@@ -1,0 +1,56 @@
+import FreezerIR
+import FreezerInspect
+
+/// What passes record while they run: the evidence that reaches the conversion log.
+public struct PassContext: Sendable {
+    public private(set) var changes: [PassChange] = []
+    public private(set) var skips: [PassSkip] = []
+    /// The pass now running, stamped on every record.
+    var currentPass = ""
+
+    public init() {}
+
+    public mutating func record(_ category: FindingCategory, graph: String, nodes: [String], action: String,
+                                detail: String, evidence: [String: String] = [:]) {
+        changes.append(PassChange(pass: currentPass, category: category, graph: graph, nodes: nodes,
+                                  action: action, detail: detail, evidence: evidence))
+    }
+
+    public mutating func skip(_ category: FindingCategory, graph: String, node: String, reason: String) {
+        skips.append(PassSkip(pass: currentPass, category: category, graph: graph, node: node, reason: reason))
+    }
+}
+
+/// One change a pass made.
+public struct PassChange: Sendable, Codable, Equatable {
+    public var pass: String
+    public var category: FindingCategory
+    /// `main`, or the path of a subgraph such as `main/If_0.then_branch`.
+    public var graph: String
+    public var nodes: [String]
+    /// What was done, in a few words: `removed`, `folded into Conv 'conv1'`, `converted to inference form`.
+    public var action: String
+    public var detail: String
+    /// Measured facts supporting the change (e.g. the largest change of a folded tensor).
+    public var evidence: [String: String]
+}
+
+/// A place a pass examined and left unchanged, with the reason.
+public struct PassSkip: Sendable, Codable, Equatable {
+    public var pass: String
+    public var category: FindingCategory
+    public var graph: String
+    public var node: String
+    public var reason: String
+}
+
+/// A conversion that cannot be done safely. The message names the node and what to do.
+public struct PassError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var pass: String
+    public var message: String
+    public init(pass: String, _ message: String) {
+        self.pass = pass
+        self.message = message
+    }
+    public var description: String { "\(pass): \(message)" }
+}

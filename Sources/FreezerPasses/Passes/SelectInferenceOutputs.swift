@@ -1,0 +1,113 @@
+import FreezerIR
+import FreezerInspect
+
+/// Chooses the graph outputs the frozen model keeps: the inference outputs.
+public struct SelectInferenceOutputs: Pass {
+    public static let name = "SelectInferenceOutputs"
+    public static let documentation = PassDocumentation(
+        summary: "Keep the inference outputs; drop training-only outputs (loss, regularization terms, running statistics, gradients, accumulators, Dropout masks).",
+        before: "graph outputs [logits, loss, bn.running_mean, W.grad, …]",
+        after: "graph outputs [logits] (or exactly the --output names, in the order given)",
+        conditions: [
+            "An output is training-only when it is a BatchNormalization statistic or a Dropout mask, when it is computed from a loss, gradient or optimizer operator, when its name says loss/gradient/regularization/accumulator, or when it depends on no runtime input other than labels.",
+            "--output NAME overrides the choice; a name that is not a value of the graph is refused.",
+            "If every output is training-only the conversion is refused: name the inference outputs with --output.",
+        ],
+        formula: nil)
+
+    /// The outputs the user asked for, or nil for the automatic choice.
+    public var requested: [String]?
+    public init(requested: [String]? = nil) { self.requested = requested }
+
+    public func run(on model: inout Model, context: inout PassContext) throws(PassError) {
+        var graph = model.graph
+        let original = graph.outputs.map { graph.value($0).name }
+        if let requested, !requested.isEmpty {
+            var ids: [ValueID] = []
+            for name in requested {
+                guard let id = graph.value(named: name), graph.value(id).producer != .missing else {
+                    throw PassError(pass: Self.name, "--output '\(name)' is not a value of the model. Graph outputs are: \(original.joined(separator: ", ")).")
+                }
+                ids.append(id)
+            }
+            graph.setOutputs(ids)
+            model.graph = graph
+            let dropped = original.filter { !requested.contains($0) }
+            context.record(.loss, graph: "main", nodes: [], action: "outputs chosen by --output",
+                           detail: "kept \(requested.joined(separator: ", "))" + (dropped.isEmpty ? "" : "; dropped \(dropped.joined(separator: ", "))"))
+            return
+        }
+        let labels = Self.labelInputs(model)
+        var kept: [ValueID] = []
+        for id in graph.outputs {
+            if let (category, reason) = Self.trainingOnly(id, in: graph, labels: labels) {
+                context.record(category, graph: "main", nodes: [graph.value(id).name], action: "output dropped",
+                               detail: "graph output '\(graph.value(id).name)' is training-only: \(reason)")
+            } else {
+                kept.append(id)
+            }
+        }
+        guard !kept.isEmpty else {
+            throw PassError(pass: Self.name, "every graph output (\(original.joined(separator: ", "))) is training-only, so no inference output is left. Name the inference outputs with --output.")
+        }
+        if kept.count == graph.outputs.count {
+            context.skip(.loss, graph: "main", node: "graph outputs", reason: "no training-only output: all \(kept.count) outputs kept (\(original.joined(separator: ", ")))")
+        }
+        graph.setOutputs(kept)
+        model.graph = graph
+    }
+
+    static let lossOps: Set<String> = ["SoftmaxCrossEntropyLoss", "NegativeLogLikelihoodLoss", "SoftmaxCrossEntropyLossInternal", "SoftmaxCrossEntropy", "SparseSoftmaxCrossEntropy"]
+
+    /// Whether a node is a training operator: gradient, optimizer, accumulator (any training domain).
+    static func isTrainingOperator(_ node: Node) -> Bool {
+        if node.domain == "ai.onnx.preview.training" { return true }
+        if node.domain == "com.microsoft" {
+            if node.opType.hasSuffix("Grad") || node.opType.hasSuffix("Optimizer") || node.opType.hasPrefix("InPlaceAccumulator") { return true }
+            return ["ZeroGradient", "InplaceClipGradNorm", "SGDOptimizerV2", "AdamWOptimizer", "LambOptimizer", "ConcatTraining", "YieldOp", "BatchNormInternal", "SoftmaxCrossEntropyLossInternal"].contains(node.opType)
+        }
+        return node.opType.hasSuffix("Grad") && node.domain != ""
+    }
+
+    /// Graph inputs that feed loss operators as labels/targets.
+    static func labelInputs(_ model: Model) -> Set<ValueID> {
+        let g = model.graph
+        var labels = Set<ValueID>()
+        for node in g.nodes where lossOps.contains(node.opType) {
+            for input in node.inputs.dropFirst().compactMap({ $0 }) where g.value(input).producer == .graphInput && g.initializer(input) == nil {
+                labels.insert(input)
+            }
+        }
+        return labels
+    }
+
+    /// Why an output is training-only (with its category), or nil when it is an inference output.
+    static func trainingOnly(_ id: ValueID, in g: Graph, labels: Set<ValueID>) -> (FindingCategory, String)? {
+        let name = g.value(id).name
+        if case .node(let n, let slot) = g.value(id).producer {
+            let node = g.node(n)
+            if node.opType == "BatchNormalization" && slot > 0 { return (.batchNormalization, "output \(slot) of BatchNormalization '\(g.displayName(n))' (a running or saved statistic)") }
+            if node.opType == "Dropout" && slot == 1 { return (.dropout, "the mask of Dropout '\(g.displayName(n))'") }
+        }
+        // Walk the cone of nodes that compute the output.
+        var stack = [id], seen: Set<ValueID> = [id]
+        var readsRuntimeInput = false
+        while let v = stack.popLast() {
+            let value = g.value(v)
+            if value.producer == .graphInput && g.initializer(v) == nil && !labels.contains(v) { readsRuntimeInput = true }
+            guard let n = value.producingNode else { continue }
+            let node = g.node(n)
+            if lossOps.contains(node.opType) { return (.loss, "computed from loss operator \(node.opType) '\(g.displayName(n))'") }
+            if isTrainingOperator(node) { return (.gradientAndOptimizer, "computed by training operator \(node.qualifiedOpType) '\(g.displayName(n))'") }
+            for input in node.inputs.compactMap({ $0 }) + node.captures where seen.insert(input).inserted { stack.append(input) }
+        }
+        let lower = name.lowercased()
+        for (word, category) in [("loss", FindingCategory.loss), ("grad", .gradientAndOptimizer), ("regulari", .weightRegularization),
+                                 ("accumul", .gradientAndOptimizer), ("running_mean", .batchNormalization), ("running_var", .batchNormalization)]
+            where lower.contains(word) {
+            return (category, "its name contains '\(word)'")
+        }
+        if !readsRuntimeInput { return (.weightRegularization, "it depends on no runtime input (only parameters or labels), as a regularization term does") }
+        return nil
+    }
+}

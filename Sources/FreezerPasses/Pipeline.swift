@@ -1,0 +1,54 @@
+import FreezerIR
+import FreezerInspect
+
+/// The freezing passes in their fixed, documented order.
+public struct Pipeline: Sendable {
+    public var passes: [any Pass]
+
+    /// The standard pipeline. `requestedOutputs` is `--output` (nil: choose automatically).
+    public static func standard(requestedOutputs: [String]? = nil) -> Pipeline {
+        Pipeline(passes: [
+            // First: training_info names main-graph values; recording it before any rename keeps the record exact.
+            StripTrainingInfo(),
+            // The outputs decide what is reachable, so they are chosen before anything is removed.
+            SelectInferenceOutputs(requested: requestedOutputs),
+            // Before BatchNormalization and Dropout: gradient and optimizer nodes read running statistics and
+            // Conv outputs, which would otherwise block the conversion and the folds.
+            RemoveTrainingComputations(),
+            // Switches that survive (they feed inference-path Dropouts) become constants before Dropout goes.
+            DisableTrainingSwitches(),
+            RemoveDropout(),
+            // Inference form first: folding needs BatchNormalization without training outputs.
+            MakeBatchNormInference(),
+            FoldBatchNorm(),
+            FreezeParameters(),
+            RemoveIdentities(),
+            // Last: collects whatever earlier passes left unused.
+            RemoveUnusedDefinitions(),
+        ])
+    }
+
+    public struct Result: Sendable {
+        public var model: Model
+        public var context: PassContext
+    }
+
+    /// Runs every pass in order on a copy of `model`; the input stays untouched.
+    public func run(_ model: Model) throws(PassError) -> Result {
+        var model = model
+        var context = PassContext()
+        for pass in passes {
+            context.currentPass = pass.name
+            try pass.run(on: &model, context: &context)
+        }
+        return Result(model: model, context: context)
+    }
+}
+
+/// The post-condition of freezing: inspect finds no training construct in the frozen model.
+public enum TrainingAudit {
+    /// Findings that show training content still present (anything not already in inference form).
+    public static func violations(in model: Model) -> [Finding] {
+        Inspector.inspect(model).findings.filter { $0.state != .inference && $0.state != .informational }
+    }
+}
