@@ -1,9 +1,12 @@
 import ArgumentParser
+import FreezerConvert
 import FreezerIR
 import FreezerONNX
 
 /// The one place that turns an error into a message and an exit code (documented in `freezer --help`).
 enum ExitStatus {
+    static let conversionImpossible: Int32 = 3
+    static let notEquivalent: Int32 = 4
     static let usage: Int32 = 64
     static let invalidModel: Int32 = 65
     static let missingInput: Int32 = 66
@@ -19,6 +22,15 @@ enum ExitStatus {
             default: invalidModel
             }
         case is InvalidModelError: invalidModel
+        case let e as ConversionError:
+            switch e {
+            case .digestMismatch, .invalidModel: invalidModel
+            case .impossible, .trainingConstructsRemain, .evaluation: conversionImpossible
+            case .equivalenceFailed: notEquivalent
+            case .outputPathIsInput: cannotWrite
+            case .badOption: usage
+            case .invalidFrozenModel: internalError
+            }
         case is ModelSaveError: cannotWrite
         default: internalError
         }

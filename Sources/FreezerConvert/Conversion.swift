@@ -1,0 +1,115 @@
+import Crypto
+import Foundation
+import FreezerIR
+import FreezerInspect
+import FreezerKernels
+import FreezerLog
+import FreezerONNX
+import FreezerPasses
+import FreezerVerify
+
+/// One conversion, end to end: load and identify, freeze, check, prove equivalence, save, log.
+///
+/// Nothing is written unless every check passes; the frozen model and the log are each written
+/// atomically, and neither can overwrite the input.
+public enum Conversion {
+    public struct Outcome: Sendable {
+        public var log: ConversionLog
+        public var logPath: String
+        public var saved: ModelSaver.Saved
+        public var equivalence: EquivalenceReport?
+    }
+
+    /// Progress messages for long steps (the CLI shows them on a terminal).
+    public typealias Progress = @Sendable (String) -> Void
+
+    public static func run(_ options: ConversionOptions, commandLine: [String], clock: Date = Date(),
+                           progress: Progress? = nil) throws -> Outcome {
+        try checkOptions(options)
+        progress?("loading \(options.input)")
+        let loaded = try ModelLoader.load(path: options.input)
+        if let expected = options.expectSHA256?.lowercased(), expected != loaded.source.sha256 {
+            throw ConversionError.digestMismatch(path: options.input, expected: expected, actual: loaded.source.sha256)
+        }
+        let protected = loaded.source.protectedPaths
+        for path in [options.output, options.logPath] {
+            if let target = Paths.canonicalTarget(path), protected.contains(target) { throw ConversionError.outputPathIsInput(path) }
+        }
+        let issues = Validator.validate(loaded.model)
+        guard issues.isEmpty else { throw ConversionError.invalidModel(path: options.input, issues: issues) }
+        let original = loaded.model
+        let inspection = Inspector.inspect(original)
+
+        progress?("freezing")
+        let pipeline = Pipeline.standard(requestedOutputs: options.outputs.isEmpty ? nil : options.outputs)
+        var result: Pipeline.Result
+        do { result = try pipeline.run(original) } catch { throw ConversionError.impossible(error) }
+        let conversionID = ConversionIdentity.id(source: loaded.source, options: options)
+        result.model.metadataProps.removeAll { $0.key.hasPrefix("freezer.") }
+        let metadata = [
+            ("freezer.conversion_id", conversionID),
+            ("freezer.verified_learning_model_id", "\(options.modelID)_\(options.modelVersion)"),
+            ("freezer.verified_learning_model_sha256", loaded.source.sha256),
+            ("freezer.version", FreezerBuild.version),
+        ]
+        result.model.metadataProps += metadata.map { (key: $0.0, value: $0.1) }
+
+        let frozenIssues = Validator.validate(result.model)
+        guard frozenIssues.isEmpty else { throw ConversionError.invalidFrozenModel(frozenIssues) }
+        let remaining = TrainingAudit.violations(in: result.model)
+        guard remaining.isEmpty else { throw ConversionError.trainingConstructsRemain(remaining) }
+
+        var equivalence: EquivalenceReport?
+        if options.verify {
+            progress?("verifying equivalence on \(options.inputsDirectory == nil ? "\(options.samples) random samples" : "inputs from \(options.inputsDirectory!)")")
+            let (samples, defaults) = try EquivalenceInputs.samples(for: original, options: options)
+            let report: EquivalenceReport
+            do {
+                report = try EquivalenceChecker.check(original: original, frozen: result.model, samples: samples, defaults: defaults,
+                                                      options: .init(rtol: options.rtol, atol: options.atol, threads: options.threads)) { k, n in
+                    if k < n { progress?("verifying sample \(k + 1)/\(n)") }
+                }
+            } catch {
+                throw ConversionError.evaluation(error.description)
+            }
+            equivalence = report
+            if report.verdict != .equivalent {
+                var kept: String?
+                if options.keepFailed {
+                    let path = (options.output.hasSuffix(".onnx") ? String(options.output.dropLast(5)) : options.output) + ".failed.onnx"
+                    try ModelSaver.save(result.model, to: path, options: .init(externalData: options.externalData, protectedPaths: protected))
+                    kept = path
+                }
+                throw ConversionError.equivalenceFailed(report, keptAt: kept)
+            }
+        }
+
+        progress?("saving \(options.output)")
+        let saved = try ModelSaver.save(result.model, to: options.output,
+                                        options: .init(externalData: options.externalData, protectedPaths: protected))
+        var log = RecordBuilder(options: options, commandLine: commandLine, clock: clock, conversionID: conversionID,
+                                loaded: loaded, inspection: inspection, pipeline: pipeline, result: result,
+                                saved: saved, equivalence: equivalence, metadata: Dictionary(uniqueKeysWithValues: metadata)).build()
+        log.recordDigest = try ConversionIdentity.recordDigest(log)
+        try FileWriter.write(Array(try log.encoded()), to: options.logPath, protectedPaths: protected + [saved.path])
+        return Outcome(log: log, logPath: options.logPath, saved: saved, equivalence: equivalence)
+    }
+
+    static func checkOptions(_ o: ConversionOptions) throws {
+        if o.samples < 1 { throw ConversionError.badOption("--samples must be at least 1 (got \(o.samples)); use --no-verify to skip verification, which the log then states") }
+        if let r = o.rtol, !(r >= 0) { throw ConversionError.badOption("--rtol must be a non-negative number (got \(r))") }
+        if let a = o.atol, !(a >= 0) { throw ConversionError.badOption("--atol must be a non-negative number (got \(a))") }
+        if o.modelID.isEmpty || o.modelVersion.isEmpty || o.responsible.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ConversionError.badOption("--model-id, --model-version and --responsible must not be empty: the log names the model and the person")
+        }
+        for path in [o.output, o.logPath] where Paths.canonicalTarget(path) == nil {
+            throw ModelSaveError.missingDirectory(Paths.directory(of: path))
+        }
+        if let a = Paths.canonicalTarget(o.output), a == Paths.canonicalTarget(o.logPath) {
+            throw ConversionError.badOption("-o and --log name the same file '\(o.output)'")
+        }
+        if let e = o.expectSHA256, e.count != 64 || !e.allSatisfy(\.isHexDigit) {
+            throw ConversionError.badOption("--expect-sha256 must be 64 hexadecimal digits (got '\(e)')")
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import FreezerIR
+import FreezerInspect
+import FreezerPasses
+import FreezerVerify
+
+/// Why a conversion stopped. Nothing is written at `-o` or `--log` in any of these cases.
+public enum ConversionError: Error, CustomStringConvertible {
+    case digestMismatch(path: String, expected: String, actual: String)
+    case invalidModel(path: String, issues: [ValidationIssue])
+    case impossible(PassError)
+    case trainingConstructsRemain([Finding])
+    case invalidFrozenModel([ValidationIssue])
+    case outputPathIsInput(String)
+    case badOption(String)
+    case equivalenceFailed(EquivalenceReport, keptAt: String?)
+    case evaluation(String)
+
+    public var description: String {
+        switch self {
+        case let .digestMismatch(path, expected, actual):
+            "'\(path)' has SHA-256 \(actual), but --expect-sha256 says the verified learning model is \(expected). This is not the model that passed verification; find the verified file and convert that."
+        case let .invalidModel(path, issues):
+            "'\(path)' is not a valid ONNX model:\n" + issues.prefix(10).map { "  - \($0)" }.joined(separator: "\n")
+                + (issues.count > 10 ? "\n  … and \(issues.count - 10) more" : "") + "\nFix the exporter or the model; freezer does not convert broken graphs."
+        case let .impossible(error):
+            "the model cannot be frozen safely: \(error)"
+        case let .trainingConstructsRemain(findings):
+            "after all passes the model still holds training constructs, so it is not frozen:\n"
+                + findings.prefix(10).map { "  - \($0.graphPath) \($0.node ?? $0.value ?? ""): \($0.detail)" }.joined(separator: "\n")
+                + "\nThis model needs a rewrite freezer does not implement; nothing was written."
+        case let .invalidFrozenModel(issues):
+            "internal error: the frozen model fails validation (nothing was written):\n" + issues.prefix(10).map { "  - \($0)" }.joined(separator: "\n")
+        case let .outputPathIsInput(path):
+            "'\(path)' is the input model or one of its data files; freezer never overwrites its input. Choose another -o path."
+        case let .badOption(message):
+            message
+        case let .equivalenceFailed(report, keptAt):
+            "the frozen model does not compute what the original computes at inference:\n"
+                + report.outputs.filter { $0.outsideTolerance > 0 }.map {
+                    "  - output '\($0.name)': \($0.outsideTolerance) of \($0.elementsCompared) elements outside rtol \($0.rtol), atol \($0.atol) (max abs error \($0.maxAbsError), max rel error \($0.maxRelError))"
+                }.joined(separator: "\n")
+                + (keptAt.map { "\nThe failed frozen model was kept for debugging at '\($0)'." } ?? "\nNo frozen model was written (use --keep-failed to keep it for debugging).")
+        case let .evaluation(message):
+            "the equivalence check could not run: \(message)"
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import FreezerIR
+import FreezerKernels
+import FreezerONNX
+import FreezerVerify
+
+/// The inputs the equivalence check runs on: seeded random samples shaped from the model, or the
+/// user's own files.
+enum EquivalenceInputs {
+    static func samples(for model: Model, options: ConversionOptions) throws -> ([EquivalenceChecker.Sample], [String]) {
+        if let directory = options.inputsDirectory {
+            return (try InputDirectory.samples(from: directory, for: model.graph), [])
+        }
+        let shapes: [String: [Int]]
+        let defaults: [String]
+        do { (shapes, defaults) = try RandomInputs.shapes(for: model.graph, overrides: options.inputShapes) } catch {
+            throw ConversionError.badOption(error.description)
+        }
+        for name in options.inputShapes.keys where model.graph.value(named: name) == nil && !Self.symbols(model.graph).contains(name) {
+            throw ConversionError.badOption("--input-shape names '\(name)', which is neither an input nor a dimension symbol of the model; inputs are: \(model.graph.runtimeInputs.map { model.graph.value($0).name }.joined(separator: ", "))")
+        }
+        var generator = SeededGenerator(seed: options.seed)
+        var samples: [EquivalenceChecker.Sample] = []
+        for k in 0..<options.samples {
+            do {
+                samples.append(.init(feeds: try RandomInputs.sample(for: model.graph, shapes: shapes, generator: &generator),
+                                     source: "random, seed \(options.seed), sample \(k + 1) of \(options.samples)"))
+            } catch {
+                throw ConversionError.badOption(error.description)
+            }
+        }
+        return (samples, defaults)
+    }
+
+    static func symbols(_ g: Graph) -> Set<String> {
+        var s = Set<String>()
+        for id in g.runtimeInputs {
+            for d in g.value(id).type?.tensor?.shape ?? [] { if case .symbol(let name) = d { s.insert(name) } }
+        }
+        return s
+    }
+}

@@ -1,0 +1,101 @@
+/// The Model Conversion Log (document PhIMT0002): the record of one conversion of a verified learning
+/// model into a frozen model, in the structure of the template's Table 1 plus what assessors ask for.
+///
+/// Plain Codable values with no dependencies, so any tool can decode a log. Readers must check
+/// `schemaVersion` first (see `ConversionLog.decode`). Field names follow the template's row names.
+public struct ConversionLog: Codable, Sendable, Equatable {
+    /// Identifies the format: always `freezer.model-conversion-log`.
+    public var schema: String
+    public var schemaVersion: Int
+    public var document: DocumentInfo
+    /// Review / Modification History, oldest first (the template lists it newest first; renderers do).
+    public var history: [HistoryEntry]
+    public var modelConversion: ModelConversion
+    public var frozenModel: FrozenModelInfo
+    public var equivalence: EquivalenceResult
+    public var warnings: [String]
+    /// SHA-256 of the canonical form of the record (see `CanonicalForm`), set when the log is written.
+    public var recordDigest: String?
+    public var signatures: [Signature]
+
+    public static let schemaName = "freezer.model-conversion-log"
+    public static let currentSchemaVersion = 1
+
+    public init(document: DocumentInfo, history: [HistoryEntry], modelConversion: ModelConversion,
+                frozenModel: FrozenModelInfo, equivalence: EquivalenceResult, warnings: [String]) {
+        schema = Self.schemaName
+        schemaVersion = Self.currentSchemaVersion
+        self.document = document
+        self.history = history
+        self.modelConversion = modelConversion
+        self.frozenModel = frozenModel
+        self.equivalence = equivalence
+        self.warnings = warnings
+        recordDigest = nil
+        signatures = []
+    }
+}
+
+/// The document's identity: code, title, and the version of the log document itself.
+public struct DocumentInfo: Codable, Sendable, Equatable {
+    public var code: String
+    public var title: String
+    /// `0.1` when written by convert, `0.2`, `0.3`, … after reviews, `1.0` when approved.
+    public var version: String
+    public var status: String
+    public init(code: String = "PhIMT0002", title: String = "Model Conversion Log", version: String = "0.1", status: String = "draft") {
+        self.code = code
+        self.title = title
+        self.version = version
+        self.status = status
+    }
+}
+
+/// One row of the Review / Modification History table.
+public struct HistoryEntry: Codable, Sendable, Equatable {
+    public var version: String
+    /// ISO 8601 date-time.
+    public var date: String
+    public var description: String
+    public var change: String
+    public var author: String
+    /// Set on approval entries: whether the approver was also the responsible person (allowed only with
+    /// an explicit flag).
+    public var selfApproval: Bool?
+    public var signature: Signature?
+
+    public init(version: String, date: String, description: String, change: String, author: String,
+                selfApproval: Bool? = nil, signature: Signature? = nil) {
+        self.version = version
+        self.date = date
+        self.description = description
+        self.change = change
+        self.author = author
+        self.selfApproval = selfApproval
+        self.signature = signature
+    }
+}
+
+/// An Ed25519 signature over the canonical record.
+public struct Signature: Codable, Sendable, Equatable {
+    public var signer: String
+    /// Base64 of the raw 32-byte Ed25519 public key.
+    public var publicKey: String
+    /// SHA-256 of the public key, hex, to name the key briefly.
+    public var keyFingerprint: String
+    public var algorithm: String
+    /// The record digest the signature covers.
+    public var recordDigest: String
+    public var signature: String
+    public var date: String
+    public init(signer: String, publicKey: String, keyFingerprint: String, algorithm: String = "Ed25519",
+                recordDigest: String, signature: String, date: String) {
+        self.signer = signer
+        self.publicKey = publicKey
+        self.keyFingerprint = keyFingerprint
+        self.algorithm = algorithm
+        self.recordDigest = recordDigest
+        self.signature = signature
+        self.date = date
+    }
+}

@@ -1,0 +1,56 @@
+import FreezerConvert
+import FreezerLog
+
+/// What `convert` prints: the identity of both models, what changed by category, and the verdict.
+struct ConversionSummary: Encodable {
+    var conversionID: String
+    var frozenModel: String
+    var frozenSHA256: String
+    var log: String
+    var recordDigest: String
+    var verifiedLearningModelID: String
+    var inputSHA256: String
+    var nodesBefore: Int
+    var nodesAfter: Int
+    var categories: [Category]
+    var equivalence: String
+    var outputs: [OutputComparison]
+
+    struct Category: Encodable {
+        var name: String
+        var status: String
+        var summary: String
+    }
+
+    init(_ outcome: Conversion.Outcome) {
+        let log = outcome.log
+        let c = log.modelConversion
+        conversionID = c.modelConversionID
+        frozenModel = outcome.saved.path
+        frozenSHA256 = outcome.saved.sha256
+        self.log = outcome.logPath
+        recordDigest = log.recordDigest ?? ""
+        verifiedLearningModelID = c.verifiedLearningModelID
+        inputSHA256 = c.verifiedLearningModel.sha256
+        nodesBefore = log.frozenModel.nodeCountsBefore.values.reduce(0, +)
+        nodesAfter = log.frozenModel.nodeCountsAfter.values.reduce(0, +)
+        categories = c.eliminationOfTrainingSpecificOperations.map { Category(name: $0.name, status: $0.status, summary: $0.summary) }
+        equivalence = log.equivalence.verdict
+        outputs = log.equivalence.outputs
+    }
+
+    var text: String {
+        var s = "Converted \(verifiedLearningModelID) (sha256 \(inputSHA256.prefix(16))…)\n"
+        s += "  conversion ID  \(conversionID)\n"
+        s += "  frozen model   \(frozenModel)  sha256 \(frozenSHA256)\n"
+        s += "  log            \(log)  record digest \(recordDigest.prefix(16))…\n"
+        s += "  nodes          \(nodesBefore) → \(nodesAfter)\n\n"
+        s += "Elimination of training-specific operations:\n"
+        for c in categories { s += "  \(c.name): \(c.status). \(c.summary)\n" }
+        s += "\nEquivalence: \(equivalence)\n"
+        for o in outputs {
+            s += "  \(o.name) \(o.type): max abs \(o.maxAbsError), max rel \(o.maxRelError), mean abs \(o.meanAbsError), outside tolerance \(o.outsideTolerance)/\(o.elementsCompared) (rtol \(o.rtol), atol \(o.atol))\n"
+        }
+        return s
+    }
+}

@@ -1,0 +1,136 @@
+import ArgumentParser
+import Foundation
+import FreezerConvert
+import FreezerLog
+import FreezerONNX
+
+struct ConvertCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "convert",
+        abstract: "Freeze a verified learning model for inference, prove equivalence, and write the Model Conversion Log.",
+        discussion: """
+            Removes every training-specific operation (Dropout, training-mode BatchNormalization, gradient, \
+            optimizer, loss, regularization, clipping and learning-rate computations, training_info), folds \
+            BatchNormalization into the preceding Conv/ConvTranspose/Gemm/MatMul, and makes parameters \
+            constants. Then it runs the original (in inference mode) and the frozen model on the same inputs \
+            with freezer's own evaluator and compares every output. Nothing is written unless every check \
+            passes; the input is never modified.
+
+            Writes the frozen model to -o and the conversion log (JSON) to --log, by default \
+            FROZEN.conversion-log.json beside the frozen model. The same input and options always give a \
+            byte-identical frozen model.
+
+            Examples:
+              freezer convert resnet_train.onnx -o resnet_frozen.onnx \\
+                  --model-id RESNET18 --model-version 3 --responsible "Jane Doe"
+              freezer convert model.onnx -o frozen.onnx --model-id M --model-version 1 --responsible "J. Doe" \\
+                  --input-shape input=1x3x224x224 --samples 16 --expect-sha256 <hex>
+              freezer convert model.onnx -o frozen.onnx ... --inputs calibration_inputs/   (npy or pb files)
+
+            Exit codes: 0 converted and equivalent; 3 conversion impossible (e.g. a running statistic is \
+            read at inference, parameters without values, training ops left); 4 equivalence failed; \
+            64 usage; 65 invalid model; 66 missing input; 73 cannot write. See `freezer --help`.
+            """
+    )
+
+    @Argument(help: "The verified learning model (.onnx); external data files are read from its directory.")
+    var model: String
+
+    @Option(name: [.customShort("o"), .customLong("frozen-model")], help: "Where to write the frozen model (its directory must exist).")
+    var output: String
+
+    @Option(help: "Where to write the conversion log (default: FROZEN.conversion-log.json beside the frozen model).")
+    var log: String?
+
+    @Option(name: .customLong("model-id"), help: "Model ID of the verified learning model (the log's <Model_ID>).")
+    var modelID: String
+
+    @Option(name: .customLong("model-version"), help: "Version of the verified learning model (the log's <Model_ID_version>).")
+    var modelVersion: String
+
+    @Option(help: "The person who converts the model, recorded as Responsible.")
+    var responsible: String
+
+    @Option(name: .customLong("output"), parsing: .singleValue,
+            help: ArgumentHelp("Keep exactly these graph outputs (repeatable). Default: every output that is not training-only.", valueName: "name"))
+    var outputNames: [String] = []
+
+    @Option(name: .customLong("input-shape"), parsing: .singleValue,
+            help: ArgumentHelp("Shape of an input or value of a dimension symbol for random inputs, e.g. input=1x3x224x224 or batch=4 (repeatable).", valueName: "name=AxBxC"))
+    var inputShapes: [String] = []
+
+    @Option(help: ArgumentHelp("Verify on these inputs instead of random ones: a directory of <input>.npy/.pb files or ONNX test_data_set_N folders.", valueName: "dir"))
+    var inputs: String?
+
+    @Option(help: "Number of seeded random input samples for verification.")
+    var samples: Int = 8
+
+    @Option(help: "Seed of the random inputs (the log records it, so the check can be repeated exactly).")
+    var seed: UInt64 = 0
+
+    @Option(help: "Relative tolerance for floating-point outputs (default per type: float32 1e-4, float16 1e-2).")
+    var rtol: Double?
+
+    @Option(help: "Absolute tolerance for floating-point outputs (default per type: float32 1e-5, float16 1e-3).")
+    var atol: Double?
+
+    @Flag(name: .customLong("external-data"), help: "Store tensors of 1 KiB or more in FROZEN.onnx.data (default: only when the model would exceed 2 GiB).")
+    var externalData = false
+
+    @Option(name: .customLong("expect-sha256"), help: "Refuse to convert unless the input's SHA-256 is this (the digest of the verified model).")
+    var expectSHA256: String?
+
+    @Flag(name: .customLong("no-verify"), help: "Skip the equivalence check (the log then says so).")
+    var noVerify = false
+
+    @Flag(name: .customLong("keep-failed"), help: "When equivalence fails, keep the frozen model as FROZEN.failed.onnx for debugging.")
+    var keepFailed = false
+
+    @Option(help: "BLAS threads for verification (1 gives bit-reproducible results).")
+    var threads: Int = 1
+
+    @Flag(name: .customLong("record-host"), help: "Record the host name in the log's environment information.")
+    var recordHost = false
+
+    @Flag(help: "Print the conversion summary as JSON.")
+    var json = false
+
+    func parseShapes() throws -> [String: [Int]] {
+        var shapes: [String: [Int]] = [:]
+        for item in inputShapes {
+            let parts = item.split(separator: "=", maxSplits: 1)
+            let dims = parts.count == 2 ? parts[1].split(separator: "x").map { Int($0) } : []
+            guard parts.count == 2, !dims.isEmpty, dims.allSatisfy({ ($0 ?? -1) >= 0 }) else {
+                throw ValidationError("--input-shape '\(item)' is not NAME=AxBxC (for example input=1x3x224x224)")
+            }
+            shapes[String(parts[0])] = dims.map { $0! }
+        }
+        return shapes
+    }
+
+    func run() throws {
+        try runReportingErrors { try convert() }
+    }
+
+    private func convert() throws {
+            let storage: ModelSaver.Options.ExternalData = externalData ? .always : .auto
+            let options = ConversionOptions(
+                input: model, output: output, log: log, modelID: modelID, modelVersion: modelVersion, responsible: responsible,
+                outputs: outputNames, inputShapes: try parseShapes(), inputsDirectory: inputs, samples: samples, seed: seed,
+                rtol: rtol, atol: atol, externalData: storage, expectSHA256: expectSHA256,
+                verify: !noVerify, keepFailed: keepFailed, threads: threads, recordHost: recordHost)
+            var progress: Conversion.Progress?
+            if standardErrorIsTerminal {
+                progress = { @Sendable (message: String) in printToStandardError("freezer: \(message)…") }
+            }
+            let outcome = try Conversion.run(options, commandLine: CommandLine.arguments, progress: progress)
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                FileHandle.standardOutput.write(try encoder.encode(ConversionSummary(outcome)))
+                print()
+            } else {
+                print(ConversionSummary(outcome).text, terminator: "")
+            }
+    }
+}

@@ -1,0 +1,161 @@
+import Testing
+@testable import FreezerIR
+@testable import FreezerPasses
+
+@Suite("FoldBatchNorm")
+struct FoldBatchNormTests {
+    // Values exactly representable in float32 (and float16), so the expected numbers use the stored values.
+    static let scale: [Double] = [0.5, 2], bias: [Double] = [0.125, -0.25], mean: [Double] = [0.375, -1], variance: [Double] = [4, 0.25]
+    static let eps = Double(Float(1e-5))
+    static func a(_ c: Int) -> Double { scale[c] / (variance[c] + eps).squareRoot() }
+
+    func bnNode(_ input: String, output: String = "y", opset: Int64 = 15) -> NodeSpec {
+        NodeSpec(name: "bn", opType: "BatchNormalization", opsetVersion: opset, inputs: [input, "s", "b", "m", "v"], outputs: [output],
+                 attributes: [Attribute(name: "epsilon", value: .float(Float(Self.eps)))])
+    }
+
+    var stats: [Tensor] {
+        [constant("s", Self.scale, [2]), constant("b", Self.bias, [2]), constant("m", Self.mean, [2]), constant("v", Self.variance, [2])]
+    }
+
+    @Test func convWeightsAndBiasAreScaledPerOutputChannel() throws {
+        let w: [Double] = [1, 2, 3, 4, 5, 6, 7, 8] // [2 out, 1 in, 2, 2]
+        let g = Graph(name: "g", inputs: [f32("x", [1, 1, 3, 3])], outputs: [f32("y", [1, 2, 2, 2])],
+                      initializers: [constant("W", w, [2, 1, 2, 2]), constant("B", [1, -1], [2])] + stats,
+                      nodes: [NodeSpec(name: "conv", opType: "Conv", opsetVersion: 15, inputs: ["x", "W", "B"], outputs: ["c"]), bnNode("c")])
+        let (frozen, context) = try apply(FoldBatchNorm(), to: model(g, opset: 15))
+        #expect(frozen.graph.ops() == ["Conv"])
+        #expect(frozen.graph.outputNames() == ["y"])
+        let folded = try frozen.graph.tensor("W")!.doubles()
+        for (i, v) in w.enumerated() { #expect(folded[i] == Double(Float(v * Self.a(i / 4)))) }
+        let b = try frozen.graph.tensor("B")!.doubles()
+        for c in 0..<2 {
+            let expected = ([1.0, -1.0][c] - Self.mean[c]) * Self.a(c) + Self.bias[c]
+            #expect(b[c] == Double(Float(expected)))
+        }
+        #expect(context.changes.first?.action == "folded into Conv 'conv'")
+        #expect(context.changes.first?.evidence.keys.contains { $0.contains("largest change") } == true)
+        #expect(Validator.validate(frozen).isEmpty)
+    }
+
+    @Test func convWithoutBiasGetsOne() throws {
+        let g = Graph(name: "g", inputs: [f32("x", [1, 1, 2, 2])], outputs: [f32("y", [1, 2, 1, 1])],
+                      initializers: [constant("W", [1, 1, 1, 1, 2, 2, 2, 2], [2, 1, 2, 2])] + stats,
+                      nodes: [NodeSpec(name: "conv", opType: "Conv", opsetVersion: 15, inputs: ["x", "W"], outputs: ["c"]), bnNode("c")])
+        let (frozen, _) = try apply(FoldBatchNorm(), to: model(g, opset: 15))
+        let conv = frozen.graph.nodes[0]
+        #expect(conv.inputs.count == 3)
+        let b = try frozen.graph.initializer(conv.inputs[2]!)!.doubles()
+        #expect(b == (0..<2).map { Double(Float(Self.bias[$0] - Self.mean[$0] * Self.a($0))) })
+    }
+
+    @Test func sharedWeightIsClonedNotChanged() throws {
+        let g = Graph(name: "g", inputs: [f32("x", [1, 1, 2, 2])], outputs: [f32("y", [1, 2, 1, 1]), f32("z", [1, 2, 1, 1])],
+                      initializers: [constant("W", [1, 1, 1, 1, 2, 2, 2, 2], [2, 1, 2, 2])] + stats,
+                      nodes: [NodeSpec(name: "conv", opType: "Conv", opsetVersion: 15, inputs: ["x", "W"], outputs: ["c"]), bnNode("c"),
+                              NodeSpec(name: "conv2", opType: "Conv", opsetVersion: 15, inputs: ["x", "W"], outputs: ["z"])])
+        let (frozen, _) = try apply(FoldBatchNorm(), to: model(g, opset: 15))
+        #expect(try frozen.graph.tensor("W")!.doubles() == [1, 1, 1, 1, 2, 2, 2, 2])
+        let conv = frozen.graph.nodes.first { $0.name == "conv" }!
+        #expect(frozen.graph.value(conv.inputs[1]!).name == "W_folded")
+        #expect(frozen.graph.value(frozen.graph.nodes.first { $0.name == "conv2" }!.inputs[1]!).name == "W")
+    }
+
+    @Test func secondReaderOfTheConvOutputPreventsTheFold() throws {
+        let g = Graph(name: "g", inputs: [f32("x", [1, 1, 2, 2])], outputs: [f32("y", [1, 2, 1, 1]), f32("z", [1, 2, 1, 1])],
+                      initializers: [constant("W", [1, 1, 1, 1, 2, 2, 2, 2], [2, 1, 2, 2])] + stats,
+                      nodes: [NodeSpec(name: "conv", opType: "Conv", opsetVersion: 15, inputs: ["x", "W"], outputs: ["c"]), bnNode("c"),
+                              NodeSpec(name: "relu", opType: "Relu", opsetVersion: 15, inputs: ["c"], outputs: ["z"])])
+        let (frozen, context) = try apply(FoldBatchNorm(), to: model(g, opset: 15))
+        #expect(frozen.graph.ops().contains("BatchNormalization"))
+        #expect(context.changes.isEmpty)
+        #expect(context.skips.first?.reason.contains("'relu'") == true)
+    }
+
+    @Test func convTransposeUsesWeightAxisOneAndGroups() throws {
+        // W: [Cin = 2, Cout/group = 1, 1, 1], group = 2 → output channel of input channel c is c.
+        let g = Graph(name: "g", inputs: [f32("x", [1, 2, 1, 1])], outputs: [f32("y", [1, 2, 1, 1])],
+                      initializers: [constant("W", [3, 5], [2, 1, 1, 1])] + stats,
+                      nodes: [NodeSpec(name: "deconv", opType: "ConvTranspose", opsetVersion: 15, inputs: ["x", "W"], outputs: ["c"],
+                                       attributes: [Attribute(name: "group", value: .int(2))]), bnNode("c")])
+        let (frozen, _) = try apply(FoldBatchNorm(), to: model(g, opset: 15))
+        #expect(try frozen.graph.tensor("W")!.doubles() == [Double(Float(3 * Self.a(0))), Double(Float(5 * Self.a(1)))])
+    }
+
+    @Test(arguments: [false, true])
+    func gemmFoldsAlongOutputFeaturesWithTransB(transB: Bool) throws {
+        // B is [K = 3, N = 2] (or [N, K] with transB); C is [N]; beta = 0.5.
+        let b: [Double] = transB ? [1, 2, 3, 4, 5, 6] : [1, 4, 2, 5, 3, 6]
+        let g = Graph(name: "g", inputs: [f32("x", [4, 3])], outputs: [f32("y", [4, 2])],
+                      initializers: [constant("Bw", b, transB ? [2, 3] : [3, 2]), constant("C", [10, 20], [2])] + stats,
+                      nodes: [NodeSpec(name: "gemm", opType: "Gemm", opsetVersion: 15, inputs: ["x", "Bw", "C"], outputs: ["c"],
+                                       attributes: [Attribute(name: "transB", value: .int(transB ? 1 : 0)), Attribute(name: "beta", value: .float(0.5))]),
+                              bnNode("c")])
+        let (frozen, _) = try apply(FoldBatchNorm(), to: model(g, opset: 15))
+        let w = try frozen.graph.tensor("Bw")!.doubles()
+        for n in 0..<2 { for k in 0..<3 {
+            let i = transB ? n * 3 + k : k * 2 + n
+            #expect(w[i] == Double(Float(b[i] * Self.a(n))))
+        } }
+        let c = try frozen.graph.tensor("C")!.doubles()
+        #expect(c == (0..<2).map { Double(Float(0.5 * [10.0, 20][$0] * Self.a($0) + Self.bias[$0] - Self.mean[$0] * Self.a($0))) })
+        #expect(frozen.graph.nodes[0].attribute("beta")?.floatValue == 1)
+    }
+
+    @Test(arguments: [0, 1])
+    func matMulAddFoldsWithTheBiasOnEitherSide(biasSide: Int) throws {
+        let addInputs = biasSide == 1 ? ["mm", "bias"] : ["bias", "mm"]
+        let g = Graph(name: "g", inputs: [f32("x", [4, 3])], outputs: [f32("y", [4, 2])],
+                      initializers: [constant("W", [1, 2, 3, 4, 5, 6], [3, 2]), constant("bias", [1, 2], [2])] + stats,
+                      nodes: [NodeSpec(name: "mm", opType: "MatMul", opsetVersion: 15, inputs: ["x", "W"], outputs: ["mm"]),
+                              NodeSpec(name: "add", opType: "Add", opsetVersion: 15, inputs: addInputs, outputs: ["c"]), bnNode("c")])
+        let (frozen, _) = try apply(FoldBatchNorm(), to: model(g, opset: 15))
+        #expect(frozen.graph.ops() == ["MatMul", "Add"])
+        #expect(try frozen.graph.tensor("bias")!.doubles() == (0..<2).map { Double(Float(([1.0, 2][$0] - Self.mean[$0]) * Self.a($0) + Self.bias[$0])) })
+        #expect(frozen.graph.outputNames() == ["y"])
+    }
+
+    @Test func matMulWithoutAddGetsABiasAdd() throws {
+        let g = Graph(name: "g", inputs: [f32("x", [4, 3])], outputs: [f32("y", [4, 2])],
+                      initializers: [constant("W", [1, 2, 3, 4, 5, 6], [3, 2])] + stats,
+                      nodes: [NodeSpec(name: "mm", opType: "MatMul", opsetVersion: 15, inputs: ["x", "W"], outputs: ["mm"]), bnNode("mm")])
+        let (frozen, _) = try apply(FoldBatchNorm(), to: model(g, opset: 15))
+        #expect(frozen.graph.ops() == ["MatMul", "Add"])
+        #expect(frozen.graph.outputNames() == ["y"])
+        #expect(Validator.validate(frozen).isEmpty)
+    }
+
+    @Test func threeDimensionalMatMulIsNotFolded() throws {
+        let g = Graph(name: "g", inputs: [f32("x", [4, 2, 3])], outputs: [f32("y", [4, 2, 2])],
+                      initializers: [constant("W", [1, 2, 3, 4, 5, 6], [3, 2])] + stats,
+                      nodes: [NodeSpec(name: "mm", opType: "MatMul", opsetVersion: 15, inputs: ["x", "W"], outputs: ["mm"]), bnNode("mm")])
+        let (frozen, context) = try apply(FoldBatchNorm(), to: model(g, opset: 15))
+        #expect(frozen.graph.ops() == ["MatMul", "BatchNormalization"])
+        #expect(context.skips.first?.reason.contains("3-D") == true)
+    }
+
+    @Test func spatialZeroIsKept() throws {
+        var bn = bnNode("c", opset: 7)
+        bn.attributes.append(Attribute(name: "spatial", value: .int(0)))
+        let g = Graph(name: "g", inputs: [f32("x", [1, 1, 2, 2])], outputs: [f32("y", [1, 2, 1, 1])],
+                      initializers: [constant("W", [1, 1, 1, 1, 2, 2, 2, 2], [2, 1, 2, 2])] + stats,
+                      nodes: [NodeSpec(name: "conv", opType: "Conv", opsetVersion: 7, inputs: ["x", "W"], outputs: ["c"]), bn])
+        let (_, context) = try apply(FoldBatchNorm(), to: model(g, opset: 7))
+        #expect(context.skips.first?.reason.contains("spatial = 0") == true)
+    }
+
+    @Test func float16WeightsAreRoundedOnceToHalf() throws {
+        let g = Graph(name: "g", inputs: [ValueInfo(name: "x", type: ValueType(tensor: TensorType(elementType: .float16, shape: [.value(1), .value(1), .value(2), .value(2)])))],
+                      outputs: [ValueInfo(name: "y", type: nil)],
+                      initializers: [constant("W", [1, 1, 1, 1, 2, 2, 2, 2], [2, 1, 2, 2], type: .float16)]
+                          + stats.map { var t = $0; t = Tensor.make(name: t.name, type: .float16, dims: t.dims, values: try! t.doubles()); return t },
+                      nodes: [NodeSpec(name: "conv", opType: "Conv", opsetVersion: 15, inputs: ["x", "W"], outputs: ["c"]), bnNode("c")])
+        let (frozen, _) = try apply(FoldBatchNorm(), to: model(g, opset: 15))
+        let w = frozen.graph.tensor("W")!
+        #expect(w.elementType == .float16)
+        // Stats are read from their stored float16 values, the product computed in Double and rounded once.
+        let s = try stats.map { try Tensor.make(name: "", type: .float16, dims: [2], values: $0.doubles()).doubles() }
+        let a0 = s[0][0] / (s[3][0] + Double(Float(Self.eps))).squareRoot()
+        #expect(try w.doubles()[0] == Double(HalfPrecision.float(fromHalf: HalfPrecision.half(fromDouble: a0))))
+    }
+}

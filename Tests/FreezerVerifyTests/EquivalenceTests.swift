@@ -1,0 +1,66 @@
+import Testing
+@testable import FreezerIR
+@testable import FreezerKernels
+@testable import FreezerVerify
+
+@Suite("Equivalence checking")
+struct EquivalenceTests {
+    func identityModel(_ type: ElementType = .float, shape: [Dimension] = [.symbol("batch"), .value(3)]) -> Model {
+        let info = ValueInfo(name: "x", type: ValueType(tensor: TensorType(elementType: type, shape: shape)))
+        let g = Graph(name: "g", inputs: [info], outputs: [ValueInfo(name: "y", type: info.type)],
+                      nodes: [NodeSpec(opType: "Identity", opsetVersion: 17, inputs: ["x"], outputs: ["y"])])
+        return Model(irVersion: 8, opsetImports: [.init(domain: "", version: 17)], graph: g)
+    }
+
+    @Test func randomInputsAreReproducibleAndShapedFromTheModel() throws {
+        let g = identityModel().graph
+        let (shapes, defaults) = try RandomInputs.shapes(for: g, overrides: [:])
+        #expect(shapes["x"] == [1, 3])
+        #expect(defaults == ["x dim 0 'batch' = 1"])
+        #expect(try RandomInputs.shapes(for: g, overrides: ["batch": [4]]).shapes["x"] == [4, 3])
+        var a = SeededGenerator(seed: 7), b = SeededGenerator(seed: 7), c = SeededGenerator(seed: 8)
+        let s1 = try RandomInputs.sample(for: g, shapes: shapes, generator: &a)
+        let s2 = try RandomInputs.sample(for: g, shapes: shapes, generator: &b)
+        let s3 = try RandomInputs.sample(for: g, shapes: shapes, generator: &c)
+        #expect(s1 == s2)
+        #expect(s1 != s3)
+        #expect(s1["x"]!.floats.allSatisfy { $0 >= -1 && $0 < 1 })
+    }
+
+    @Test func identicalModelsAreEquivalentWithZeroError() throws {
+        let m = identityModel()
+        var gen = SeededGenerator(seed: 1)
+        let sample = try RandomInputs.sample(for: m.graph, shapes: ["x": [2, 3]], generator: &gen)
+        let report = try EquivalenceChecker.check(original: m, frozen: m, samples: [.init(feeds: sample, source: "test")])
+        #expect(report.verdict == .equivalent)
+        #expect(report.outputs.map(\.maxAbsError) == [0])
+        #expect(report.outputs[0].elementsCompared == 6)
+        #expect(report.outputs[0].rtol == 1e-4 && report.outputs[0].atol == 1e-5)
+    }
+
+    @Test func statisticsCountElementsOutsideTolerance() {
+        var acc = OutputAccumulator(name: "y")
+        let expected = NDArray(floats: [1, 2, 3, 100], shape: [4])
+        let actual = NDArray(floats: [1, 2.1, 3, 100.005], shape: [4])
+        acc.add(expected: expected, actual: actual, sample: 0, options: .init())
+        let s = acc.statistics
+        #expect(s.outsideTolerance == 1)        // 2.1 vs 2 fails; 100.005 vs 100 is within 1e-5 + 1e-4·100
+        #expect(abs(s.maxAbsError - 0.1) < 1e-6)
+        #expect(s.worstIndex == 1)
+        var loose = OutputAccumulator(name: "y")
+        loose.add(expected: expected, actual: actual, sample: 0, options: .init(rtol: 0.1, atol: 0))
+        #expect(loose.statistics.outsideTolerance == 0)
+    }
+
+    @Test func shapeChangeIsATotalMismatch() {
+        var acc = OutputAccumulator(name: "y")
+        acc.add(expected: NDArray(floats: [1, 2], shape: [2]), actual: NDArray(floats: [1, 2], shape: [1, 2]), sample: 0, options: .init())
+        #expect(acc.statistics.outsideTolerance == 2)
+        #expect(acc.statistics.maxAbsError == .infinity)
+    }
+
+    @Test func halfPrecisionGetsLooserDefaults() {
+        #expect(Tolerance.default(for: .float16) == Tolerance(rtol: 1e-2, atol: 1e-3))
+        #expect(Tolerance.default(for: .int64) == Tolerance(rtol: 0, atol: 0))
+    }
+}
