@@ -1,0 +1,82 @@
+import Foundation
+import FreezerTestSupport
+import Testing
+
+@Suite("freezer convert (end to end)")
+struct ConvertCLITests {
+    func convertArguments(_ model: String, _ out: String, _ extra: [String] = []) -> [String] {
+        ["convert", model, "-o", out, "--model-id", "CNN", "--model-version", "2", "--responsible", "Jane Doe"] + extra
+    }
+
+    func bytes(_ path: String) -> Data? { FileManager.default.contents(atPath: path) }
+
+    @Test func convertsWritesTheLogAndIsDeterministic() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let input = Fixtures.model("torch_cnn_train")
+        let before = bytes(input)
+        let a = try CLI.run(convertArguments(input, dir + "/a.onnx", ["--no-verify"]))
+        #expect(a.status == 0, "\(a.stderr)")
+        let b = try CLI.run(convertArguments(input, dir + "/b.onnx", ["--no-verify", "--log", dir + "/b.log.json"]))
+        #expect(b.status == 0, "\(b.stderr)")
+        #expect(bytes(input) == before, "the input must never change")
+        #expect(FileManager.default.fileExists(atPath: dir + "/a.conversion-log.json"))
+        // Same input and options (the output file name included) → the same frozen model, byte for byte.
+        let again = Fixtures.temporaryDirectory()
+        let d = try CLI.run(convertArguments(input, again + "/a.onnx", ["--no-verify"]))
+        #expect(d.status == 0)
+        #expect(bytes(dir + "/a.onnx") == bytes(again + "/a.onnx"))
+        let log = try JSONSerialization.jsonObject(with: bytes(dir + "/a.conversion-log.json")!) as! [String: Any]
+        let conversion = log["modelConversion"] as! [String: Any]
+        #expect(conversion["verifiedLearningModelID"] as? String == "CNN_2")
+        #expect(conversion["responsible"] as? String == "Jane Doe")
+        #expect(conversion["phaseOfTheLifecycle"] as? String == "Inference Management")
+        #expect((log["equivalence"] as! [String: Any])["verdict"] as? String == "skipped")
+    }
+
+    @Test func requiredOptionsAreEnforced() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let r = try CLI.run(["convert", Fixtures.model("torch_cnn_train"), "-o", dir + "/x.onnx", "--model-id", "A", "--model-version", "1"])
+        #expect(r.status == 64)
+        #expect(r.stderr.contains("--responsible"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/x.onnx"))
+    }
+
+    @Test func refusesToOverwriteTheInputOrWriteIntoAMissingDirectory() throws {
+        let dir = Fixtures.temporaryDirectory()
+        try FileManager.default.copyItem(atPath: Fixtures.path("external_data_single"), toPath: dir + "/m")
+        let before = bytes(dir + "/m/model.onnx")
+        let same = try CLI.run(convertArguments(dir + "/m/model.onnx", dir + "/m/model.onnx", ["--no-verify"]))
+        #expect(same.status == 73, "\(same.stderr)")
+        #expect(same.stderr.contains("never overwrites its input"))
+        let data = try CLI.run(convertArguments(dir + "/m/model.onnx", dir + "/m/weights.bin", ["--no-verify"]))
+        #expect(data.status == 73)
+        #expect(bytes(dir + "/m/model.onnx") == before)
+        let missing = try CLI.run(convertArguments(dir + "/m/model.onnx", dir + "/nowhere/frozen.onnx", ["--no-verify"]))
+        #expect(missing.status == 73)
+        #expect(missing.stderr.contains("does not exist"))
+    }
+
+    @Test func wrongExpectedDigestIsRefused() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let r = try CLI.run(convertArguments(Fixtures.model("torch_cnn_train"), dir + "/f.onnx", ["--expect-sha256", String(repeating: "0", count: 64)]))
+        #expect(r.status == 65)
+        #expect(r.stderr.contains("not the model that passed verification"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+    }
+
+    @Test func parametersWithoutValuesAreRefused() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let r = try CLI.run(convertArguments(Fixtures.model("params_without_values"), dir + "/f.onnx", ["--no-verify"]))
+        #expect(r.status == 3, "\(r.stderr)")
+        #expect(r.stderr.contains("parameters that have no values"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+    }
+
+    @Test func badModelIsRefusedWithNothingWritten() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let r = try CLI.run(convertArguments(Fixtures.path("bad/cycle.onnx"), dir + "/f.onnx"))
+        #expect(r.status == 65)
+        #expect(r.stderr.contains("cycle"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+    }
+}
