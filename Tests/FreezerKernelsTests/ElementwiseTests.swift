@@ -406,6 +406,11 @@ struct CastTests {
         let h = try run1("Cast", [NDArray(doubles: [1 + 0x1p-11 + 0x1p-30, 70000], shape: [2])], [attr("to", Int64(10))])
         #expect(h.elementType == .float16 && h.floats == [1, .infinity])
         #expect(try run1("Cast", [NDArray(bools: [true, false], shape: [2])], [attr("to", Int64(11))]).doubles == [1, 0])
+        // float16/bfloat16 to uint32 takes onnxruntime's scalar int64 path: NaN and ±inf give 0.
+        for type in [ElementType.float16, .bfloat16] {
+            let u = try run1("Cast", [NDArray(floats: [.nan, .infinity, -.infinity, -5], shape: [4], type: type)], [attr("to", Int64(12))])
+            #expect(u.ints == [0, 0, 0, 4294967291])
+        }
         // Opset 1 names the type.
         #expect(try run1("Cast", [f32([2.9])], [attr("to", "INT32")], opset: 1).ints == [2])
         let like = try run1("CastLike", [f32([2.5]), NDArray(doubles: [0], shape: [1])], opset: 15)

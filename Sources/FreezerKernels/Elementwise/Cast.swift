@@ -55,6 +55,10 @@ enum Cast {
         switch (x.storage, NDArray.kind(of: type)) {
         case let (.float(v), .float): storage = .float(v)
         case let (.float(v), .double): storage = .double(BroadcastMap.unary(v) { Double($0) })
+        case let (.float(v), .int) where type == .uint32 && x.elementType != .float:
+            // onnxruntime converts float16/bfloat16 to uint32 through a scalar int64 conversion (low 32 bits
+            // of cvttsd2si), unlike float32's vectorized path: NaN and ±inf give 0, -5 gives 2^32 - 5.
+            storage = .int(BroadcastMap.unary(v) { IntegerSemantics.cvtt64(Double($0)) & 0xFFFF_FFFF })
         case let (.float(v), .int): storage = .int(BroadcastMap.unary(v) { IntegerSemantics.fromFloating($0, type) })
         case let (.float(v), .bool): storage = .bool(BroadcastMap.unary(v) { $0 != 0 })
         case let (.float(v), .string): storage = .string(v.map { format(Double($0)) })
