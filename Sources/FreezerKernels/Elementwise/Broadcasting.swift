@@ -114,20 +114,26 @@ struct BroadcastPlan {
         let inner = dims[dims.count - 1]
         let outer = dims.count - 1
         if outer == 0 { body(0, inner, 0, 0, 0); return }
-        let s0 = strides[0], s1 = strides[1], s2 = strides[2]
-        var index = [Int](repeating: 0, count: outer)
+        // Odometer state in one scratch buffer: index, dims and the three operands' strides per outer dimension.
+        let scratch = UnsafeMutablePointer<Int>.allocate(capacity: 5 * outer)
+        defer { scratch.deallocate() }
+        let index = scratch, extent = scratch + outer, s0 = scratch + 2 * outer, s1 = scratch + 3 * outer, s2 = scratch + 4 * outer
+        for d in 0..<outer {
+            index[d] = 0
+            extent[d] = dims[d]
+            s0[d] = strides[0][d]; s1[d] = strides[1][d]; s2[d] = strides[2][d]
+        }
         var o0 = 0, o1 = 0, o2 = 0
         var start = 0
         while start < count {
             body(start, inner, o0, o1, o2)
             start += inner
-            // Odometer over the outer dimensions.
             var d = outer - 1
             while d >= 0 {
                 index[d] += 1
                 o0 += s0[d]; o1 += s1[d]; o2 += s2[d]
-                if index[d] < dims[d] { break }
-                o0 -= s0[d] * dims[d]; o1 -= s1[d] * dims[d]; o2 -= s2[d] * dims[d]
+                if index[d] < extent[d] { break }
+                o0 -= s0[d] * extent[d]; o1 -= s1[d] * extent[d]; o2 -= s2[d] * extent[d]
                 index[d] = 0
                 d -= 1
             }
@@ -152,20 +158,23 @@ enum BroadcastMap {
                     } else if pa.count == 1 && pb.count == n {
                         let x = pa[0]
                         for i in 0..<n { out.initializeElement(at: i, to: f(x, pb[i])) }
-                    } else {
+                    } else if n > 0 {
+                        // n > 0 implies every operand is non-empty.
                         let sa = plan.innerStride(0), sb = plan.innerStride(1)
+                        let po = out.baseAddress!, xa = pa.baseAddress!, xb = pb.baseAddress!
                         plan.forEachRow { o, len, ia, ib, _ in
+                            let dst = po + o, ra = xa + ia, rb = xb + ib
                             if sa == 1 && sb == 1 {
-                                for j in 0..<len { out.initializeElement(at: o + j, to: f(pa[ia + j], pb[ib + j])) }
+                                for j in 0..<len { (dst + j).initialize(to: f(ra[j], rb[j])) }
                             } else if sa == 1 {
-                                let y = pb[ib]
-                                for j in 0..<len { out.initializeElement(at: o + j, to: f(pa[ia + j], y)) }
+                                let y = rb[0]
+                                for j in 0..<len { (dst + j).initialize(to: f(ra[j], y)) }
                             } else if sb == 1 {
-                                let x = pa[ia]
-                                for j in 0..<len { out.initializeElement(at: o + j, to: f(x, pb[ib + j])) }
+                                let x = ra[0]
+                                for j in 0..<len { (dst + j).initialize(to: f(x, rb[j])) }
                             } else {
-                                let v = f(pa[ia], pb[ib])
-                                for j in 0..<len { out.initializeElement(at: o + j, to: v) }
+                                let v = f(ra[0], rb[0])
+                                for j in 0..<len { (dst + j).initialize(to: v) }
                             }
                         }
                     }
