@@ -1,0 +1,83 @@
+import Foundation
+import FreezerIR
+
+/// Softmax and LogSoftmax, in both axis conventions.
+///
+/// Opsets 1–12 coerce the input to 2-D at `axis` (default 1): `[a0*...*a(k-1), ak*...*a(n-1)]`, and
+/// normalize each row. Opset 13+ normalizes along the single dimension `axis` (default -1). Both subtract
+/// the maximum first, so large inputs neither overflow nor lose precision; sums are accumulated in the
+/// element's computation type (Float for float32) as onnxruntime does.
+enum Softmax {
+    static func register(_ r: inout KernelRegistry) {
+        for (op, log) in [("Softmax", false), ("LogSoftmax", true)] {
+            r.register(op, versions: 1...12) { ctx in try run(ctx, log: log, coerced: true) }
+            r.register(op, versions: 13...Int64.max) { ctx in try run(ctx, log: log, coerced: false) }
+        }
+    }
+
+    static func run(_ ctx: KernelContext, log: Bool, coerced: Bool) throws(EvaluationError) -> [NDArray?] {
+        var x = try ctx.input(0)
+        let rank = x.rank
+        let axisAttr = ctx.int("axis", default: coerced ? 1 : -1)
+        // Coerced form: axis may equal the rank (an empty second dimension product of 1).
+        let axis: Int
+        if coerced && axisAttr == Int64(rank) { axis = rank } else { axis = try ctx.axis(axisAttr, rank: rank) }
+        let outer: Int, length: Int, inner: Int
+        if coerced {
+            outer = x.shape[..<axis].reduce(1, *)
+            length = x.shape[axis...].reduce(1, *)
+            inner = 1
+        } else {
+            outer = x.shape[..<min(axis, rank)].reduce(1, *)
+            length = rank == 0 ? 1 : x.shape[axis]
+            inner = rank == 0 ? 1 : x.shape[(axis + 1)...].reduce(1, *)
+        }
+        switch x.storage {
+        case .float(let v):
+            x.storage = .float(normalize(v, outer: outer, length: length, inner: inner, log: log,
+                                         exp: { Foundation.exp($0) }, ln: { Foundation.log($0) }))
+        case .double(let v):
+            x.storage = .double(normalize(v, outer: outer, length: length, inner: inner, log: log,
+                                          exp: { Foundation.exp($0) }, ln: { Foundation.log($0) }))
+        default:
+            throw ctx.unsupported(x.elementType)
+        }
+        return [x]
+    }
+
+    /// Normalizes `values` viewed as `[outer, length, inner]` along the middle dimension.
+    @inline(__always)
+    static func normalize<T: BinaryFloatingPoint>(_ values: [T], outer: Int, length: Int, inner: Int, log: Bool,
+                                                  exp: (T) -> T, ln: (T) -> T) -> [T] {
+        var out = values
+        guard length > 0 else { return out }
+        values.withUnsafeBufferPointer { x in
+            out.withUnsafeMutableBufferPointer { y in
+                for o in 0..<outer {
+                    for i in 0..<inner {
+                        let base = o * length * inner + i
+                        var m = x[base]
+                        for k in 1..<max(length, 1) {
+                            let v = x[base + k * inner]
+                            if v > m || v.isNaN { m = v }
+                        }
+                        var sum: T = 0
+                        if log {
+                            for k in 0..<length { sum += exp(x[base + k * inner] - m) }
+                            let logSum = ln(sum)
+                            for k in 0..<length { y[base + k * inner] = x[base + k * inner] - m - logSum }
+                        } else {
+                            for k in 0..<length {
+                                let e = exp(x[base + k * inner] - m)
+                                y[base + k * inner] = e
+                                sum += e
+                            }
+                            for k in 0..<length { y[base + k * inner] /= sum }
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+}
