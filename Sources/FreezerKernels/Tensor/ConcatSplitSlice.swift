@@ -61,6 +61,7 @@ extension TensorOperators {
         let x = try ctx.input(0)
         let a = ctx.int("axis", default: 0)
         if ctx.opset < 11, a < 0 { throw ctx.fail("negative 'axis' \(a) is not allowed before opset 11") }
+        guard x.rank >= 1 else { throw ctx.fail("input must have rank 1 or more, got a scalar") }
         let axis = try ctx.axis(a, rank: x.rank)
         let dim = x.shape[axis]
         let outputs = ctx.outputCount

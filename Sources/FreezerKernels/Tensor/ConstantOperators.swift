@@ -126,7 +126,7 @@ extension TensorOperators {
         guard !zeroDelta else { throw ctx.fail("input 'delta' must not be zero") }
         guard !steps.isNaN else { throw ctx.fail("Range bounds are not numbers") }
         let n = max(steps.rounded(.up), 0)
-        guard n <= Double(1 << 40) else { throw ctx.fail("Range would produce \(n) elements") }
+        guard n <= Double(IndexInputs.maxElements) else { throw ctx.fail("Range would produce \(n) elements") }
         return Int(n)
     }
 }

@@ -39,8 +39,10 @@ enum IndexInputs {
         return v[0]
     }
 
-    /// Normalizes axes against `rank` (negative counts from the end), refusing duplicates.
-    static func axes(_ axes: [Int64], rank: Int, _ ctx: KernelContext, _ name: String = "axes") throws(EvaluationError) -> [Int] {
+    /// Normalizes axes against `rank` (negative counts from the end), refusing duplicates unless
+    /// `allowDuplicates` (reductions, where onnxruntime accepts them), which drops them instead.
+    static func axes(_ axes: [Int64], rank: Int, _ ctx: KernelContext, _ name: String = "axes",
+                     allowDuplicates: Bool = false) throws(EvaluationError) -> [Int] {
         var out: [Int] = []
         out.reserveCapacity(axes.count)
         for a in axes {
@@ -48,7 +50,10 @@ enum IndexInputs {
                 throw ctx.fail("'\(name)' value \(a) is out of range for rank \(rank)")
             }
             let n = Int(a < 0 ? a + Int64(rank) : a)
-            guard !out.contains(n) else { throw ctx.fail("'\(name)' names axis \(n) twice: \(axes)") }
+            if out.contains(n) {
+                if allowDuplicates { continue }
+                throw ctx.fail("'\(name)' names axis \(n) twice: \(axes)")
+            }
             out.append(n)
         }
         return out
@@ -70,9 +75,13 @@ enum IndexInputs {
         return Int(v)
     }
 
+    /// The largest tensor a kernel will allocate (elements). Larger requests are refused with an error
+    /// instead of failing the allocation, which would end the process.
+    static let maxElements = 1 << 33
+
     /// The element count of `shape`, refusing results too large to allocate.
     static func count(_ shape: [Int], _ ctx: KernelContext, _ what: String) throws(EvaluationError) -> Int {
-        guard let n = TensorLayout.elementCount(shape), n <= 1 << 40 else {
+        guard let n = TensorLayout.elementCount(shape), n <= maxElements else {
             throw ctx.fail("\(what) shape \(shape) is invalid or too large")
         }
         return n

@@ -25,7 +25,7 @@ extension TensorOperators {
             let x = try ctx.input(0)
             let pads = try IndexInputs.list(ctx, 1, "pads")
             var fill: NDArray?
-            if let c = ctx.optionalInput(2) {
+            if let c = ctx.optionalInput(2), c.count > 0 {
                 guard c.elementType == x.elementType, c.count == 1 else {
                     throw ctx.fail("input 'constant_value' must be one \(x.elementType) value, got \(c.elementType)\(c.shape)")
                 }
@@ -53,20 +53,25 @@ extension TensorOperators {
         }
         let strides = x.strides
         var shape = x.shape
-        var offsets: [[Int]] = []
+        var kept = x.shape
         for d in 0..<x.rank {
             let dim = x.shape[d]
-            let cropStart = max(-before[d], 0)
-            let kept = dim - cropStart - max(-after[d], 0)
-            guard kept >= 0 else { throw ctx.fail("negative pads \(before[d]), \(after[d]) remove more than the \(dim) elements of axis \(d)") }
-            let lead = max(before[d], 0)
-            shape[d] = kept + lead + max(after[d], 0)
-            if mode != "constant", kept == 0, shape[d] > 0 {
+            kept[d] = dim - max(-before[d], 0) - max(-after[d], 0)
+            guard kept[d] >= 0 else { throw ctx.fail("negative pads \(before[d]), \(after[d]) remove more than the \(dim) elements of axis \(d)") }
+            shape[d] = kept[d] + max(before[d], 0) + max(after[d], 0)
+            if mode != "constant", kept[d] == 0, shape[d] > 0 {
                 throw ctx.fail("mode '\(mode)' cannot pad axis \(d), which has no elements left to copy")
             }
-            if mode == "reflect", max(before[d], after[d]) > kept - 1, kept > 0, before[d] > 0 || after[d] > 0 {
-                throw ctx.fail("mode 'reflect' pads (\(before[d]), \(after[d])) exceed \(kept - 1), the maximum for axis \(d) of size \(kept)")
+            if mode == "reflect", max(before[d], after[d]) > kept[d] - 1, kept[d] > 0, before[d] > 0 || after[d] > 0 {
+                throw ctx.fail("mode 'reflect' pads (\(before[d]), \(after[d])) exceed \(kept[d] - 1), the maximum for axis \(d) of size \(kept[d])")
             }
+        }
+        _ = try IndexInputs.count(shape, ctx, "output")
+        var offsets: [[Int]] = []
+        for d in 0..<x.rank {
+            let cropStart = max(-before[d], 0)
+            let lead = max(before[d], 0)
+            let kept = kept[d]
             var table = [Int](repeating: 0, count: shape[d])
             for i in 0..<shape[d] {
                 var j = i - lead
@@ -89,7 +94,6 @@ extension TensorOperators {
             }
             offsets.append(table)
         }
-        _ = try IndexInputs.count(shape, ctx, "output")
         return TensorLayout.take(x, TensorLayout.positions(shape: shape, offsets: offsets), shape: shape, fill: fill)
     }
 }

@@ -36,7 +36,7 @@ extension TensorOperators {
             if ctx.opset < 11, let a = given.first(where: { $0 < 0 }) {
                 throw ctx.fail("negative axis \(a) is not allowed before opset 11")
             }
-            axes = try IndexInputs.axes(given, rank: x.rank, ctx)
+            axes = try IndexInputs.axes(given, rank: x.rank, ctx, allowDuplicates: true)
         } else {
             if noopWithEmptyAxes { return x }
             axes = Array(0..<x.rank)

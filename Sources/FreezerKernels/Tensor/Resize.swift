@@ -7,6 +7,9 @@ import FreezerIR
 /// Double. Upsample and Resize-10 use onnxruntime's legacy rules: asymmetric coordinates, and nearest
 /// index = truncation when upsampling, ceiling when downsampling. Cubic mode and antialiased
 /// downsampling are refused; exclude_outside only affects cubic and is therefore ignored.
+/// Where onnxruntime departs from the ONNX specification this follows the specification (and the ONNX
+/// reference implementation): an output of the input's shape is still resampled with the given scales
+/// (onnxruntime copies the input), and tf_crop_and_resize maps coordinates by the formula for every shape.
 /// align_corners uses the integer output length, as onnxruntime does (the ONNX reference implementation
 /// uses scale * input length, which differs when downsampling by a scale whose product is not whole).
 extension TensorOperators {
@@ -64,7 +67,7 @@ extension TensorOperators {
     }
 
     private static func outputSize(_ ctx: KernelContext, _ v: Float) throws(EvaluationError) -> Int {
-        guard v.isFinite, v >= 0, v < Float(1 << 40) else { throw ctx.fail("output size \(v) is invalid") }
+        guard v.isFinite, v >= 0, v <= Float(IndexInputs.maxElements) else { throw ctx.fail("output size \(v) is invalid") }
         return Int(v)  // truncation, as onnxruntime's static_cast<int64_t>
     }
 

@@ -52,6 +52,7 @@ extension TensorOperators {
         r.register("Tile", versions: 1...5) { ctx in
             let x = try ctx.input(0)
             let tiles = try IndexInputs.scalar(ctx, 1, "tiles")
+            guard x.rank >= 1 else { throw ctx.fail("input must have rank 1 or more, got a scalar") }
             let axis = try ctx.axis(try IndexInputs.scalar(ctx, 2, "axis"), rank: x.rank)
             var repeats = [Int64](repeating: 1, count: x.rank)
             repeats[axis] = tiles
