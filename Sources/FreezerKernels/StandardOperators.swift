@@ -8,17 +8,9 @@ extension KernelRegistry {
     }()
 
     static let operatorFamilies: [@Sendable (inout KernelRegistry) -> Void] = [
-        BasicOperators.register,
         ElementwiseOperators.register,
         TensorOperators.register,
         NeuralNetworkOperators.register,
         ControlFlowOperators.register,
     ]
-}
-
-/// Identity and Constant: the operators every graph needs.
-enum BasicOperators {
-    static func register(_ r: inout KernelRegistry) {
-        r.register("Identity") { ctx in [try ctx.input(0)] }
-    }
 }
