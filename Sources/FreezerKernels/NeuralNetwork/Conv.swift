@@ -1,0 +1,122 @@
+import FreezerIR
+
+extension NeuralNetworkOperators {
+    /// Conv (1-D, 2-D, 3-D and beyond): X (N×C×D…), W (M×C/group×k…), optional bias B (M).
+    ///
+    /// Each image and group is one gemm `W_g (M/g × C/g·K) · col (C/g·K × outputs)` over an im2col
+    /// buffer reused across images and groups; a 1×1 convolution without stride or padding reads X
+    /// directly. Groups with a single input channel (depthwise convolution, as in MobileNet) are
+    /// computed directly instead, since im2col would copy every input K times for a K-term dot product.
+    static func conv(_ ctx: KernelContext) throws(EvaluationError) -> [NDArray?] {
+        let x = try ctx.input(0), w = try ctx.input(1)
+        let b = ctx.optionalInput(2)
+        let kind = try floatKind(x, ctx, input: "X")
+        guard w.elementType == x.elementType, b.map({ $0.elementType == x.elementType }) ?? true else {
+            throw ctx.fail("X (\(x.elementType)), W (\(w.elementType)) and B (\(b?.elementType.description ?? "absent")) must have one element type")
+        }
+        guard x.rank >= 3, w.rank == x.rank else {
+            throw ctx.fail("X must be N×C×D1… (rank ≥ 3) and W of the same rank, but X is \(text(x.shape)) and W is \(text(w.shape))")
+        }
+        let group = Int(clamping: ctx.int("group", default: 1))
+        let n = x.shape[0], c = x.shape[1], m = w.shape[0]
+        guard group >= 1, c % group == 0, m % group == 0, w.shape[1] == c / group else {
+            throw ctx.fail("group \(group) does not fit X \(text(x.shape)) and W \(text(w.shape)): need C and M divisible by group and W.shape[1] == C/group")
+        }
+        let kernel = Array(w.shape[2...])
+        try checkKernelShape(ctx, weightSpatial: kernel)
+        let geometry = try spatialGeometry(ctx, input: Array(x.shape[2...]), kernel: kernel)
+        if let b, b.shape != [m] { throw ctx.fail("bias B is \(text(b.shape)) but must be \(text([m]))") }
+        let outShape = [n, m] + geometry.output
+        _ = try elementCount(outShape, ctx, what: "the output")
+        let problem = ConvProblem(n: n, c: c, m: m, group: group, geometry: geometry)
+        switch kind {
+        case .float:
+            let y = convolve(x.floats, w.floats, b?.floats, problem)
+            return [NDArray(elementType: x.elementType, shape: outShape, storage: .float(y))]
+        case .double:
+            let y = convolve(x.doubles, w.doubles, b?.doubles, problem)
+            return [NDArray(elementType: x.elementType, shape: outShape, storage: .double(y))]
+        }
+    }
+
+    /// Sizes of one convolution (also used, with roles swapped, by ConvTranspose).
+    struct ConvProblem {
+        var n: Int, c: Int, m: Int, group: Int
+        var geometry: SpatialGeometry
+        var inputChannelsPerGroup: Int { c / group }
+        var outputChannelsPerGroup: Int { m / group }
+    }
+
+    static func convolve<T: BLASFloat>(_ x: [T], _ w: [T], _ bias: [T]?, _ p: ConvProblem) -> [T] {
+        let g = p.geometry
+        let inCount = g.inputCount, outCount = g.outputCount, kCount = g.kernelCount
+        let cg = p.inputChannelsPerGroup, mg = p.outputChannelsPerGroup
+        var y = [T](repeating: 0, count: p.n * p.m * outCount)
+        guard outCount > 0 else { return y }
+        var index = [Int](repeating: 0, count: g.rank)
+        let rows = (0..<kCount).map {
+            WindowRow(image: g.input, grid: g.output, strides: g.strides, offsets: g.offsets(kernelIndex: $0))
+        }
+        x.withUnsafeBufferPointer { xb in
+            w.withUnsafeBufferPointer { wb in
+                y.withUnsafeMutableBufferPointer { yb in
+                    guard let x0 = xb.baseAddress, let w0 = wb.baseAddress, let y0 = yb.baseAddress else { return }
+                    if cg == 1 && p.group > 1 && mg <= 2 {
+                        // Depthwise: y[m] = Σ_k w[m, k] · shifted x[group of m], then + bias.
+                        for image in 0..<p.n {
+                            for oc in 0..<p.m {
+                                let plane = x0 + (image * p.c + oc / mg) * inCount
+                                let out = y0 + (image * p.m + oc) * outCount
+                                for k in 0..<kCount {
+                                    rows[k].gatherAccumulate(plane, weight: w0[oc * kCount + k], into: out, index: &index)
+                                }
+                            }
+                        }
+                        return
+                    }
+                    let pointwise = g.kernel.allSatisfy { $0 == 1 } && g.strides.allSatisfy { $0 == 1 }
+                        && g.padBegin.allSatisfy { $0 == 0 } && g.padEnd.allSatisfy { $0 == 0 }
+                    let depth = cg * kCount
+                    var col = [T](repeating: 0, count: pointwise ? 0 : depth * outCount)
+                    col.withUnsafeMutableBufferPointer { cb in
+                        for image in 0..<p.n {
+                            for group in 0..<p.group {
+                                let planes = x0 + (image * p.c + group * cg) * inCount
+                                let source: UnsafePointer<T>
+                                if pointwise {
+                                    source = planes
+                                } else {
+                                    guard let c0 = cb.baseAddress else { return }
+                                    for ch in 0..<cg {
+                                        for k in 0..<kCount {
+                                            rows[k].gather(planes + ch * inCount, into: c0 + (ch * kCount + k) * outCount, index: &index)
+                                        }
+                                    }
+                                    source = UnsafePointer(c0)
+                                }
+                                gemm(transA: false, transB: false, m: mg, n: outCount, k: depth, alpha: 1,
+                                     a: w0 + group * mg * depth, lda: depth, b: source, ldb: outCount,
+                                     beta: 0, c: y0 + (image * p.m + group * mg) * outCount, ldc: outCount)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if let bias { addChannelBias(&y, bias, images: p.n, channels: p.m, size: outCount) }
+        return y
+    }
+
+    /// `y[n, c, …] += bias[c]`.
+    static func addChannelBias<T: BLASFloat>(_ y: inout [T], _ bias: [T], images: Int, channels: Int, size: Int) {
+        y.withUnsafeMutableBufferPointer { yb in
+            for image in 0..<images {
+                for ch in 0..<channels {
+                    let v = bias[ch]
+                    let base = (image * channels + ch) * size
+                    for i in base..<(base + size) { yb[i] += v }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import FreezerIR
+
+extension NeuralNetworkOperators {
+    /// Dropout, every opset (1, 6, 7, 10, 12, 13, 22): the identity with an all-true mask.
+    ///
+    /// Training mode is `is_test == 0` (the default) up to opset 6, never for opsets 7–11, and the
+    /// `training_mode` input from opset 12. A training-mode Dropout with a non-zero ratio draws random
+    /// numbers, which a reference evaluator must not do: it is refused unless the interpreter evaluates
+    /// with inference semantics (then it is the identity, as at inference). The mask is of X's type
+    /// before opset 10 and bool from opset 10.
+    static func dropout(_ ctx: KernelContext) throws(EvaluationError) -> [NDArray?] {
+        let x = try ctx.input(0)
+        let training: Bool
+        let ratio: Double
+        if ctx.opset <= 6 {
+            training = ctx.int("is_test", default: 0) == 0
+            ratio = Double(ctx.float("ratio", default: 0.5))
+        } else if ctx.opset <= 11 {
+            training = false
+            ratio = Double(ctx.float("ratio", default: 0.5))
+        } else {
+            if let r = ctx.optionalInput(1) {
+                guard r.count == 1, r.kind == .float || r.kind == .double else {
+                    throw ctx.fail("input ratio must be one floating-point value but is \(r.elementType)\(text(r.shape))")
+                }
+                ratio = r.asDoubles[0]
+            } else {
+                ratio = 0.5
+            }
+            if let t = ctx.optionalInput(2) {
+                guard case .bool(let v) = t.storage, v.count == 1 else {
+                    throw ctx.fail("input training_mode must be one bool but is \(t.elementType)\(text(t.shape))")
+                }
+                training = v[0]
+            } else {
+                training = false
+            }
+        }
+        if training && !ctx.inferenceSemantics && ratio != 0 {
+            throw ctx.fail("training-mode Dropout (ratio \(ratio)) is random; evaluate with inference semantics")
+        }
+        guard ctx.outputCount > 1 && ctx.outputIsNeeded(1) else { return [x] }
+        let maskType: ElementType = ctx.opset < 10 ? x.elementType : .bool
+        return [x, NDArray.filled(1, shape: x.shape, type: maskType)]
+    }
+}
