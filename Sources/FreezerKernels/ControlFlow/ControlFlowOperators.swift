@@ -1,5 +1,75 @@
+import FreezerIR
+
 /// If, Loop and Scan: operators that run subgraphs.
+///
+/// Every opset version of the three (If 1–25, Loop 1–25, Scan 8 and 9–25) is covered by one kernel per
+/// semantic form: later versions only widened the accepted types (sequences and optionals, which the
+/// evaluator does not hold and rejects before running) or allowed negative axes.
 enum ControlFlowOperators {
+    /// Iterations after which a Loop stops with an error rather than running on.
+    ///
+    /// A Loop without a trip count whose condition never becomes false would otherwise never return.
+    /// Exported models bound their loops by data (sequence lengths, beam steps), far below this.
+    static let maxLoopIterations = 1_000_000
+
     static func register(_ r: inout KernelRegistry) {
+        r.register("If", versions: 1...Int64.max, ifKernel)
+        r.register("Loop", versions: 1...Int64.max, loopKernel)
+        r.register("Scan", versions: 8...8, scan8Kernel)
+        r.register("Scan", versions: 9...Int64.max, scanKernel)
+    }
+
+    // MARK: - Shared helpers
+
+    /// The single value of a one-element bool tensor (`cond` of If and Loop).
+    static func scalarBool(_ a: NDArray, _ what: String, _ ctx: KernelContext) throws(EvaluationError) -> Bool {
+        guard a.elementType == .bool, case .bool(let v) = a.storage, v.count == 1 else {
+            throw ctx.fail("\(what) must be a bool tensor with exactly one element, but is \(a)")
+        }
+        return v[0]
+    }
+
+    /// The single value of a one-element integer tensor (Loop's trip count `M`).
+    static func scalarInt(_ a: NDArray, _ what: String, _ ctx: KernelContext) throws(EvaluationError) -> Int64 {
+        guard case .int(let v) = a.storage, v.count == 1 else {
+            throw ctx.fail("\(what) must be an int64 tensor with exactly one element, but is \(a)")
+        }
+        return v[0]
+    }
+
+    /// Runs a subgraph attribute, naming the attribute (and iteration) in any error it raises.
+    static func run(_ body: Graph, _ inputs: [NDArray?], _ ctx: KernelContext, _ what: String) throws(EvaluationError) -> [NDArray] {
+        do {
+            return try ctx.runSubgraph(body, inputs)
+        } catch let error as EvaluationError {
+            // Unsupported operators are found for all subgraphs before any node runs; keep that error whole.
+            if case .unsupportedOperators = error { throw error }
+            throw ctx.fail("\(what) failed: \(error)")
+        } catch {
+            throw ctx.fail("\(what) failed: \(error)")
+        }
+    }
+
+    /// An empty stack of scan output `index` of `body` for a loop that ran zero times: shape
+    /// `[0] + element shape` (inserted at `axis`) from the declared output type. Unknown dimensions
+    /// count as 0, which leaves the element count 0 whatever they would have been.
+    static func emptyStack(_ body: Graph, output index: Int, axis: Int, _ ctx: KernelContext,
+                           _ what: String) throws(EvaluationError) -> NDArray {
+        let value = body.value(body.outputs[index])
+        guard let tensor = value.type?.tensor, tensor.elementType.isKnown else {
+            throw ctx.fail("\(what) ran zero iterations, so the type of scan output '\(value.name)' can only come from the body's declaration, which is missing")
+        }
+        var shape = (tensor.shape ?? []).map { d -> Int in if case .value(let v) = d, v >= 0 { Int(v) } else { 0 } }
+        shape.insert(0, at: min(max(0, axis), shape.count))
+        return NDArray.filled(0, shape: shape, type: tensor.elementType)
+    }
+
+    /// Stacks per-iteration values into a scan output, naming the output in errors.
+    static func stack(_ items: [NDArray], axis: Int, _ name: String, _ ctx: KernelContext) throws(EvaluationError) -> NDArray {
+        do {
+            return try NDArray.stacked(items, axis: axis)
+        } catch {
+            throw ctx.fail("scan output '\(name)' cannot be assembled: \(error.description) (a scan output must keep its type and shape in every iteration)")
+        }
     }
 }

@@ -1,0 +1,76 @@
+import FreezerIR
+
+extension ControlFlowOperators {
+    /// Loop (opset 1–25): runs `body` while `iteration < M && cond`, carrying N values from one
+    /// iteration to the next and stacking K per-iteration scan outputs along a new axis 0.
+    ///
+    /// Inputs: `M` (optional int64 trip count), `cond` (optional bool), N initial carried values.
+    /// Body inputs: `iteration_num` (int64 scalar), `cond` (bool scalar), N carried values.
+    /// Body outputs: `cond`, N carried values, K scan-output elements. Node outputs: the N final
+    /// carried values, then the K stacked scan outputs.
+    ///
+    /// As the operator's table says: without a `cond` input the body's condition output is ignored and
+    /// the body sees `true`; without `M` the loop runs until the condition is false. A negative `M`
+    /// runs zero iterations. Whatever the inputs, the loop stops with an error after
+    /// `maxLoopIterations` iterations instead of running forever.
+    static func loopKernel(_ ctx: KernelContext) throws -> [NDArray?] {
+        let body = try ctx.graph("body")
+        let tripCount = try ctx.optionalInput(0).map { (m) throws(EvaluationError) in try scalarInt(m, "input 'M' (trip count)", ctx) }
+        let condGiven = ctx.optionalInput(1)
+        var cond = try condGiven.map { (c) throws(EvaluationError) in try scalarBool(c, "input 'cond'", ctx) } ?? true
+        let n = max(0, ctx.inputs.count - 2)
+        guard body.inputs.count == 2 + n else {
+            throw ctx.fail("the node has \(n) loop-carried input\(n == 1 ? "" : "s"), so body must have \(2 + n) inputs (iteration_num, cond, then the carried values), but it has \(body.inputs.count)")
+        }
+        guard body.outputs.count >= 1 + n else {
+            throw ctx.fail("body must output cond and the \(n) loop-carried value\(n == 1 ? "" : "s") (at least \(1 + n) outputs), but it has \(body.outputs.count)")
+        }
+        let k = body.outputs.count - 1 - n
+        guard ctx.outputCount <= n + k else {
+            throw ctx.fail("the node has \(ctx.outputCount) outputs but the loop produces only \(n + k) (\(n) carried, \(k) scan outputs)")
+        }
+        var carried: [NDArray] = []
+        for i in 0..<n {
+            guard let v = ctx.optionalInput(2 + i) else {
+                throw ctx.fail("loop-carried input \(i) (node input \(2 + i)) is missing; every carried value needs an initial value")
+            }
+            carried.append(v)
+        }
+        let scanNeeded = (0..<k).map { ctx.outputIsNeeded(n + $0) }
+        var scans = [[NDArray]](repeating: [], count: k)
+
+        var iteration: Int64 = 0
+        while cond && (tripCount.map { iteration < $0 } ?? true) {
+            guard iteration < Int64(maxLoopIterations) else {
+                throw ctx.fail("the loop ran \(maxLoopIterations) iterations without stopping (trip count \(tripCount.map(String.init) ?? "not given"), condition still true); the reference evaluator stops Loops at \(maxLoopIterations) iterations")
+            }
+            let what = "body (iteration \(iteration))"
+            var inputs: [NDArray?] = [NDArray(ints: [iteration], shape: []), NDArray(bools: [cond], shape: [])]
+            inputs.append(contentsOf: carried.map { $0 })
+            let outputs = try run(body, inputs, ctx, what)
+            guard outputs.count == body.outputs.count else {
+                throw ctx.fail("\(what) returned \(outputs.count) values instead of \(body.outputs.count)")
+            }
+            if condGiven != nil { cond = try scalarBool(outputs[0], "the condition output of \(what)", ctx) }
+            for i in 0..<n {
+                let next = outputs[1 + i]
+                guard next.elementType == carried[i].elementType else {
+                    throw ctx.fail("loop-carried value \(i) ('\(body.value(body.inputs[2 + i]).name)') changes type from \(carried[i].elementType) to \(next.elementType) in \(what)")
+                }
+                carried[i] = next
+            }
+            for j in 0..<k where scanNeeded[j] { scans[j].append(outputs[1 + n + j]) }
+            iteration += 1
+        }
+
+        var result: [NDArray?] = carried.map { $0 }
+        for j in 0..<k {
+            guard scanNeeded[j] else { result.append(nil); continue }
+            let name = body.value(body.outputs[1 + n + j]).name
+            result.append(scans[j].isEmpty
+                ? try emptyStack(body, output: 1 + n + j, axis: 0, ctx, "the loop")
+                : try stack(scans[j], axis: 0, name, ctx))
+        }
+        return Array(result.prefix(ctx.outputCount))
+    }
+}

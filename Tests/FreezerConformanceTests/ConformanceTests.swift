@@ -1,0 +1,110 @@
+import Foundation
+import FreezerKernels
+import Testing
+
+/// Runs ONNX's own node tests and PyTorch model tests through the reference evaluator.
+///
+/// Data: `scripts/make-onnx-testdata.sh` (or FREEZER_ONNX_TESTDATA). Every case whose operators and
+/// types the evaluator supports must match ONNX's expected outputs within the backend runner's
+/// tolerances; unsupported cases are counted and listed, never silently passed. The summary goes to
+/// stdout and, with every failed and unsupported case and its reason, to
+/// `<data dir>/conformance-report.txt`.
+///
+/// FREEZER_CONFORMANCE_FILTER=substring runs only the cases whose `kind/name` contains it.
+@Suite("ONNX conformance")
+struct ConformanceTests {
+    @Test("ONNX node and model test data")
+    func onnxTestData() throws {
+        let dir = ConformanceData.directory
+        if let problem = ConformanceData.problem(at: dir) {
+            Issue.record(Comment(rawValue: problem))
+            return
+        }
+        let known = try ConformanceData.knownFailures()
+        let filter = ProcessInfo.processInfo.environment["FREEZER_CONFORMANCE_FILTER"].flatMap { $0.isEmpty ? nil : $0 }
+        let cases = ConformanceData.cases(in: dir).filter { c in filter.map { c.id.contains($0) } ?? true }
+        #expect(!cases.isEmpty, "no test cases found in \(dir)\(filter.map { " matching '\($0)'" } ?? "")")
+
+        var report = ConformanceReport()
+        let started = Date()
+        for c in cases {
+            let outcome = c.run()
+            report.add(c.id, outcome, knownFailure: known[c.id])
+            switch outcome {
+            case .failed(let reason, let maxError) where known[c.id] == nil:
+                Issue.record(Comment(rawValue: "\(c.id) failed\(maxError.map { " (max abs error \($0))" } ?? ""): \(reason)"))
+            case .passed where known[c.id] != nil:
+                Issue.record(Comment(rawValue: "\(c.id) passes but is listed in known-failures.txt; remove it from the list"))
+            default:
+                break
+            }
+        }
+        report.seconds = Date().timeIntervalSince(started)
+        report.filter = filter
+        print(report.summaryLine)
+        let path = dir + "/conformance-report.txt"
+        do {
+            try report.text.write(toFile: path, atomically: true, encoding: .utf8)
+            print("conformance report: \(path)")
+        } catch {
+            Issue.record(Comment(rawValue: "cannot write \(path): \(error)"))
+        }
+    }
+}
+
+/// Counts and reasons of one conformance run.
+struct ConformanceReport {
+    var passed: [String] = []
+    var failed: [(id: String, reason: String)] = []
+    var knownFailed: [(id: String, reason: String, justification: String)] = []
+    var unsupported: [(id: String, reason: String)] = []
+    var seconds = 0.0
+    var filter: String?
+
+    mutating func add(_ id: String, _ outcome: ConformanceCase.Outcome, knownFailure: String?) {
+        switch outcome {
+        case .passed: passed.append(id)
+        case .failed(let reason, _):
+            if let knownFailure { knownFailed.append((id, reason, knownFailure)) } else { failed.append((id, reason)) }
+        case .unsupported(let reason): unsupported.append((id, reason))
+        }
+    }
+
+    var total: Int { passed.count + failed.count + knownFailed.count + unsupported.count }
+
+    var summaryLine: String {
+        "ONNX conformance: \(passed.count) passed, \(failed.count) failed, \(knownFailed.count) known failures, \(unsupported.count) unsupported, of \(total) cases"
+            + (filter.map { " matching '\($0)'" } ?? "") + " (\(Int(seconds.rounded())) s)"
+    }
+
+    /// Unsupported operators ranked by how many cases they block, for planning.
+    var blockingOperators: [(op: String, cases: Int)] {
+        var counts: [String: Int] = [:]
+        for (_, reason) in unsupported {
+            guard let range = reason.range(of: "operators not registered: ") else { continue }
+            for op in reason[range.upperBound...].components(separatedBy: ", ") {
+                counts[op.components(separatedBy: " (").first ?? op, default: 0] += 1
+            }
+        }
+        return counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+
+    var text: String {
+        var lines = [summaryLine, ""]
+        lines.append("FAILED (\(failed.count))")
+        lines += failed.map { "  \($0.id): \($0.reason)" }
+        lines.append("")
+        lines.append("KNOWN FAILURES (\(knownFailed.count)), allowed by Tests/FreezerConformanceTests/known-failures.txt")
+        lines += knownFailed.map { "  \($0.id): \($0.reason)\n    justification: \($0.justification)" }
+        lines.append("")
+        lines.append("UNSUPPORTED (\(unsupported.count))")
+        lines += unsupported.map { "  \($0.id): \($0.reason)" }
+        lines.append("")
+        lines.append("OPERATORS BLOCKING UNSUPPORTED CASES (operator: cases)")
+        lines += blockingOperators.map { "  \($0.op): \($0.cases)" }
+        lines.append("")
+        lines.append("PASSED (\(passed.count))")
+        lines += passed.map { "  \($0)" }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
