@@ -13,6 +13,8 @@ public enum EvaluationError: Error, Equatable, CustomStringConvertible {
     /// A node failed: its inputs or attributes are not what the operator accepts.
     case node(name: String, opType: String, reason: String)
     case cycle(String)
+    /// The operator is supported but not this use of it (a mode, attribute value or type), named.
+    case unsupportedFeature(node: String, opType: String, feature: String)
 
     public struct UnsupportedOperator: Sendable, Equatable, Hashable, CustomStringConvertible {
         public var domain: String
@@ -43,6 +45,8 @@ public enum EvaluationError: Error, Equatable, CustomStringConvertible {
             "node '\(name)' (\(op)): \(reason)"
         case let .cycle(what):
             "cannot evaluate: \(what)"
+        case let .unsupportedFeature(node, op, feature):
+            "node '\(node)' (\(op)): \(feature) is not supported by the reference evaluator"
         }
     }
 }

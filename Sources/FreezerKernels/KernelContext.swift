@@ -25,6 +25,12 @@ public struct KernelContext {
         .node(name: nodeName, opType: node.opType, reason: reason)
     }
 
+    /// A refusal of a feature of this operator that the evaluator does not implement (distinct from an
+    /// invalid model: the model may be fine, freezer just cannot evaluate it).
+    public func unsupportedFeature(_ feature: String) -> EvaluationError {
+        .unsupportedFeature(node: nodeName, opType: node.opType, feature: feature)
+    }
+
     /// Required input `i`.
     public func input(_ i: Int) throws(EvaluationError) -> NDArray {
         guard i < inputs.count, let v = inputs[i] else { throw fail("required input \(i) is missing") }

@@ -58,7 +58,7 @@ struct ConformanceCase: Sendable {
                 results = try interpreter.run(feeds, outputs: outputNames)
             } catch {
                 switch error {
-                case .unsupportedOperators, .unsupportedType: return .unsupported(reason: "refused at run time: \(error)")
+                case .unsupportedOperators, .unsupportedType, .unsupportedFeature: return .unsupported(reason: "refused at run time: \(error)")
                 default: return .failed(reason: "\(setName): evaluation failed: \(error)", maxError: nil)
                 }
             }

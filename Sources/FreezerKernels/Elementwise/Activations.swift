@@ -94,7 +94,11 @@ enum Activations {
 
     /// PRelu: `x > 0 ? x : slope * x`, with the slope broadcast to X's shape (unidirectional broadcasting).
     static func prelu(_ ctx: KernelContext) throws -> [NDArray?] {
-        let (x, slope) = try ctx.sameTypePair()
+        var (x, slope) = try ctx.sameTypePair()
+        // Before opset 7, a 1-D slope with one value per channel applies along axis 1 (as PyTorch exported PReLU).
+        if ctx.opset < 7, slope.rank == 1, x.rank > 2, slope.count == x.shape[1], slope.count > 1 {
+            slope = slope.reshaped([slope.count] + [Int](repeating: 1, count: x.rank - 2))
+        }
         guard Broadcasting.broadcasts(slope.shape, to: x.shape) else {
             throw ctx.fail("slope of shape \(Broadcasting.text(slope.shape)) cannot be broadcast to X of shape \(Broadcasting.text(x.shape))")
         }

@@ -56,7 +56,7 @@ extension TensorOperators {
             let e = operands[k].rank - p.before.count - p.after.count
             let labels = p.before + (0..<e).map { ellipsisBase + ellipsisRank - e + $0 } + p.after
             guard Set(labels).count == labels.count else {
-                throw ctx.fail("term '\(terms[k])' repeats a label (diagonal or trace), which the reference evaluator does not support")
+                throw ctx.unsupportedFeature("Einsum term '\(terms[k])' with a repeated label (diagonal or trace)")
             }
             for (axis, label) in labels.enumerated() {
                 let n = operands[k].shape[axis]

@@ -77,7 +77,7 @@ extension TensorOperators {
         let opset = ctx.opset
         let mode = ctx.string("mode", default: "nearest")
         guard mode == "nearest" || mode == "linear" else {
-            throw ctx.fail(mode == "cubic" ? "mode 'cubic' is not supported by the reference evaluator" : "attribute 'mode' '\(mode)' is not one of nearest, linear, cubic")
+            throw mode == "cubic" ? ctx.unsupportedFeature("mode 'cubic'") : ctx.fail( "attribute 'mode' '\(mode)' is not one of nearest, linear, cubic")
         }
         var coordinates = ["half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric", "tf_crop_and_resize"]
         if opset < 13 { coordinates.append("tf_half_pixel_for_nn") }
@@ -132,7 +132,7 @@ extension TensorOperators {
             }
         }
         if opset >= 18, ctx.int("antialias", default: 0) != 0, mode != "nearest", axes.contains(where: { scales[$0] < 1 }) {
-            throw ctx.fail("antialiased downsampling (antialias=1) is not supported by the reference evaluator")
+            throw ctx.unsupportedFeature("antialiased downsampling (antialias=1)")
         }
         var roi: [Float]?
         if coordinate == "tf_crop_and_resize" {
