@@ -163,6 +163,7 @@ def build_cases():
     case("convtranspose2d_strides_pads_bias", "ConvTranspose", [rand(2, 3, 4, 3), rand(3, 2, 3, 3), rand(2)], dict(strides=[2, 2], pads=[1, 0, 1, 1]))
     case("convtranspose2d_output_padding", "ConvTranspose", [rand(1, 2, 3, 3), rand(2, 3, 3, 2)], dict(strides=[3, 2], output_padding=[1, 1]))
     case("convtranspose2d_output_shape", "ConvTranspose", [rand(1, 2, 3, 3), rand(2, 2, 3, 3)], dict(strides=[2, 2], output_shape=[6, 7]))
+    case("convtranspose2d_output_shape_beyond_full", "ConvTranspose", [rand(1, 1, 3, 3), rand(1, 2, 3, 3)], dict(strides=[3, 2], output_shape=[10, 8]))
     case("convtranspose2d_group", "ConvTranspose", [rand(1, 4, 3, 3), rand(4, 3, 2, 2), rand(6)], dict(group=2, strides=[2, 1]))
     case("convtranspose2d_dilations", "ConvTranspose", [rand(1, 2, 3, 4), rand(2, 2, 2, 3)], dict(dilations=[2, 2], pads=[1, 1, 0, 2]))
     case("convtranspose2d_same_upper", "ConvTranspose", [rand(1, 1, 3, 3), rand(1, 2, 3, 3)], dict(auto_pad="SAME_UPPER", strides=[2, 2]))

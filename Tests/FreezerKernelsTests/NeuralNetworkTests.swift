@@ -274,6 +274,32 @@ struct NeuralNetworkTests {
         }
     }
 
+    /// Layers too large for one im2col/col2im buffer are computed in channel slices; with the buffer
+    /// limit lowered, the sliced computation matches the unsliced one.
+    @Test func slicedIm2colMatchesUnsliced() {
+        let xs: [Float] = (0..<(2 * 6 * 5 * 4)).map { (i: Int) -> Float in Float((i * 37) % 23) / 23 - 0.5 }
+        let ws: [Float] = (0..<(4 * 6 * 3 * 3)).map { (i: Int) -> Float in Float((i * 53) % 19) / 19 - 0.5 }
+        let geometry = NeuralNetworkOperators.SpatialGeometry(input: [5, 4], kernel: [3, 3], strides: [1, 1], dilations: [1, 1],
+                                                              padBegin: [1, 1], padEnd: [1, 1], output: [5, 4])
+        var problem = NeuralNetworkOperators.ConvProblem(n: 2, c: 6, m: 4, group: 1, geometry: geometry)
+        let whole = NeuralNetworkOperators.convolve(xs, ws, nil, problem)
+        problem.bufferLimit = 2 * 9 * 20   // two input channels per slice
+        #expect(isClose(NeuralNetworkOperators.convolve(xs, ws, nil, problem), whole, rtol: 1e-5, atol: 1e-6))
+        problem.bufferLimit = 1
+        #expect(isClose(NeuralNetworkOperators.convolve(xs, ws, nil, problem), whole, rtol: 1e-5, atol: 1e-6))
+
+        // ConvTranspose: X 2×4×5×4 (C = 4), W 4×6×3×3 (M = 6); geometry runs from X positions to Y.
+        let tx: [Float] = Array(xs[0..<(2 * 4 * 20)])
+        let tw: [Float] = (0..<(4 * 6 * 9)).map { (i: Int) -> Float in Float((i * 29) % 17) / 17 - 0.5 }
+        let tGeometry = NeuralNetworkOperators.SpatialGeometry(input: [9, 7], kernel: [3, 3], strides: [2, 2], dilations: [1, 1],
+                                                               padBegin: [1, 1], padEnd: [1, 2], output: [5, 4])
+        var tProblem = NeuralNetworkOperators.ConvProblem(n: 2, c: 4, m: 6, group: 1, geometry: tGeometry)
+        let tWhole = NeuralNetworkOperators.transposedConvolve(tx, tw, nil, tProblem)
+        tProblem.bufferLimit = 1
+        #expect(tWhole.count == 2 * 6 * 63)
+        #expect(NeuralNetworkOperators.transposedConvolve(tx, tw, nil, tProblem) == tWhole)
+    }
+
     // MARK: - Normalizations
 
     @Test func normalizationsRefuseBadAttributes() {

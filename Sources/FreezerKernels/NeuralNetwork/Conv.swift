@@ -43,6 +43,8 @@ extension NeuralNetworkOperators {
     struct ConvProblem {
         var n: Int, c: Int, m: Int, group: Int
         var geometry: SpatialGeometry
+        /// Most elements of the im2col/col2im buffer (tests lower it to exercise the slicing).
+        var bufferLimit = NeuralNetworkOperators.im2colLimit
         var inputChannelsPerGroup: Int { c / group }
         var outputChannelsPerGroup: Int { m / group }
     }
@@ -77,26 +79,33 @@ extension NeuralNetworkOperators {
                     let pointwise = g.kernel.allSatisfy { $0 == 1 } && g.strides.allSatisfy { $0 == 1 }
                         && g.padBegin.allSatisfy { $0 == 0 } && g.padEnd.allSatisfy { $0 == 0 }
                     let depth = cg * kCount
-                    var col = [T](repeating: 0, count: pointwise ? 0 : depth * outCount)
+                    // Large layers gather a slice of the input channels at a time (accumulating the
+                    // partial products), so the im2col buffer stays within `bufferLimit` elements.
+                    let chunk = pointwise ? cg : max(1, min(cg, p.bufferLimit / max(1, kCount * outCount)))
+                    var col = [T](repeating: 0, count: pointwise ? 0 : chunk * kCount * outCount)
                     col.withUnsafeMutableBufferPointer { cb in
                         for image in 0..<p.n {
                             for group in 0..<p.group {
                                 let planes = x0 + (image * p.c + group * cg) * inCount
-                                let source: UnsafePointer<T>
+                                let out = y0 + (image * p.m + group * mg) * outCount
                                 if pointwise {
-                                    source = planes
-                                } else {
-                                    guard let c0 = cb.baseAddress else { return }
-                                    for ch in 0..<cg {
+                                    gemm(transA: false, transB: false, m: mg, n: outCount, k: depth, alpha: 1,
+                                         a: w0 + group * mg * depth, lda: depth, b: planes, ldb: outCount,
+                                         beta: 0, c: out, ldc: outCount)
+                                    continue
+                                }
+                                guard let c0 = cb.baseAddress else { return }
+                                for first in stride(from: 0, to: cg, by: chunk) {
+                                    let count = min(chunk, cg - first)
+                                    for ch in 0..<count {
                                         for k in 0..<kCount {
-                                            rows[k].gather(planes + ch * inCount, into: c0 + (ch * kCount + k) * outCount, index: &index)
+                                            rows[k].gather(planes + (first + ch) * inCount, into: c0 + (ch * kCount + k) * outCount, index: &index)
                                         }
                                     }
-                                    source = UnsafePointer(c0)
+                                    gemm(transA: false, transB: false, m: mg, n: outCount, k: count * kCount, alpha: 1,
+                                         a: w0 + group * mg * depth + first * kCount, lda: depth, b: c0, ldb: outCount,
+                                         beta: first == 0 ? 0 : 1, c: out, ldc: outCount)
                                 }
-                                gemm(transA: false, transB: false, m: mg, n: outCount, k: depth, alpha: 1,
-                                     a: w0 + group * mg * depth, lda: depth, b: source, ldb: outCount,
-                                     beta: 0, c: y0 + (image * p.m + group * mg) * outCount, ldc: outCount)
                             }
                         }
                     }
@@ -106,6 +115,9 @@ extension NeuralNetworkOperators {
         if let bias { addChannelBias(&y, bias, images: p.n, channels: p.m, size: outCount) }
         return y
     }
+
+    /// Most elements an im2col buffer holds (32 MB of Float).
+    static let im2colLimit = 1 << 23
 
     /// `y[n, c, …] += bias[c]`.
     static func addChannelBias<T: BLASFloat>(_ y: inout [T], _ bias: [T], images: Int, channels: Int, size: Int) {

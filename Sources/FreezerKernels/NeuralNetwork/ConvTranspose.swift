@@ -7,7 +7,8 @@ extension NeuralNetworkOperators {
     /// row into the output. Output size and padding follow the ONNX formulas:
     /// `out = stride·(in−1) + output_padding + (k−1)·dilation + 1 − pads`; when `output_shape` is given
     /// (or auto_pad is SAME_*, which asks for `out = in·stride`), the total padding is derived from it
-    /// and split with the larger half at the end for SAME_UPPER and at the beginning otherwise.
+    /// and split with the larger half at the end for SAME_UPPER and at the beginning otherwise; an
+    /// output_shape beyond the full result is zero-extended at the end.
     static func convTranspose(_ ctx: KernelContext) throws(EvaluationError) -> [NDArray?] {
         let x = try ctx.input(0), w = try ctx.input(1)
         let b = ctx.optionalInput(2)
@@ -23,7 +24,8 @@ extension NeuralNetworkOperators {
         guard group >= 1, c % group == 0, w.shape[0] == c else {
             throw ctx.fail("group \(group) does not fit X \(text(x.shape)) and W \(text(w.shape)): need C divisible by group and W.shape[0] == C")
         }
-        let m = w.shape[1] * group
+        let (m, overflow) = w.shape[1].multipliedReportingOverflow(by: group)
+        guard !overflow else { throw ctx.fail("group \(group) times W.shape[1] = \(w.shape[1]) output channels is too large") }
         let kernel = Array(w.shape[2...])
         try checkKernelShape(ctx, weightSpatial: kernel)
         guard kernel.allSatisfy({ $0 >= 1 }) else { throw ctx.fail("W \(text(w.shape)) has an empty kernel dimension") }
@@ -53,10 +55,10 @@ extension NeuralNetworkOperators {
         for d in 0..<nd {
             let full = strides[d] * (input[d] - 1) + outputPadding[d] + (kernel[d] - 1) * dilations[d] + 1
             if let requested {
-                let total = full - requested[d]
-                guard total >= 0 else {
-                    throw ctx.fail("output_shape \(text(requested)) is larger than the full transposed convolution along axis \(d) (\(full))")
-                }
+                guard requested[d] >= 0 else { throw ctx.fail("attribute 'output_shape' \(text(requested)) has a negative dimension") }
+                // A requested size beyond the full result extends it with zeros at the end (onnxruntime
+                // clamps the total padding at 0; the ONNX reference agrees for NOTSET).
+                let total = max(0, full - requested[d])
                 pads[d] = autoPad == "SAME_UPPER" ? total / 2 : total - total / 2
                 pads[nd + d] = total - pads[d]
                 output[d] = requested[d]
@@ -93,7 +95,10 @@ extension NeuralNetworkOperators {
         let depth = mg * kCount
         var y = [T](repeating: 0, count: p.n * p.m * yCount)
         guard yCount > 0 else { return y }
-        var col = [T](repeating: 0, count: depth * xCount)
+        // Large layers compute a slice of the output channels at a time, so that the column buffer
+        // stays within `bufferLimit` elements.
+        let chunk = max(1, min(mg, p.bufferLimit / max(1, kCount * xCount)))
+        var col = [T](repeating: 0, count: chunk * kCount * xCount)
         var index = [Int](repeating: 0, count: g.rank)
         let rows = (0..<kCount).map {
             WindowRow(image: g.input, grid: g.output, strides: g.strides, offsets: g.offsets(kernelIndex: $0))
@@ -106,13 +111,16 @@ extension NeuralNetworkOperators {
                               let c0 = cb.baseAddress else { return }
                         for image in 0..<p.n {
                             for group in 0..<p.group {
-                                gemm(transA: true, transB: false, m: depth, n: xCount, k: cg, alpha: 1,
-                                     a: w0 + group * cg * depth, lda: depth, b: x0 + (image * p.c + group * cg) * xCount,
-                                     ldb: xCount, beta: 0, c: c0, ldc: xCount)
-                                for oc in 0..<mg {
-                                    let plane = y0 + (image * p.m + group * mg + oc) * yCount
-                                    for k in 0..<kCount {
-                                        rows[k].scatterAdd(UnsafePointer(c0 + (oc * kCount + k) * xCount), into: plane, index: &index)
+                                for first in stride(from: 0, to: mg, by: chunk) {
+                                    let count = min(chunk, mg - first)
+                                    gemm(transA: true, transB: false, m: count * kCount, n: xCount, k: cg, alpha: 1,
+                                         a: w0 + group * cg * depth + first * kCount, lda: depth,
+                                         b: x0 + (image * p.c + group * cg) * xCount, ldb: xCount, beta: 0, c: c0, ldc: xCount)
+                                    for oc in 0..<count {
+                                        let plane = y0 + (image * p.m + group * mg + first + oc) * yCount
+                                        for k in 0..<kCount {
+                                            rows[k].scatterAdd(UnsafePointer(c0 + (oc * kCount + k) * xCount), into: plane, index: &index)
+                                        }
                                     }
                                 }
                             }

@@ -113,28 +113,31 @@ extension NeuralNetworkOperators {
         var colStrides = [Int](repeating: 1, count: g.rank)
         for d in 1..<max(1, g.rank) { colStrides[d] = colStrides[d - 1] * g.input[d - 1] }
         let rowStrides = NDArray.strides(of: g.input)
-        for o in 0..<outCount {
-            _ = walker.window(o, into: &window)
-            for plane in 0..<planes {
-                let base = plane * inCount
-                var best = T.nnLowest
-                var bestIndex = -1
-                for i in window where bestIndex < 0 || x[base + i] > best {
-                    best = x[base + i]
-                    bestIndex = i
-                }
-                y[plane * outCount + o] = best
-                if wantIndices {
-                    var flat = max(bestIndex, 0)
-                    if columnMajor {
-                        var rest = flat
-                        flat = 0
-                        for d in 0..<g.rank {
-                            flat += (rest / rowStrides[d]) * colStrides[d]
-                            rest %= rowStrides[d]
+        x.withUnsafeBufferPointer { xb in
+            y.withUnsafeMutableBufferPointer { yb in
+                for o in 0..<outCount {
+                    _ = walker.window(o, into: &window)
+                    for plane in 0..<planes {
+                        let base = plane * inCount
+                        var best = T.nnLowest
+                        var bestIndex = -1
+                        for i in window where bestIndex < 0 || xb[base + i] > best {
+                            best = xb[base + i]
+                            bestIndex = i
                         }
+                        yb[plane * outCount + o] = best
+                        guard wantIndices else { continue }
+                        var flat = max(bestIndex, 0)
+                        if columnMajor {
+                            var rest = flat
+                            flat = 0
+                            for d in 0..<g.rank {
+                                flat += (rest / rowStrides[d]) * colStrides[d]
+                                rest %= rowStrides[d]
+                            }
+                        }
+                        argmax[plane * outCount + o] = Int64(base + flat)
                     }
-                    argmax[plane * outCount + o] = Int64(base + flat)
                 }
             }
         }

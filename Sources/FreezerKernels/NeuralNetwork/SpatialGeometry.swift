@@ -42,6 +42,7 @@ extension NeuralNetworkOperators {
         guard kernel.count == nd, kernel.allSatisfy({ $0 >= 1 }) else {
             throw ctx.fail("the kernel shape \(text(kernel)) does not suit the input's spatial shape \(text(input))")
         }
+        _ = try elementCount(kernel, ctx, what: "the kernel")
         let ones = [Int](repeating: 1, count: nd)
         let strides = try intsAttribute(ctx, "strides", count: nd, default: ones, minimum: 1)
         let dilations = try intsAttribute(ctx, "dilations", count: nd, default: ones, minimum: 1)
