@@ -67,7 +67,7 @@ struct PayloadLifter {
                 out.bytes += token.encode(lifted.count)
                 lifted.append(payload)
                 copyStart = reader.position
-            } else if let child = kind.child(field) {
+            } else if let child = kind.child(field), child.isImportedAsIR {
                 let before = lifted.count
                 let inner = try rewrite(child, payload, depth: depth + 1)
                 if lifted.count == before { continue } // unchanged: stays in the verbatim span

@@ -27,6 +27,11 @@ enum WireMessage: CaseIterable {
         }
     }
 
+    /// Whether the importer turns this message into IR. Only then may its payloads become tokens: sparse
+    /// tensors and function bodies are kept as encoded bytes, so a token inside them would be written out
+    /// as is (found by fuzzing).
+    var isImportedAsIR: Bool { self != .sparseTensor && self != .function }
+
     /// `TensorProto.raw_data`.
     static let rawDataField: UInt64 = 9
 }

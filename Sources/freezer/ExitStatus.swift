@@ -5,8 +5,14 @@ import FreezerONNX
 
 /// The one place that turns an error into a message and an exit code (documented in `freezer --help`).
 enum ExitStatus {
+    /// `run --test-data`: at least one output is outside the tolerance.
+    static let outsideTolerance: Int32 = 1
+    /// `convert`: the model cannot be frozen safely.
     static let conversionImpossible: Int32 = 3
+    /// `convert`: the frozen model does not match the original.
     static let notEquivalent: Int32 = 4
+    /// `run`: the reference evaluator cannot run the model (unsupported operator or type, or a node failed).
+    static let cannotEvaluate: Int32 = 5
     static let usage: Int32 = 64
     static let invalidModel: Int32 = 65
     static let missingInput: Int32 = 66
@@ -30,6 +36,13 @@ enum ExitStatus {
             case .outputPathIsInput: cannotWrite
             case .badOption: usage
             case .invalidFrozenModel: internalError
+            }
+        case let e as RunError: e.exitCode
+        case let e as TensorFileError:
+            switch e {
+            case .notFound, .isDirectory, .unreadable: missingInput
+            case .cannotStore, .missingDirectory, .cannotWrite: cannotWrite
+            default: invalidModel
             }
         case is ModelSaveError: cannotWrite
         default: internalError

@@ -1,0 +1,252 @@
+import ArgumentParser
+import Foundation
+import FreezerIR
+import FreezerKernels
+import FreezerONNX
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a model with freezer's reference evaluator, on ONNX test data or on .npy/.pb inputs.",
+        discussion: """
+            With --test-data, runs the model on ONNX test data and compares every output with the \
+            expected one: DIR is a test_data_set_N directory (input_K.pb, output_K.pb) or a directory \
+            holding several of them, as in ONNX's backend tests and the model zoo. input_K feeds the K-th \
+            graph input (or the input its stored name gives); output_K is the expected K-th graph output. \
+            An output passes when every element satisfies |actual - expected| <= atol + rtol * |expected| \
+            (NaN matches NaN; integer, bool and string outputs must be equal), and shape and element type \
+            match. The defaults are those of ONNX's backend test runner.
+
+            With --input, runs the model on the given files (.npy, or a serialized TensorProto .pb) and \
+            prints each output's type, shape and first values; --save-outputs DIR writes each output to \
+            DIR/<output name>.npy (characters a file name cannot hold become '_'; element types NumPy \
+            cannot hold, such as bfloat16 and strings, are written as <output name>.pb instead).
+
+            Every input is checked against the model's declared element type and fixed dimensions before \
+            anything runs. Evaluation is single-threaded and deterministic.
+
+            Examples:
+              freezer run model.onnx --test-data model_dir/test_data_set_0
+              freezer run model.onnx --test-data model_dir --rtol 1e-4 --atol 1e-6 --json
+              freezer run model.onnx --input x=x.npy --input mask=mask.npy
+              freezer run model.onnx --input x=x.npy --save-outputs out/
+              freezer run model.onnx --input x=x.npy --repeat 50   # time the evaluation
+
+            Exit status: 0 when it ran (and, with --test-data, every output is within tolerance); 1 when \
+            an output is outside tolerance; 5 when the evaluator cannot run the model (unsupported \
+            operator or type, or a node fails on these inputs); 64 for an unknown or missing input; 65 \
+            for a malformed file or an input of the wrong element type or shape; 66 for a missing file; \
+            73 when an output cannot be written. See `freezer --help`.
+            """
+    )
+
+    @Argument(help: "The ONNX model file (.onnx).")
+    var model: String
+
+    @Option(name: .customLong("test-data"), help: ArgumentHelp("A test_data_set_N directory, or a directory holding several.", valueName: "dir"))
+    var testData: String?
+
+    @Option(name: .customLong("input"), help: ArgumentHelp("A model input as NAME=FILE (.npy or .pb); repeat for each input.", valueName: "name=file"))
+    var inputs: [String] = []
+
+    @Option(name: .customLong("save-outputs"), help: ArgumentHelp("With --input: write each output to DIR/<name>.npy. DIR must exist.", valueName: "dir"))
+    var saveOutputs: String?
+
+    @Option(help: "Relative tolerance for --test-data (default 1e-3, as ONNX's backend tests).")
+    var rtol: Double?
+
+    @Option(help: "Absolute tolerance for --test-data (default 1e-7, as ONNX's backend tests).")
+    var atol: Double?
+
+    @Flag(help: "Evaluate training forms as at inference: Dropout is the identity, BatchNormalization uses its running statistics.")
+    var inferenceSemantics = false
+
+    @Flag(help: "Print the result as JSON.")
+    var json = false
+
+    @Option(name: .customLong("repeat"), help: ArgumentHelp("Also time N runs of the evaluation (after one warm-up) and report median and minimum latency.", valueName: "n"))
+    var repeatCount: Int?
+
+    func validate() throws {
+        if testData != nil && !inputs.isEmpty {
+            throw ValidationError("give either --test-data DIR or --input NAME=FILE, not both.")
+        }
+        if testData != nil && saveOutputs != nil {
+            throw ValidationError("--save-outputs works with --input; with --test-data the outputs are compared, not saved.")
+        }
+        if testData == nil && (rtol != nil || atol != nil) {
+            throw ValidationError("--rtol and --atol apply to --test-data comparisons.")
+        }
+        for (name, v) in [("--rtol", rtol), ("--atol", atol)] {
+            if let v, !(v.isFinite && v >= 0) { throw ValidationError("\(name) must be a non-negative number, not \(v).") }
+        }
+        if let repeatCount, repeatCount < 1 { throw ValidationError("--repeat must be at least 1.") }
+    }
+
+    func run() throws {
+        try runReportingErrors {
+            let loaded = try ModelLoader.load(path: model, options: .init(computeDigests: false))
+            let issues = Validator.validate(loaded.model)
+            guard issues.isEmpty else { throw InvalidModelError(path: model, issues: issues) }
+            let interpreter = Interpreter(model: loaded.model, options: .init(inferenceSemantics: inferenceSemantics))
+            var report = RunReport(model: model, mode: testData == nil ? "inputs" : "test-data", inferenceSemantics: inferenceSemantics)
+            let feedsToTime: [String: NDArray]
+            if let testData {
+                feedsToTime = try runTestData(testData, interpreter, &report)
+            } else {
+                feedsToTime = try runInputs(interpreter, &report)
+            }
+            if let repeatCount { report.latency = try time(interpreter, feedsToTime, runs: repeatCount) }
+            if json {
+                FileHandle.standardOutput.write(try report.jsonData())
+                print()
+            } else {
+                print(report.text, terminator: "")
+            }
+            if report.passed == false { throw ExitCode(ExitStatus.outsideTolerance) }
+        }
+    }
+
+    // MARK: - Test data
+
+    /// Runs every data set; returns the feeds of the first, for timing.
+    private func runTestData(_ dir: String, _ interpreter: Interpreter, _ report: inout RunReport) throws -> [String: NDArray] {
+        let tolerance = Tolerance(rtol: rtol ?? Tolerance.onnxBackend.rtol, atol: atol ?? Tolerance.onnxBackend.atol)
+        report.tolerance = .init(rtol: tolerance.rtol, atol: tolerance.atol)
+        let sets = TestDataSet.directories(in: dir)
+        guard !sets.isEmpty else { throw RunError.noTestData(directory: dir) }
+        let graph = interpreter.model.graph
+        var results: [RunReport.DataSetResult] = []
+        var firstFeeds: [String: NDArray]?
+        for setDir in sets {
+            let data = try TestDataSet.load(directory: setDir)
+            guard !data.outputs.isEmpty else { throw RunError.noExpectedOutputs(directory: setDir) }
+            guard data.inputs.count <= graph.inputs.count, data.outputs.count <= graph.outputs.count else {
+                throw RunError.testDataMismatch(directory: setDir, problem: "it has \(data.inputs.count) input and \(data.outputs.count) output files, but the model has \(graph.inputs.count) inputs and \(graph.outputs.count) outputs")
+            }
+            var feeds: [String: NDArray] = [:]
+            for (k, tensor) in data.inputs.enumerated() {
+                let file = "\(setDir)/input_\(k).pb"
+                let id = graph.inputs.first { graph.value($0).name == tensor.name } ?? graph.inputs[k]
+                let value = graph.value(id)
+                guard feeds[value.name] == nil else {
+                    throw RunError.testDataMismatch(directory: setDir, problem: "input_\(k).pb and another input file both feed '\(value.name)'")
+                }
+                let array = try RunInputs.array(tensor, file: file)
+                try RunInputs.check(array, against: value, file: file)
+                feeds[value.name] = array
+            }
+            try checkAllGiven(feeds, graph)
+            var outputNames: [String] = []
+            for (k, tensor) in data.outputs.enumerated() {
+                let id = graph.outputs.first { graph.value($0).name == tensor.name } ?? graph.outputs[k]
+                outputNames.append(graph.value(id).name)
+            }
+            let actual = try evaluate(interpreter, feeds, outputs: outputNames)
+            var compared: [RunReport.ComparedOutput] = []
+            for (k, name) in outputNames.enumerated() {
+                let expected = try RunInputs.array(data.outputs[k], file: "\(setDir)/output_\(k).pb")
+                guard let got = actual[name] else { throw RunError.evaluation(.unknownOutput(name: name, available: outputNames)) }
+                let c = OutputComparison.compare(got, expected, tolerance: tolerance)
+                compared.append(.init(name: name, type: RunInputs.describe(got), expectedType: RunInputs.describe(expected),
+                                      passed: c.passed, problem: c.structuralProblem, maxAbsError: c.maxAbsError,
+                                      maxRelError: c.maxRelError, mismatches: c.mismatches, count: c.count,
+                                      worstIndex: c.worstIndex, worstActual: c.worstActual, worstExpected: c.worstExpected,
+                                      summary: c.summary))
+            }
+            results.append(.init(directory: setDir, passed: compared.allSatisfy(\.passed), outputs: compared))
+            if firstFeeds == nil { firstFeeds = feeds }
+        }
+        report.dataSets = results
+        report.passed = results.allSatisfy(\.passed)
+        return firstFeeds ?? [:]
+    }
+
+    // MARK: - Inputs
+
+    private func runInputs(_ interpreter: Interpreter, _ report: inout RunReport) throws -> [String: NDArray] {
+        let graph = interpreter.model.graph
+        let inputNames = graph.inputs.map { graph.value($0).name }
+        var feeds: [String: NDArray] = [:]
+        for argument in inputs {
+            let (name, file) = try RunInputs.parseAssignment(argument, inputNames: Set(inputNames))
+            guard let id = graph.inputs.first(where: { graph.value($0).name == name }) else {
+                throw RunError.unknownInput(name: name, argument: argument, modelInputs: inputNames)
+            }
+            guard feeds[name] == nil else { throw RunError.duplicateInput(name: name) }
+            let array = try RunInputs.array(try RunInputs.readTensor(file), file: file)
+            try RunInputs.check(array, against: graph.value(id), file: file)
+            feeds[name] = array
+        }
+        try checkAllGiven(feeds, graph)
+        var saveDir: String?
+        if let dir = saveOutputs {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
+                throw RunError.saveDirectoryMissing(dir)
+            }
+            saveDir = dir
+        }
+        let outputNames = graph.outputs.map { graph.value($0).name }
+        let results = try evaluate(interpreter, feeds, outputs: outputNames)
+
+        // Plan every file before writing any, so a name collision writes nothing.
+        var planned: [String: String] = [:]
+        var files: [String: String] = [:]
+        if let saveDir {
+            for name in outputNames {
+                guard let array = results[name] else { continue }
+                let ext = array.elementType == .bfloat16 || array.elementType == .string ? "pb" : "npy"
+                let file = (saveDir.hasSuffix("/") ? saveDir : saveDir + "/") + RunInputs.fileName(forOutput: name) + "." + ext
+                if let other = planned[file] { throw RunError.outputFileCollision(file: file, names: [other, name]) }
+                planned[file] = name
+                files[name] = file
+            }
+        }
+        var infos: [RunReport.OutputInfo] = []
+        for name in outputNames {
+            guard let array = results[name] else { continue }
+            if let file = files[name] {
+                let tensor = array.tensor(name: name)
+                if file.hasSuffix(".npy") { try NumpyFile.write(tensor, to: file) } else { try TensorFile.write(tensor, to: file) }
+            }
+            let preview = array.elementType == .string ? [] : Array(array.asDoubles.prefix(8))
+            infos.append(.init(name: name, type: RunInputs.describe(array), file: files[name], firstValues: preview))
+        }
+        report.outputs = infos
+        return feeds
+    }
+
+    // MARK: - Shared
+
+    /// Every runtime input (one without an initializer default) must be fed.
+    private func checkAllGiven(_ feeds: [String: NDArray], _ graph: Graph) throws {
+        let missing = graph.runtimeInputs.map { graph.value($0) }.filter { feeds[$0.name] == nil }
+        guard missing.isEmpty else {
+            throw RunError.missingInputs(missing.map { ($0.name, $0.type?.description ?? "type not declared") })
+        }
+    }
+
+    private func evaluate(_ interpreter: Interpreter, _ feeds: [String: NDArray], outputs: [String]) throws -> [String: NDArray] {
+        do { return try interpreter.run(feeds, outputs: outputs) } catch { throw RunError.evaluation(error) }
+    }
+
+    /// Median and minimum time of `runs` evaluations, after one untimed warm-up.
+    private func time(_ interpreter: Interpreter, _ feeds: [String: NDArray], runs: Int) throws -> RunReport.Latency {
+        let graph = interpreter.model.graph
+        let outputs = graph.outputs.map { graph.value($0).name }
+        _ = try evaluate(interpreter, feeds, outputs: outputs)
+        let clock = ContinuousClock()
+        var samples: [Double] = []
+        samples.reserveCapacity(runs)
+        for _ in 0..<runs {
+            let start = clock.now
+            _ = try evaluate(interpreter, feeds, outputs: outputs)
+            let elapsed = clock.now - start
+            samples.append(Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) * 1e-15)
+        }
+        samples.sort()
+        let median = runs % 2 == 1 ? samples[runs / 2] : (samples[runs / 2 - 1] + samples[runs / 2]) / 2
+        return .init(runs: runs, medianMs: median, minMs: samples[0])
+    }
+}

@@ -1,0 +1,58 @@
+import FreezerKernels
+
+/// Why `freezer run` cannot run a model on the given data. Each message is one paragraph that names
+/// the input or file at fault and says what would be accepted.
+enum RunError: Error, CustomStringConvertible {
+    case badInputArgument(String)
+    case unknownInput(name: String, argument: String, modelInputs: [String])
+    case duplicateInput(name: String)
+    case missingInputs([(name: String, type: String)])
+    case inputMismatch(name: String, file: String, expected: String, actual: String)
+    case unreadableValues(file: String, reason: String)
+    case noTestData(directory: String)
+    case noExpectedOutputs(directory: String)
+    case testDataMismatch(directory: String, problem: String)
+    case saveDirectoryMissing(String)
+    case outputFileCollision(file: String, names: [String])
+    /// The reference evaluator refused the model or failed inside it.
+    case evaluation(EvaluationError)
+
+    var description: String {
+        switch self {
+        case let .badInputArgument(arg):
+            "--input expects NAME=FILE (for example --input x=x.npy), but got '\(arg)'."
+        case let .unknownInput(name, arg, inputs):
+            "--input \(arg): the model has no input named '\(name)'. Its inputs are: \(inputs.map { "'\($0)'" }.joined(separator: ", ")). (`freezer inspect MODEL` lists them with their types.)"
+        case let .duplicateInput(name):
+            "input '\(name)' is given by more than one --input; give each input once."
+        case let .missingInputs(missing):
+            "the model needs \(missing.count == 1 ? "input" : "inputs") \(missing.map { "'\($0.name)' (\($0.type))" }.joined(separator: ", ")), but no --input gives \(missing.count == 1 ? "it" : "them"). Add \(missing.map { "--input \($0.name)=FILE.npy" }.joined(separator: " "))."
+        case let .inputMismatch(name, file, expected, actual):
+            "input '\(name)' from '\(file)' is \(actual), but the model declares '\(name)' as \(expected). Convert the data to the declared element type and shape (for NumPy: array.astype(...).reshape(...)) and save it again."
+        case let .unreadableValues(file, reason):
+            "the values in '\(file)' cannot be used: \(reason)."
+        case let .noTestData(dir):
+            "'\(dir)' is not ONNX test data: it holds neither input_K.pb/output_K.pb files nor test_data_set_N directories (or does not exist)."
+        case let .noExpectedOutputs(dir):
+            "'\(dir)' has no output_K.pb files, so there is nothing to compare with. Use --input NAME=FILE to just run the model."
+        case let .testDataMismatch(dir, problem):
+            "the test data in '\(dir)' does not fit the model: \(problem)."
+        case let .saveDirectoryMissing(dir):
+            "--save-outputs directory '\(dir)' does not exist or is not a directory. Create it first (freezer does not create directories)."
+        case let .outputFileCollision(file, names):
+            "outputs \(names.map { "'\($0)'" }.joined(separator: " and ")) would both be saved as '\(file)' (characters a file name cannot hold become '_'). Nothing was written."
+        case let .evaluation(error):
+            "the reference evaluator cannot run the model: \(error)"
+        }
+    }
+
+    var exitCode: Int32 {
+        switch self {
+        case .badInputArgument, .unknownInput, .duplicateInput, .missingInputs: ExitStatus.usage
+        case .inputMismatch, .unreadableValues, .noExpectedOutputs, .testDataMismatch: ExitStatus.invalidModel
+        case .noTestData: ExitStatus.missingInput
+        case .saveDirectoryMissing, .outputFileCollision: ExitStatus.cannotWrite
+        case .evaluation: ExitStatus.cannotEvaluate
+        }
+    }
+}

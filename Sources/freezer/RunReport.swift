@@ -1,0 +1,112 @@
+import Foundation
+import FreezerKernels
+
+/// What `freezer run` found, printed as text or, with `--json`, as this structure.
+struct RunReport: Codable {
+    var model: String
+    /// "test-data" or "inputs".
+    var mode: String
+    var inferenceSemantics: Bool
+    var tolerance: ToleranceJSON?
+    /// Test-data mode: whether every output of every data set is within tolerance.
+    var passed: Bool?
+    var dataSets: [DataSetResult]?
+    /// Inputs mode: the computed outputs.
+    var outputs: [OutputInfo]?
+    var latency: Latency?
+
+    struct ToleranceJSON: Codable {
+        var rtol: Double
+        var atol: Double
+    }
+
+    struct DataSetResult: Codable {
+        var directory: String
+        var passed: Bool
+        var outputs: [ComparedOutput]
+    }
+
+    struct ComparedOutput: Codable {
+        var name: String
+        var type: String
+        var expectedType: String
+        var passed: Bool
+        /// Shape or element type differ; the error fields are then not meaningful.
+        var problem: String?
+        var maxAbsError: Double
+        var maxRelError: Double
+        var mismatches: Int
+        var count: Int
+        var worstIndex: Int?
+        var worstActual: Double?
+        var worstExpected: Double?
+        var summary: String
+    }
+
+    struct OutputInfo: Codable {
+        var name: String
+        var type: String
+        /// Where `--save-outputs` wrote it.
+        var file: String?
+        /// The first values, for a glance (at most 8).
+        var firstValues: [Double]
+    }
+
+    /// Time of `Interpreter.run` alone (model loading, input reading and output writing excluded),
+    /// over `runs` runs after one warm-up run.
+    struct Latency: Codable {
+        var runs: Int
+        var medianMs: Double
+        var minMs: Double
+    }
+
+    func jsonData() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return try encoder.encode(self)
+    }
+
+    var text: String {
+        var lines: [String] = []
+        if let dataSets, let tolerance {
+            let width = dataSets.flatMap(\.outputs).map(\.name.count).max() ?? 0
+            let typeWidth = dataSets.flatMap(\.outputs).map(\.type.count).max() ?? 0
+            for set in dataSets {
+                lines.append(set.directory)
+                for o in set.outputs {
+                    lines.append("  \(o.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(o.type.padding(toLength: typeWidth, withPad: " ", startingAt: 0))  \(o.summary)")
+                }
+            }
+            let outputs = dataSets.flatMap(\.outputs)
+            let failed = outputs.filter { !$0.passed }.count
+            let where_ = "rtol \(tolerance.rtol), atol \(tolerance.atol)"
+            lines.append(failed == 0
+                ? "PASS: all \(outputs.count) outputs of \(dataSets.count) data set\(dataSets.count == 1 ? "" : "s") within tolerance (\(where_))"
+                : "FAIL: \(failed) of \(outputs.count) outputs outside tolerance (\(where_))")
+        }
+        if let outputs {
+            let width = outputs.map(\.name.count).max() ?? 0
+            let typeWidth = outputs.map(\.type.count).max() ?? 0
+            for o in outputs {
+                let values = o.firstValues.map { OutputComparisonFormat.short($0) }.joined(separator: ", ")
+                lines.append("\(o.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(o.type.padding(toLength: typeWidth, withPad: " ", startingAt: 0))  [\(values)\(o.firstValues.count == 8 ? ", ..." : "")]" + (o.file.map { "  -> \($0)" } ?? ""))
+            }
+        }
+        if let latency {
+            lines.append(String(format: "latency (Interpreter.run only, %d runs after 1 warm-up): median %.3f ms, min %.3f ms",
+                                latency.runs, latency.medianMs, latency.minMs))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// Short numbers for the text report.
+enum OutputComparisonFormat {
+    static func short(_ x: Double) -> String {
+        if x.isNaN { return "nan" }
+        if x.isInfinite { return x < 0 ? "-inf" : "inf" }
+        if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
+        return String(format: "%.6g", x)
+    }
+}
