@@ -37,7 +37,7 @@ extension NeuralNetworkOperators {
             }
         }
         if training && !ctx.inferenceSemantics && ratio != 0 {
-            throw ctx.unsupportedFeature("training-mode Dropout (ratio \(ratio)), which is random, unless evaluated with inference semantics,")
+            throw ctx.unsupportedFeature("random training-mode Dropout (ratio \(ratio); evaluate with inference semantics instead)")
         }
         guard ctx.outputCount > 1 && ctx.outputIsNeeded(1) else { return [x] }
         let maskType: ElementType = ctx.opset < 10 ? x.elementType : .bool

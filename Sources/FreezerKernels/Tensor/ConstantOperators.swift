@@ -37,7 +37,7 @@ extension TensorOperators {
         case ("value", .tensor(let t)):
             return try NDArray(t)
         case ("sparse_value", _):
-            throw ctx.unsupportedFeature("a Constant with a sparse_value (densify the tensor first)")
+            throw ctx.unsupportedFeature("sparse_value (densify the tensor first)")
         case ("value_float", .float(let v)):
             return NDArray(floats: [v], shape: [])
         case ("value_floats", .floats(let v)):

@@ -56,7 +56,7 @@ extension TensorOperators {
             let e = operands[k].rank - p.before.count - p.after.count
             let labels = p.before + (0..<e).map { ellipsisBase + ellipsisRank - e + $0 } + p.after
             guard Set(labels).count == labels.count else {
-                throw ctx.unsupportedFeature("Einsum term '\(terms[k])' with a repeated label (diagonal or trace)")
+                throw ctx.unsupportedFeature("term '\(terms[k])', which repeats a label (a diagonal or trace),")
             }
             for (axis, label) in labels.enumerated() {
                 let n = operands[k].shape[axis]

@@ -1,0 +1,98 @@
+import Foundation
+import FreezerTestSupport
+import Testing
+@testable import FreezerConvert
+@testable import FreezerLog
+@testable import FreezerONNX
+
+@Suite("Conversion end to end (library)")
+struct ConversionTests {
+    func options(_ model: String, _ dir: String, verify: Bool = true) -> ConversionOptions {
+        ConversionOptions(input: Fixtures.model(model), output: dir + "/frozen.onnx", modelID: "MODEL", modelVersion: "7",
+                          responsible: "Jane Doe", samples: 2, verify: verify)
+    }
+
+    @Test(arguments: ["torch_cnn_train", "torch_mlp_train_opset12", "training_info_momentum", "training_main_graph",
+                      "if_loop_subgraphs", "float16_convbn", "batchnorm_opset6", "dropout_opset1", "shared_weights"])
+    func convertsProvesEquivalenceAndLogsEveryCategory(model: String) throws {
+        let dir = Fixtures.temporaryDirectory()
+        let outcome = try Conversion.run(options(model, dir), commandLine: ["freezer", "convert"])
+        let log = try ConversionLog.decode(Data(contentsOf: URL(fileURLWithPath: outcome.logPath)))
+        #expect(log == outcome.log)
+        #expect(log.equivalence.verdict == "equivalent")
+        #expect(log.equivalence.outputs.allSatisfy { $0.outsideTolerance == 0 && $0.elementsCompared > 0 })
+        let table = log.modelConversion
+        #expect(table.verifiedLearningModelID == "MODEL_7")
+        #expect(table.phaseOfTheLifecycle == "Inference Management")
+        #expect(table.verifiedLearningModel.sha256 == (try FileDigest.sha256(ofFile: Fixtures.model(model))).sha256)
+        #expect(log.frozenModel.file.sha256 == (try FileDigest.sha256(ofFile: dir + "/frozen.onnx")).sha256)
+        #expect(table.eliminationOfTrainingSpecificOperations.map(\.category)
+                == ["dropout", "batchNormalization", "gradientClipping", "learningRateScheduling", "weightRegularization",
+                    "gradientAndOptimizer", "loss", "trainingInfo", "parameters"])
+        for entry in table.eliminationOfTrainingSpecificOperations {
+            #expect(!entry.summary.isEmpty && !entry.status.isEmpty)
+            if entry.status == "not present" { #expect(entry.found.isEmpty && entry.nodesSearched > 0) }
+        }
+        #expect(log.recordDigest == (try ConversionIdentity.recordDigest(log)))
+        // The frozen model leads back to its log.
+        let frozen = try ModelLoader.load(path: dir + "/frozen.onnx").model
+        let metadata = Dictionary(uniqueKeysWithValues: frozen.metadataProps.map { ($0.key, $0.value) })
+        #expect(metadata["freezer.conversion_id"] == table.modelConversionID)
+        #expect(metadata["freezer.verified_learning_model_sha256"] == table.verifiedLearningModel.sha256)
+    }
+
+    @Test func trainingInfoIsRecordedWithItsOptimizerAndSchedule() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let outcome = try Conversion.run(options("training_info_adam", dir), commandLine: [])
+        let entries = Dictionary(uniqueKeysWithValues: outcome.log.modelConversion.eliminationOfTrainingSpecificOperations.map { ($0.category, $0) })
+        #expect(entries["trainingInfo"]?.status == "eliminated")
+        #expect(entries["learningRateScheduling"]?.status != "not present")
+        #expect(entries["gradientClipping"]?.status != "not present")
+        #expect(entries["weightRegularization"]?.status != "not present")
+        #expect(entries["trainingInfo"]!.changes.first!.detail.contains("Adam"))
+    }
+
+    @Test func sameInputAndOptionsGiveTheSameFrozenBytesAndID() throws {
+        let a = Fixtures.temporaryDirectory(), b = Fixtures.temporaryDirectory()
+        let first = try Conversion.run(options("torch_cnn_train", a), commandLine: [])
+        let second = try Conversion.run(options("torch_cnn_train", b), commandLine: [])
+        #expect(first.saved.sha256 == second.saved.sha256)
+        #expect(first.log.modelConversion.modelConversionID == second.log.modelConversion.modelConversionID)
+        var other = options("torch_cnn_train", b)
+        other.modelVersion = "8"
+        other.output = b + "/other.onnx"
+        #expect(try Conversion.run(other, commandLine: []).log.modelConversion.modelConversionID != first.log.modelConversion.modelConversionID)
+    }
+
+    @Test func noVerifyIsStatedInTheLog() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let outcome = try Conversion.run(options("torch_cnn_train", dir, verify: false), commandLine: [])
+        #expect(outcome.log.equivalence.verdict == "skipped")
+        #expect(outcome.log.equivalence.statement.contains("--no-verify"))
+        #expect(outcome.log.warnings.contains { $0.contains("not verified") })
+    }
+
+    @Test func userInputsFromTestDataAreUsedAndDigested() throws {
+        let dir = Fixtures.temporaryDirectory()
+        var o = options("torch_cnn_train", dir)
+        o.inputsDirectory = Fixtures.path("torch_cnn_train")
+        let outcome = try Conversion.run(o, commandLine: [])
+        #expect(outcome.log.equivalence.verdict == "equivalent")
+        #expect(outcome.log.equivalence.samples.first?.source.contains("test_data_set_0") == true)
+        #expect(outcome.log.equivalence.samples.first?.inputs.first?.contains("sha256") == true)
+    }
+
+    @Test func badOptionsAreRefusedBeforeAnythingIsRead() {
+        let dir = Fixtures.temporaryDirectory()
+        var o = options("torch_cnn_train", dir)
+        o.samples = 0
+        #expect(throws: ConversionError.self) { try Conversion.run(o, commandLine: []) }
+        o = options("torch_cnn_train", dir)
+        o.expectSHA256 = "xyz"
+        #expect(throws: ConversionError.self) { try Conversion.run(o, commandLine: []) }
+        o = options("torch_cnn_train", dir)
+        o.inputShapes = ["nonexistent": [1]]
+        #expect(throws: ConversionError.self) { try Conversion.run(o, commandLine: []) }
+        #expect((try? FileManager.default.contentsOfDirectory(atPath: dir))?.isEmpty == true)
+    }
+}
