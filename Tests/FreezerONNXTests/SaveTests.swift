@@ -125,3 +125,21 @@ struct SaveTests {
         #expect(try back.graph.initializer(back.graph.value(named: t.name)!)!.doubles() == doubled.map { Double(Float($0)) })
     }
 }
+
+@Suite("Payloads kept as encoded bytes")
+struct EncodedPayloadTests {
+    /// Sparse initializers and function bodies are not imported into the IR; their large payloads must
+    /// reach the saved file as they were, never as load-time tokens (a fuzzing find).
+    @Test func sparseInitializerAndFunctionBodySurviveARoundTrip() throws {
+        let path = Fixtures.path("special/sparse_and_function.onnx")
+        let dir = Fixtures.temporaryDirectory()
+        let loaded = try ModelLoader.load(path: path)
+        try ModelSaver.save(loaded.model, to: dir + "/out.onnx")
+        let a = try Onnx_ModelProto(serializedBytes: [UInt8](Data(contentsOf: URL(fileURLWithPath: path))))
+        let b = try Onnx_ModelProto(serializedBytes: [UInt8](Data(contentsOf: URL(fileURLWithPath: dir + "/out.onnx"))))
+        #expect(a.graph.sparseInitializer == b.graph.sparseInitializer)
+        #expect(b.graph.sparseInitializer[0].values.rawData.count == 400)
+        #expect(a.functions == b.functions)
+        #expect(b.functions[0].node[0].attribute[0].t.rawData.count == 400)
+    }
+}
