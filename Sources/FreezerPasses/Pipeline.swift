@@ -15,13 +15,15 @@ public struct Pipeline: Sendable {
             // Before BatchNormalization and Dropout: gradient and optimizer nodes read running statistics and
             // Conv outputs, which would otherwise block the conversion and the folds.
             RemoveTrainingComputations(),
+            // Parameters become constants before folding: a weight that is still an overridable graph input
+            // (IR < 4 exports list initializers as inputs) cannot be folded.
+            FreezeParameters(),
             // Switches that survive (they feed inference-path Dropouts) become constants before Dropout goes.
             DisableTrainingSwitches(),
             RemoveDropout(),
             // Inference form first: folding needs BatchNormalization without training outputs.
             MakeBatchNormInference(),
             FoldBatchNorm(),
-            FreezeParameters(),
             RemoveIdentities(),
             // Last: collects whatever earlier passes left unused.
             RemoveUnusedDefinitions(),

@@ -33,3 +33,16 @@ struct PipelineTests {
         print("FROZEN \(name) \(dir)/frozen.onnx")
     }
 }
+
+@Suite("Pass order")
+struct PassOrderTests {
+    /// IR 3 exports list every initializer as a graph input; the weights must become constants before
+    /// FoldBatchNorm looks at them, or nothing folds.
+    @Test func batchNormFoldsWhenWeightsWereGraphInputs() throws {
+        let loaded = try ModelLoader.load(path: Fixtures.model("batchnorm_opset1"))
+        #expect(!loaded.model.graph.initializersAsInputs.isEmpty)
+        let result = try Pipeline.standard().run(loaded.model)
+        #expect(!result.model.graph.nodes.contains { $0.opType == "BatchNormalization" })
+        #expect(result.model.graph.initializersAsInputs.isEmpty)
+    }
+}
