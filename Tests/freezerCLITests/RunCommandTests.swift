@@ -3,7 +3,7 @@ import FreezerTestSupport
 import Testing
 @testable import freezer
 
-/// End-to-end tests of `freezer run` on Tests/Fixtures/run_cli (scripts/make_run_cli_fixture.py): a
+/// End-to-end tests of `freezer run` on Tests/Fixtures/run_cli (scripts/make_run_fixtures.py): a
 /// model of Identity, If and Loop with inputs x float32[2,3], flag bool[], count int64[].
 @Suite("freezer run")
 struct RunCommandTests {
