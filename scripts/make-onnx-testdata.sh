@@ -114,7 +114,9 @@ print(f"make-onnx-testdata: {written} node cases, "
       + ", ".join(f"{n} {k}" for k, n in copied.items()) + f" (onnx {onnx.__version__})")
 PY
 
-# Swap in the new data; keep any report files of earlier runs out of the way.
+# Swap in the new data (the report of an earlier run stays). VERSION goes first and comes back last, so
+# an interrupted swap leaves a directory the suite refuses rather than a mixture it would accept.
+rm -f "$out/VERSION"
 for kind in node pytorch-converted pytorch-operator; do
   rm -rf "${out:?}/$kind"
   mv "$tmp/$kind" "$out/$kind"
