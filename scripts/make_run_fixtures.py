@@ -17,7 +17,8 @@ every top-level fixture in MANIFEST.json, do not pick it up.
 
 Output names hold '/' and ':' on purpose (file-name sanitizing of --save-outputs). Expected outputs
 are computed by onnxruntime. test_data_set_1 runs the loop zero times, so its scan output is
-float32[0,2,3]. bad_expected/ holds a data set whose expected y is off by 0.5 (exit status 1).
+float32[0,2,3]. bad_expected/ holds a data set whose expected y is off by 0.5 (exit status 1);
+custom_op/ and float_if/ hold models the evaluator must refuse (exit status 5).
 
 npy/ holds numpy.save files of every supported dtype in both byte orders (values: VALUES below), the
 format versions 2.0 and 3.0, a scalar, an empty array, and files freezer must refuse (Fortran order, a
@@ -109,6 +110,28 @@ def main() -> None:
     results = session.run(None, {"x": inputs[0], "flag": inputs[1], "count": inputs[2]})
     results[0] = results[0] + np.float32(0.5)
     write_set(OUT / "bad_expected", ["x", "flag", "count"], inputs, list(zip(out_names, results)))
+
+    # Models the evaluator must refuse (exit status 5): an operator of a custom domain that no
+    # evaluator implements, and an If on a float condition, which fails when the node runs.
+    x_info = helper.make_tensor_value_info("x", F, [2, 3])
+    custom = helper.make_graph([helper.make_node("Mystery", ["x"], ["y"], domain="com.example.freezer")], "custom",
+                               [x_info], [helper.make_tensor_value_info("y", F, [2, 3])])
+    m = helper.make_model(custom, opset_imports=[helper.make_operatorsetid("", 13),
+                                                 helper.make_operatorsetid("com.example.freezer", 1)])
+    m.ir_version = 8
+    (OUT / "custom_op").mkdir()
+    onnx.save(m, OUT / "custom_op" / "model.onnx")
+    float_if = helper.make_graph(
+        [helper.make_node("If", ["x"], ["y"], name="if_on_float",
+                          then_branch=helper.make_graph([helper.make_node("Identity", ["x"], ["t"])], "t", [],
+                                                        [helper.make_tensor_value_info("t", F, [2, 3])]),
+                          else_branch=helper.make_graph([helper.make_node("Identity", ["x"], ["e"])], "e", [],
+                                                        [helper.make_tensor_value_info("e", F, [2, 3])]))],
+        "float_if", [x_info], [helper.make_tensor_value_info("y", F, [2, 3])])
+    m = helper.make_model(float_if, opset_imports=[helper.make_operatorsetid("", 13)])
+    m.ir_version = 8  # not checked: ONNX requires a bool condition, which is the point
+    (OUT / "float_if").mkdir()
+    onnx.save(m, OUT / "float_if" / "model.onnx")
 
     # .npy inputs for --input, including wrong ones.
     np.save(OUT / "x.npy", x)

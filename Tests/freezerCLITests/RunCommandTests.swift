@@ -160,6 +160,13 @@ struct RunCommandTests {
         try expectError(["\(Self.data)/absent.onnx", "--test-data", "\(Self.data)/if_loop"], status: 66, mentions: ["absent.onnx"])
     }
 
+    @Test func modelsTheEvaluatorCannotRunExitFive() throws {
+        try expectError(["\(Self.data)/custom_op/model.onnx", "--input", "x=\(Self.data)/x.npy"], status: 5,
+                        mentions: ["evaluation failed", "com.example.freezer::Mystery (opset 1)"])
+        try expectError(["\(Self.data)/float_if/model.onnx", "--input", "x=\(Self.data)/x.npy"], status: 5,
+                        mentions: ["node 'if_on_float' (If)", "must be a bool tensor"])
+    }
+
     @Test func saveDirectoryMustExist() throws {
         try expectError([Self.model] + Self.goodInputs + ["--save-outputs", "\(Self.data)/no-such-dir"], status: 73,
                         mentions: ["no-such-dir", "does not exist"])
