@@ -3,6 +3,9 @@
 #
 #   scripts/make-onnx-testdata.sh [OUTPUT_DIR]      (default: .build-onnx-testdata, git-ignored)
 #
+# Takes about a minute; skipped when OUTPUT_DIR already holds data from the same onnx version and the
+# same version of this script (FORCE=1 regenerates).
+#
 #   OUTPUT_DIR/node/<case>/model.onnx + test_data_set_N/{input,output}_K.pb
 #       every case of onnx.backend.test.case.node.collect_testcases() (~1,880), in the layout of ONNX's
 #       onnx/backend/test/data/node (written as onnx/backend/test/cmd_tools.py writes it: sequence,
@@ -31,13 +34,20 @@ if [ "$have" != "$ONNX_VERSION" ]; then
   exit 1
 fi
 
+# The data depends only on the onnx version and this script: skip when both are unchanged.
+stamp="onnx $ONNX_VERSION, generator $(sha256sum "$0" | cut -c1-16)"
+if [ "${FORCE:-0}" != 1 ] && [ -f "$out/VERSION" ] && grep -qF "\"stamp\": \"$stamp\"" "$out/VERSION"; then
+  echo "make-onnx-testdata: $out is up to date ($stamp); FORCE=1 regenerates it"
+  exit 0
+fi
+
 mkdir -p "$out"
 # Write into a fresh temporary directory and swap it in, so an interrupted run never leaves a half
 # data set that the suite would take for the real one.
 tmp=$(mktemp -d "$out/.incoming.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-"$python" - "$tmp" <<'PY'
+"$python" - "$tmp" "$stamp" <<'PY'
 import json
 import os
 import shutil
@@ -50,6 +60,7 @@ from onnx import TensorProto, numpy_helper
 from onnx.backend.test.case.node import collect_testcases
 
 out = sys.argv[1]
+stamp = sys.argv[2]
 warnings.simplefilter("ignore")  # the test definitions divide by zero on purpose (Reduce*, ...)
 
 
@@ -97,13 +108,15 @@ for kind in ("pytorch-converted", "pytorch-operator"):
     copied[kind] = sum(os.path.isdir(os.path.join(out, kind, d)) for d in os.listdir(os.path.join(out, kind)))
 
 with open(os.path.join(out, "VERSION"), "w") as f:
-    json.dump({"onnx": onnx.__version__, "node": written, **copied}, f, sort_keys=True)
+    json.dump({"onnx": onnx.__version__, "node": written, "stamp": stamp, **copied}, f, sort_keys=True)
     f.write("\n")
 print(f"make-onnx-testdata: {written} node cases, "
       + ", ".join(f"{n} {k}" for k, n in copied.items()) + f" (onnx {onnx.__version__})")
 PY
 
-# Swap in the new data; keep any report files of earlier runs out of the way.
+# Swap in the new data (the report of an earlier run stays). VERSION goes first and comes back last, so
+# an interrupted swap leaves a directory the suite refuses rather than a mixture it would accept.
+rm -f "$out/VERSION"
 for kind in node pytorch-converted pytorch-operator; do
   rm -rf "${out:?}/$kind"
   mv "$tmp/$kind" "$out/$kind"

@@ -170,7 +170,7 @@ public enum NumpyFile {
 /// A parser for the Python literal subset that `.npy` headers use: one dict of string keys whose
 /// values are strings, True/False, or tuples of non-negative integers.
 struct DictParser {
-    enum Value { case string(String), bool(Bool), tuple([Int]) }
+    enum Value { case string(String), bool(Bool), tuple([Int]), list(String) }
     struct Failure: Error { var message: String }
 
     let text: [Unicode.Scalar]
@@ -221,7 +221,7 @@ struct DictParser {
         case "'", "\"": return .string(try parseString())
         case "(": return .tuple(try parseTuple())
         case "[":
-            throw Failure(message: "a list value (a structured dtype) at character \(i)")
+            return .list(try skipBracketed())
         default:
             for (word, value) in [("True", true), ("False", false)] where matches(word) {
                 i += word.unicodeScalars.count
@@ -229,6 +229,27 @@ struct DictParser {
             }
             throw Failure(message: "unexpected value at character \(i)")
         }
+    }
+
+    /// A `[...]` value (a structured dtype's field list), kept as text: freezer only needs to refuse it.
+    mutating func skipBracketed() throws(Failure) -> String {
+        let start = i
+        var depth = 0
+        var quote: Unicode.Scalar?
+        while i < text.count {
+            let c = text[i]
+            i += 1
+            if let q = quote { if c == q { quote = nil }; continue }
+            switch c {
+            case "'", "\"": quote = c
+            case "[", "(": depth += 1
+            case "]", ")":
+                depth -= 1
+                if depth == 0 { return String(String.UnicodeScalarView(text[start..<i])) }
+            default: break
+            }
+        }
+        throw Failure(message: "unterminated list starting at character \(start)")
     }
 
     func matches(_ word: String) -> Bool {

@@ -42,7 +42,7 @@ enum RunError: Error, CustomStringConvertible {
         case let .outputFileCollision(file, names):
             "outputs \(names.map { "'\($0)'" }.joined(separator: " and ")) would both be saved as '\(file)' (characters a file name cannot hold become '_'). Nothing was written."
         case let .evaluation(error):
-            "the reference evaluator cannot run the model: \(error)"
+            "evaluation failed: \(error)"
         }
     }
 

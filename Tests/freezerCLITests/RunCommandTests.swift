@@ -3,7 +3,7 @@ import FreezerTestSupport
 import Testing
 @testable import freezer
 
-/// End-to-end tests of `freezer run` on Tests/Fixtures/run_cli (scripts/make_run_cli_fixture.py): a
+/// End-to-end tests of `freezer run` on Tests/Fixtures/run_cli (scripts/make_run_fixtures.py): a
 /// model of Identity, If and Loop with inputs x float32[2,3], flag bool[], count int64[].
 @Suite("freezer run")
 struct RunCommandTests {
@@ -158,6 +158,13 @@ struct RunCommandTests {
         try expectError([Self.model, "--input", "x=\(Self.data)/absent.npy"], status: 66, mentions: ["absent.npy", "does not exist"])
         try expectError([Self.model, "--test-data", "\(Self.data)/absent"], status: 66, mentions: ["is not ONNX test data"])
         try expectError(["\(Self.data)/absent.onnx", "--test-data", "\(Self.data)/if_loop"], status: 66, mentions: ["absent.onnx"])
+    }
+
+    @Test func modelsTheEvaluatorCannotRunExitFive() throws {
+        try expectError(["\(Self.data)/custom_op/model.onnx", "--input", "x=\(Self.data)/x.npy"], status: 5,
+                        mentions: ["evaluation failed", "com.example.freezer::Mystery (opset 1)"])
+        try expectError(["\(Self.data)/float_if/model.onnx", "--input", "x=\(Self.data)/x.npy"], status: 5,
+                        mentions: ["node 'if_on_float' (If)", "must be a bool tensor"])
     }
 
     @Test func saveDirectoryMustExist() throws {

@@ -5,12 +5,13 @@ import FreezerIR
 /// Every opset version of the three (If 1–25, Loop 1–25, Scan 8 and 9–25) is covered by one kernel per
 /// semantic form: later versions only widened the accepted types (sequences and optionals, which the
 /// evaluator does not hold and rejects before running) or allowed negative axes.
-enum ControlFlowOperators {
-    /// Iterations after which a Loop stops with an error rather than running on.
+public enum ControlFlowOperators {
+    /// Iterations after which a Loop stops with an error rather than running on: 1,000,000.
     ///
     /// A Loop without a trip count whose condition never becomes false would otherwise never return.
-    /// Exported models bound their loops by data (sequence lengths, beam steps), far below this.
-    static let maxLoopIterations = 1_000_000
+    /// Exported models bound their loops by data (sequence lengths, beam steps), far below this. A task
+    /// may lower or raise it for what it runs (`$maxLoopIterations.withValue(100) { ... }`); tests do.
+    @TaskLocal public static var maxLoopIterations = 1_000_000
 
     static func register(_ r: inout KernelRegistry) {
         r.register("If", versions: 1...Int64.max, ifKernel)

@@ -39,10 +39,11 @@ extension ControlFlowOperators {
         let scanNeeded = (0..<k).map { ctx.outputIsNeeded(n + $0) }
         var scans = [[NDArray]](repeating: [], count: k)
 
+        let limit = maxLoopIterations
         var iteration: Int64 = 0
         while cond && (tripCount.map { iteration < $0 } ?? true) {
-            guard iteration < Int64(maxLoopIterations) else {
-                throw ctx.fail("the loop ran \(maxLoopIterations) iterations without stopping (trip count \(tripCount.map(String.init) ?? "not given"), condition still true); the reference evaluator stops Loops at \(maxLoopIterations) iterations")
+            guard iteration < Int64(limit) else {
+                throw ctx.fail("the loop ran \(limit) iterations without stopping (trip count \(tripCount.map(String.init) ?? "not given"), condition \(condGiven == nil ? "not given" : "still true")); the reference evaluator stops a Loop after \(limit) iterations")
             }
             let what = "body (iteration \(iteration))"
             var inputs: [NDArray?] = [NDArray(ints: [iteration], shape: []), NDArray(bools: [cond], shape: [])]
