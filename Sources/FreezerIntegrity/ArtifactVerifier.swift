@@ -156,12 +156,12 @@ public enum ArtifactVerifier {
     static func checkSignatures(_ log: ConversionLog, trusted: [(path: String, key: Curve25519.Signing.PublicKey)], into report: inout IntegrityReport) {
         let trustedPrints = Dictionary(trusted.map { (KeyFiles.fingerprint($0.key), $0.path) }, uniquingKeysWith: { a, _ in a })
         var coversCurrentByTrusted = false
-        var all: [(Signature, Int?, String)] = log.signatures.map { ($0, nil, "signature") }
+        var all: [(Signature, Int?, String)] = log.signatures.map { ($0, nil, "in signatures") }
         for (k, entry) in log.history.enumerated() {
-            if let s = entry.signature { all.append((s, k, "signature on history entry \(entry.version)")) }
+            if let s = entry.signature { all.append((s, k, "on history entry \(entry.version)")) }
         }
         for (signature, entryIndex, what) in all {
-            let subject = "\(what) by \(signature.signer) (key \(signature.keyFingerprint.prefix(16)))"
+            let subject = "\(what), by \(signature.signer) (key \(signature.keyFingerprint.prefix(16)))"
             let version = entryIndex.map { log.history[$0].version } ?? signature.documentVersion ?? log.document.version
             switch LogSigning.verify(signature, in: log, entryIndex: entryIndex) {
             case .valid:
