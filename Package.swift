@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "FreezerPasses", targets: ["FreezerPasses"]),
         .library(name: "FreezerVerify", targets: ["FreezerVerify"]),
         .library(name: "FreezerLog", targets: ["FreezerLog"]),
+        .library(name: "FreezerIntegrity", targets: ["FreezerIntegrity"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
@@ -50,17 +51,23 @@ let package = Package(
         .target(name: "FreezerVerify", dependencies: ["FreezerIR", "FreezerKernels"]),
         // The Model Conversion Log: plain Codable types that depend on nothing, so anyone can decode a log.
         .target(name: "FreezerLog"),
+        // Trust in logs: record digests, Ed25519 keys and signatures, the review workflow on files, and
+        // checking a frozen model, its data files and its log against each other.
+        .target(
+            name: "FreezerIntegrity",
+            dependencies: ["FreezerLog", "FreezerONNX", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // One conversion end to end: load, freeze, audit, verify, save, log.
         .target(
             name: "FreezerConvert",
             dependencies: ["FreezerIR", "FreezerONNX", "FreezerInspect", "FreezerPasses", "FreezerKernels", "FreezerVerify",
-                           "FreezerLog", "CBLAS", .product(name: "Crypto", package: "swift-crypto")]
+                           "FreezerLog", "FreezerIntegrity", "CBLAS", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .executableTarget(
             name: "freezer",
             dependencies: [
                 "FreezerIR", "FreezerONNX", "FreezerInspect", "FreezerKernels", "FreezerPasses", "FreezerVerify", "FreezerLog", "FreezerConvert",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "FreezerIntegrity", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -80,6 +87,8 @@ let package = Package(
         .testTarget(name: "FreezerConvertTests", dependencies: ["FreezerConvert", "FreezerLog", "FreezerONNX", "FreezerIR", "FreezerTestSupport"]),
         .testTarget(name: "FreezerVerifyTests", dependencies: ["FreezerVerify", "FreezerKernels", "FreezerIR"]),
         .testTarget(name: "FreezerLogTests", dependencies: ["FreezerLog"]),
+        .testTarget(name: "FreezerIntegrityTests", dependencies: ["FreezerIntegrity", "FreezerLog", "FreezerTestSupport",
+                                                                 .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "FreezerInspectTests", dependencies: ["FreezerInspect", "FreezerONNX", "FreezerIR", "FreezerTestSupport"]),
         .testTarget(name: "freezerCLITests", dependencies: ["freezer", "FreezerTestSupport"]),
     ]

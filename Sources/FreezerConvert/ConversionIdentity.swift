@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import FreezerIntegrity
 import FreezerLog
 import FreezerONNX
 
@@ -19,9 +20,9 @@ public enum ConversionIdentity {
         return "MC-" + digest.map { String(format: "%02x", $0) }.joined().prefix(16)
     }
 
-    /// SHA-256 (hex) of the log's canonical form.
+    /// SHA-256 (hex) of the log's canonical form (one definition, in FreezerIntegrity).
     public static func recordDigest(_ log: ConversionLog) throws -> String {
-        SHA256.hash(data: try log.canonicalForm()).map { String(format: "%02x", $0) }.joined()
+        try RecordDigest.of(log)
     }
 }
 

@@ -14,7 +14,7 @@ public struct ConversionLog: Codable, Sendable, Equatable {
     public var frozenModel: FrozenModelInfo
     public var equivalence: EquivalenceResult
     public var warnings: [String]
-    /// SHA-256 of the canonical form of the record (see `CanonicalForm`), set when the log is written.
+    /// SHA-256 (hex) of the canonical form of the record (see `canonicalForm()`), recomputed on every write.
     public var recordDigest: String?
     public var signatures: [Signature]
 
@@ -40,8 +40,10 @@ public struct ConversionLog: Codable, Sendable, Equatable {
 public struct DocumentInfo: Codable, Sendable, Equatable {
     public var code: String
     public var title: String
-    /// `0.1` when written by convert, `0.2`, `0.3`, … after reviews, `1.0` when approved.
+    /// `0.1` when written by convert, `0.2`, `0.3`, … after reviews, `1.0` when approved, `1.1`, … after
+    /// `new-version` (see `ConversionLog+Review`).
     public var version: String
+    /// `draft`, `approved` or `revision` (`DocumentStatus`), derived from the history.
     public var status: String
     public init(code: String = "PhIMT0002", title: String = "Model Conversion Log", version: String = "0.1", status: String = "draft") {
         self.code = code
@@ -62,6 +64,7 @@ public struct HistoryEntry: Codable, Sendable, Equatable {
     /// Set on approval entries: whether the approver was also the responsible person (allowed only with
     /// an explicit flag).
     public var selfApproval: Bool?
+    /// The author's signature over the record as of this entry (see `Signature`), when signed with `--key`.
     public var signature: Signature?
 
     public init(version: String, date: String, description: String, change: String, author: String,
@@ -76,24 +79,37 @@ public struct HistoryEntry: Codable, Sendable, Equatable {
     }
 }
 
-/// An Ed25519 signature over the canonical record.
+/// An Ed25519 signature over the canonical form of the record as of one document version.
+///
+/// What it covers: the bytes of `record(asOfVersion: documentVersion).canonicalForm()` — the record with
+/// the history cut after the entry of `documentVersion`, `document.version`/`status` as they were then,
+/// and without `recordDigest`, `signatures` and entry signatures. A signature in `signatures` made by
+/// `freezer log sign` covers the version current when it was made; a signature on a history entry
+/// covers the record as of that entry (the entry included). Both stay verifiable after later entries
+/// are appended. `documentVersion` nil (logs written before it existed) means the current record.
 public struct Signature: Codable, Sendable, Equatable {
     public var signer: String
     /// Base64 of the raw 32-byte Ed25519 public key.
     public var publicKey: String
-    /// SHA-256 of the public key, hex, to name the key briefly.
+    /// SHA-256 of the raw public key, hex, to name the key briefly.
     public var keyFingerprint: String
+    /// Always `Ed25519`.
     public var algorithm: String
-    /// The record digest the signature covers.
+    /// The document version whose record the signature covers.
+    public var documentVersion: String?
+    /// SHA-256 (hex) of the canonical form the signature covers.
     public var recordDigest: String
+    /// Base64 of the 64-byte Ed25519 signature over the canonical form (not over the digest).
     public var signature: String
+    /// ISO 8601 date-time of signing.
     public var date: String
-    public init(signer: String, publicKey: String, keyFingerprint: String, algorithm: String = "Ed25519",
+    public init(signer: String, publicKey: String, keyFingerprint: String, algorithm: String = "Ed25519", documentVersion: String? = nil,
                 recordDigest: String, signature: String, date: String) {
         self.signer = signer
         self.publicKey = publicKey
         self.keyFingerprint = keyFingerprint
         self.algorithm = algorithm
+        self.documentVersion = documentVersion
         self.recordDigest = recordDigest
         self.signature = signature
         self.date = date

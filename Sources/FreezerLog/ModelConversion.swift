@@ -1,6 +1,6 @@
 /// Table 1 of the template: "Model conversion information".
 public struct ModelConversion: Codable, Sendable, Equatable {
-    /// Unique ID, format `MC-<UTC yyyyMMdd'T'HHmmss'Z'>-<first 8 hex of the input SHA-256>-<8 random hex>`.
+    /// `MC-` and the first 16 hex digits of SHA-256 over the conversion's inputs and options (`ConversionIdentity.id`).
     public var modelConversionID: String
     /// ISO 8601 date-time of the conversion (UTC).
     public var date: String

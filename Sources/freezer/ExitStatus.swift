@@ -1,6 +1,8 @@
 import ArgumentParser
 import FreezerConvert
 import FreezerIR
+import FreezerIntegrity
+import FreezerLog
 import FreezerONNX
 
 /// The one place that turns an error into a message and an exit code (documented in `freezer --help`).
@@ -13,6 +15,10 @@ enum ExitStatus {
     static let notEquivalent: Int32 = 4
     /// `run`: the reference evaluator cannot run the model (unsupported operator or type, or a node failed).
     static let cannotEvaluate: Int32 = 5
+    /// `verify`, `log`: a file, the log or a signature does not match (something changed after it was written).
+    static let integrityFailure: Int32 = 6
+    /// `log`: the review workflow refuses (approved log, self-approval, already signed).
+    static let workflowRefused: Int32 = 7
     static let usage: Int32 = 64
     static let invalidModel: Int32 = 65
     static let missingInput: Int32 = 66
@@ -45,6 +51,22 @@ enum ExitStatus {
             default: invalidModel
             }
         case is ModelSaveError: cannotWrite
+        case let e as IntegrityFailure: e.report.integrityHolds ? notEquivalent : integrityFailure
+        case let e as LogFileError:
+            switch e {
+            case .notFound, .unreadable: missingInput
+            case .invalid: invalidModel
+            case .missingRecordDigest, .recordDigestMismatch, .invalidSignature: integrityFailure
+            case .cannotWrite: cannotWrite
+            }
+        case let e as KeyFileError:
+            switch e {
+            case .notFound, .unreadable: missingInput
+            case .notAKey: invalidModel
+            case .exists, .cannotWrite: cannotWrite
+            }
+        case is WorkflowError, is SigningError: workflowRefused
+        case is VerifyInputError: missingInput
         default: internalError
         }
     }

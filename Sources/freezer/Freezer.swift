@@ -10,22 +10,33 @@ struct Freezer: ParsableCommand {
             `inspect` lists every training-specific construct a model holds, by the categories of the \
             Model Conversion Log (PhIMT0002, Table 1); `convert` removes them, proves the frozen model \
             equivalent, and writes the log; `run` evaluates a model with freezer's own reference \
-            evaluator, on ONNX test data or on .npy/.pb inputs.
+            evaluator, on ONNX test data or on .npy/.pb inputs. `log` reviews, approves, versions and \
+            signs a log; `keygen` makes signing keys; `verify` checks that a frozen model, its data files \
+            and its log are unchanged and belong together.
 
             EXIT CODES
               0   success
               1   run --test-data: at least one output is outside the tolerance
               3   convert: conversion impossible: the model cannot be frozen safely (the message says why)
-              4   convert: equivalence failed: the frozen model does not match the original at inference
+              4   convert, verify --reverify: equivalence failed: the frozen model does not match the original at inference
               5   run: the reference evaluator cannot run the model (an operator or type it does not support, or a node failed on the inputs)
+              6   integrity failure: verify found a changed frozen model, data file, original, log or signature (the
+                  checklist names the file, expected and actual digest); log: the log was modified after it was
+                  written (record digest mismatch), so it is not changed further
+              7   log: refused by the review workflow: the log is approved (start a new version), the approver is the
+                  responsible person (without --allow-self-approval), or the key already signed this version
               64  usage error: a missing or malformed option or argument (run: an unknown or missing model input)
               65  the input model is invalid: not ONNX, truncated, or structurally broken (cycle, dangling reference, ...);
-                  run: an input or test-data file is malformed or has the wrong element type or shape
-              66  the input model (or one of its external data files, or a run input or test-data file) is missing or unreadable
+                  run: an input or test-data file is malformed or has the wrong element type or shape;
+                  log: the log is not JSON, not a conversion log, of an unsupported schema version, or misses a field;
+                  a key file is not a freezer Ed25519 key (or a private key where a public one is expected)
+              66  the input model (or one of its external data files, or a run input or test-data file, a log, a
+                  key file, or the frozen model to verify) is missing or unreadable
               70  internal error: a bug in freezer; please report it with the command line
-              73  an output cannot be written: its directory is missing, or it would overwrite an input
+              73  an output cannot be written: its directory is missing, or it would overwrite an input;
+                  keygen: the key file or NAME.pub already exists
             """,
         version: FreezerVersion.string,
-        subcommands: [InspectCommand.self, ConvertCommand.self, RunCommand.self]
+        subcommands: [InspectCommand.self, ConvertCommand.self, RunCommand.self, LogCommand.self, KeygenCommand.self, VerifyCommand.self]
     )
 }

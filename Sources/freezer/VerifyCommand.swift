@@ -1,0 +1,115 @@
+import ArgumentParser
+import Foundation
+import FreezerConvert
+import FreezerIntegrity
+import FreezerLog
+import FreezerVerify
+
+/// `freezer verify`: checks a frozen model and its data files against its log, the log against its
+/// own digest, every signature, and optionally the original model and the equivalence.
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check that a frozen model, its data files and its conversion log are unchanged and belong together.",
+        discussion: """
+            Checks, and prints as a checklist (--json for machines):
+              - the log parses, its schema version is supported, and the file is byte-for-byte as freezer wrote it;
+              - the record hashes to its recordDigest ("record digest mismatch: the log was modified after it was written");
+              - document version and status agree with the history;
+              - the frozen model's SHA-256 and each external data file's SHA-256 (frozenModel.file in the log);
+              - the frozen model's metadata_props freezer.conversion_id and freezer.verified_learning_model_sha256;
+              - with --original: the verified learning model's SHA-256 and data files (modelConversion.verifiedLearningModel);
+              - every signature (in `signatures` and on history entries) against the record it covers;
+              - with --public-key (repeatable): every signature is by one of these keys, and one of them
+                covers the current record;
+              - with --reverify (needs --original): the equivalence check again, with the log's recorded
+                seed, samples, input shapes or inputs, and tolerances (per-type defaults when not recorded).
+
+            Examples:
+              freezer verify frozen.onnx --log frozen.conversion-log.json
+              freezer verify frozen.onnx --log frozen.conversion-log.json --public-key qa.key.pub --original model.onnx --reverify
+
+            Exit codes: 0 every check passed; 6 integrity failure: a file, the log or a signature does not \
+            match (the checklist names what changed, expected and actual digest); 4 --reverify: not \
+            equivalent; 64 usage; 65 a --public-key file is not a key; 66 the frozen model, log or a key is \
+            missing. See `freezer --help`.
+            """
+    )
+
+    @Argument(help: "The frozen model (.onnx); its external data files are found beside it.")
+    var frozen: String
+
+    @Option(help: "The conversion log (JSON).")
+    var log: String
+
+    @Option(name: .customLong("public-key"), parsing: .singleValue, help: ArgumentHelp("A trusted public key (NAME.pub from `freezer keygen`); repeatable.", valueName: "key.pub"))
+    var publicKeys: [String] = []
+
+    @Option(help: "The verified learning model the frozen model was converted from.")
+    var original: String?
+
+    @Flag(help: "Re-run the equivalence check of the original and the frozen model (requires --original).")
+    var reverify = false
+
+    @Option(help: "BLAS threads for --reverify.")
+    var threads: Int = 1
+
+    @Flag(help: "Print the report as JSON.")
+    var json = false
+
+    func validate() throws {
+        if reverify && original == nil { throw ValidationError("--reverify needs --original MODEL: the equivalence check runs the original model") }
+    }
+
+    func run() throws {
+        try runReportingErrors {
+            let keys = try publicKeys.map { (path: $0, key: try KeyFiles.readPublicKey($0)) }
+            var (report, decoded) = try ArtifactVerifier.verify(.init(frozenModel: frozen, log: log, trustedKeys: keys, originalModel: original))
+            if reverify, let original, let decoded {
+                addReverification(decoded, original: original, into: &report)
+            }
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                FileHandle.standardOutput.write(try encoder.encode(report))
+                print()
+            } else {
+                print(VerifyReportText.render(report), terminator: "")
+            }
+            if !report.integrityHolds { throw IntegrityFailure(report: report) }
+            if report.equivalenceFailed { throw IntegrityFailure(report: report) }
+        }
+    }
+
+    /// The equivalence re-run; skipped when the original's digest already failed (it is not the model converted).
+    private func addReverification(_ log: ConversionLog, original: String, into report: inout IntegrityReport) {
+        if report.checks.contains(where: { ($0.kind == "originalModel" || $0.kind == "originalDataFile") && $0.status == .failed }) {
+            report.add("equivalence", original, .skipped, "not re-run: the original model is not the one the log records")
+            return
+        }
+        do {
+            let result = try Reverification.run(log: log, original: original, frozen: frozen, threads: threads)
+            let worst = result.outputs.map(\.maxAbsError).max() ?? 0
+            if result.verdict == .equivalent {
+                report.add("equivalence", "\(result.samples.count) sample(s)", .passed,
+                           "re-run: every output within tolerance (largest absolute error \(worst))")
+            } else {
+                let bad = result.outputs.filter { $0.outsideTolerance > 0 }.map { "'\($0.name)': \($0.outsideTolerance) of \($0.elementsCompared) outside rtol \($0.rtol), atol \($0.atol)" }
+                report.add("equivalence", "\(result.samples.count) sample(s)", .failed, "re-run: NOT equivalent: " + bad.joined(separator: "; "))
+            }
+        } catch {
+            report.add("equivalence", original, .failed, "the equivalence check could not be re-run: \(error)")
+        }
+    }
+}
+
+/// `verify` found a difference; the checklist was printed, this is the one-paragraph error.
+struct IntegrityFailure: Error, CustomStringConvertible {
+    var report: IntegrityReport
+    var description: String {
+        let integrity = report.failures.filter { $0.kind != "equivalence" }
+        let head = integrity.isEmpty ? "verification failed: the frozen model is not equivalent to the original"
+            : "integrity check failed (\(integrity.count) problem\(integrity.count == 1 ? "" : "s")):"
+        return ([head] + report.failures.map { "  - " + VerifyReportText.line($0) }).joined(separator: "\n")
+    }
+}
