@@ -1,3 +1,4 @@
+import FreezerConvert
 import ArgumentParser
 
 @main
@@ -16,27 +17,23 @@ struct Freezer: ParsableCommand {
 
             EXIT CODES
               0   success
-              1   run --test-data: at least one output is outside the tolerance
-              3   convert: conversion impossible: the model cannot be frozen safely (the message says why)
-              4   convert, verify --reverify: equivalence failed: the frozen model does not match the original at inference
-              5   run: the reference evaluator cannot run the model (an operator or type it does not support, or a node failed on the inputs)
-              6   integrity failure: verify found a changed frozen model, data file, original, log or signature (the
-                  checklist names the file, expected and actual digest); log: the log was modified after it was
-                  written (record digest mismatch), so it is not changed further
-              7   log: refused by the review workflow: the log is approved (start a new version), the approver is the
-                  responsible person (without --allow-self-approval), or the key already signed this version
-              64  usage error: a missing or malformed option or argument (run: an unknown or missing model input)
-              65  the input model is invalid: not ONNX, truncated, or structurally broken (cycle, dangling reference, ...);
-                  run: an input or test-data file is malformed or has the wrong element type or shape;
-                  log: the log is not JSON, not a conversion log, of an unsupported schema version, or misses a field;
-                  a key file is not a freezer Ed25519 key (or a private key where a public one is expected)
-              66  the input model (or one of its external data files, or a run input or test-data file, a log, a
-                  key file, or the frozen model to verify) is missing or unreadable
-              70  internal error: a bug in freezer; please report it with the command line
-              73  an output cannot be written: its directory is missing, or it would overwrite an input;
-                  keygen: the key file or NAME.pub already exists
+              1   run: an output is outside the tolerance
+              3   convert: the model cannot be frozen safely (the message says why)
+              4   convert, verify --reverify: the frozen model is not equivalent
+              5   run: the evaluator cannot run the model (unsupported operator/type)
+              6   verify, log: integrity failure (a changed model, data file, log,
+                  or signature; the message names it and both digests)
+              7   log: refused by the review workflow (approved log, self-approval,
+                  key already signed this version)
+              64  usage error: a missing or malformed option or argument
+              65  invalid input: not ONNX, truncated, structurally broken; a
+                  malformed test-data file, log or key file
+              66  an input file (model, data file, log, key) is missing or unreadable
+              70  internal error: a bug in freezer; please report it
+              73  an output cannot be written: missing directory, would overwrite
+                  an input, or a key file that already exists
             """,
-        version: FreezerVersion.string,
+        version: FreezerBuild.version,
         subcommands: [InspectCommand.self, ConvertCommand.self, RunCommand.self, LogCommand.self, KeygenCommand.self, VerifyCommand.self]
     )
 }
