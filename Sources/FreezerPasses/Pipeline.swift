@@ -24,6 +24,10 @@ public struct Pipeline: Sendable {
             // Inference form first: folding needs BatchNormalization without training outputs.
             MakeBatchNormInference(),
             FoldBatchNorm(),
+            // After the training forms are gone (Dropout removed, BatchNormalization in inference form or folded):
+            // opset-7 BatchNormalization and Dropout have no is_test, so only inference forms can be upgraded.
+            // Before RemoveIdentities and RemoveUnusedDefinitions, which collect what the upgrade replaces.
+            UpgradeLegacyOpset(),
             RemoveIdentities(),
             // Last: collects whatever earlier passes left unused.
             RemoveUnusedDefinitions(),
