@@ -436,3 +436,16 @@ struct CastTests {
         #expect(throws: EvaluationError.self) { try run1("Cast", [f32([1])]) }
     }
 }
+
+@Suite("Selu defaults by opset")
+struct SeluDefaultTests {
+    /// Selu-1's documented defaults are 1.6732 / 1.0507; from opset 6 they are the full-precision constants.
+    @Test func eachVersionUsesItsOwnDefaults() throws {
+        let x = NDArray(floats: [-1, 2], shape: [2])
+        let old = try runNode("Selu", [x], opset: 1)[0].floats
+        let new = try runNode("Selu", [x], opset: 6)[0].floats
+        #expect(old[1] == Float(1.0507) * 2)
+        #expect(new[1] == Float(1.05070102214813232421875) * 2)
+        #expect(old[0] != new[0])
+    }
+}

@@ -22,8 +22,9 @@ enum Activations {
                                           { $0 >= 0 ? $0 : alphaD * (Foundation.exp($0) - 1) })
         }
         r.register("Selu") { ctx in
-            let alpha = ctx.float("alpha", default: 1.67326319217681884765625)
-            let gamma = ctx.float("gamma", default: 1.05070102214813232421875)
+            // Selu-1 documents shorter defaults than Selu-6; each version evaluates with its own.
+            let alpha = ctx.float("alpha", default: ctx.opset < 6 ? 1.6732 : 1.67326319217681884765625)
+            let gamma = ctx.float("gamma", default: ctx.opset < 6 ? 1.0507 : 1.05070102214813232421875)
             let alphaD = Double(alpha), gammaD = Double(gamma)
             return try UnaryMath.floating(ctx, { $0 > 0 ? gamma * $0 : gamma * (alpha * Foundation.exp($0) - alpha) },
                                           { $0 > 0 ? gammaD * $0 : gammaD * (alphaD * Foundation.exp($0) - alphaD) })
