@@ -30,11 +30,13 @@ public struct Attribute: Sendable, Equatable {
         case opaque(kind: Int32)
     }
 
-    public var intValue: Int64? { if case .int(let v) = value { v } else { nil } }
-    public var floatValue: Float? { if case .float(let v) = value { v } else { nil } }
-    public var stringValue: String? { if case .string(let v) = value { String(decoding: v, as: UTF8.self) } else { nil } }
-    public var intsValue: [Int64]? { if case .ints(let v) = value { v } else { nil } }
-    public var tensorValue: Tensor? { if case .tensor(let v) = value { v } else { nil } }
+    // Kept out of line: Swift 6.3.1's optimizer miscompiles these when inlined across modules into
+    // optional chains (`attribute("min")?.floatValue`), aborting release builds with an ownership error.
+    public var intValue: Int64? { @inline(never) get { if case .int(let v) = value { v } else { nil } } }
+    public var floatValue: Float? { @inline(never) get { if case .float(let v) = value { v } else { nil } } }
+    public var stringValue: String? { @inline(never) get { if case .string(let v) = value { String(decoding: v, as: UTF8.self) } else { nil } } }
+    public var intsValue: [Int64]? { @inline(never) get { if case .ints(let v) = value { v } else { nil } } }
+    public var tensorValue: Tensor? { @inline(never) get { if case .tensor(let v) = value { v } else { nil } } }
 
     /// Subgraphs held by this attribute.
     public var subgraphs: [Graph] {
