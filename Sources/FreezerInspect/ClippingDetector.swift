@@ -12,7 +12,9 @@ enum ClippingDetector {
         var result: [Finding] = []
         for node in scope.graph.nodes {
             if node.domain == TrainingOperators.microsoftDomain && node.opType == "InplaceClipGradNorm" {
-                let maxNorm = node.attribute("max_norm")?.floatValue.map(Double.init)
+                // Not `?.floatValue.map(Double.init)`: that crashes the Swift 6.3 optimizer in release builds.
+                var maxNorm: Double?
+                if let v = node.attribute("max_norm")?.floatValue { maxNorm = Double(v) }
                 var finding = scope.finding(.gradientClipping, .clipGradNormOperator, .training, node: node,
                                             detail: "global-norm clipping operator" + (maxNorm.map { ", max_norm \(NumberText.short($0))" } ?? ""))
                 finding.clipping = ClippingFacts(method: "operator", maxNorm: maxNorm)
@@ -53,8 +55,8 @@ enum ClippingDetector {
                 facts.min = scope.constantScalar(scope.input(node, 1))
                 facts.max = scope.constantScalar(scope.input(node, 2))
             } else {
-                facts.min = node.attribute("min")?.floatValue.map(Double.init)
-                facts.max = node.attribute("max")?.floatValue.map(Double.init)
+                if let v = node.attribute("min")?.floatValue { facts.min = Double(v) }
+                if let v = node.attribute("max")?.floatValue { facts.max = Double(v) }
             }
         default:
             let bound = operands.filter { $0 != gradient }.compactMap { scope.constantScalar($0) }.first

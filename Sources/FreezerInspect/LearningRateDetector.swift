@@ -10,7 +10,9 @@ enum LearningRateDetector {
     private static func finding(_ node: Node, in scope: GraphScope) -> Finding? {
         guard let r = scope.input(node, 0) else { return nil }
         let t = scope.input(node, 1)
-        let decay = node.opType == "Adagrad" ? node.attribute("decay_factor")?.floatValue.map(Double.init) : nil
+        // Not `?.floatValue.map(Double.init)`: that crashes the Swift 6.3 optimizer in release builds.
+        var decay: Double?
+        if node.opType == "Adagrad", let v = node.attribute("decay_factor")?.floatValue { decay = Double(v) }
         let activeDecay = decay.flatMap { $0 > 0 ? $0 : nil }
         let value = scope.constantScalar(r)
         let cone = Cone.backward(from: [r], in: scope)

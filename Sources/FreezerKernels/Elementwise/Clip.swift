@@ -10,8 +10,11 @@ enum Clip {
     static func register(_ r: inout KernelRegistry) {
         r.register("Clip", versions: 1...10) { ctx in
             let x = try ctx.input(0)
-            let lo = ctx.attribute("min")?.floatValue.map(Double.init)
-            let hi = ctx.attribute("max")?.floatValue.map(Double.init)
+            // Spelled out: `ctx.attribute("min")?.floatValue.map(Double.init)` crashes the Swift 6.3
+            // optimizer (SIL ownership verifier, "Found outside of lifetime use") in release builds.
+            var lo: Double?, hi: Double?
+            if let v = ctx.attribute("min")?.floatValue { lo = Double(v) }
+            if let v = ctx.attribute("max")?.floatValue { hi = Double(v) }
             return [try clip(ctx, x, lo: lo, hi: hi, intsAllowed: false)]
         }
         r.register("Clip", versions: 11...Int64.max) { ctx in
