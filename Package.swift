@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "FreezerPasses", targets: ["FreezerPasses"]),
         .library(name: "FreezerVerify", targets: ["FreezerVerify"]),
         .library(name: "FreezerLog", targets: ["FreezerLog"]),
+        .library(name: "FreezerLogRender", targets: ["FreezerLogRender"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
@@ -50,6 +51,8 @@ let package = Package(
         .target(name: "FreezerVerify", dependencies: ["FreezerIR", "FreezerKernels"]),
         // The Model Conversion Log: plain Codable types that depend on nothing, so anyone can decode a log.
         .target(name: "FreezerLog"),
+        // The log as a document in the template's structure: Markdown, HTML and PDF, in pure Swift.
+        .target(name: "FreezerLogRender", dependencies: ["FreezerLog"]),
         // One conversion end to end: load, freeze, audit, verify, save, log.
         .target(
             name: "FreezerConvert",
@@ -59,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "freezer",
             dependencies: [
-                "FreezerIR", "FreezerONNX", "FreezerInspect", "FreezerKernels", "FreezerPasses", "FreezerVerify", "FreezerLog", "FreezerConvert",
+                "FreezerIR", "FreezerONNX", "FreezerInspect", "FreezerKernels", "FreezerPasses", "FreezerVerify", "FreezerLog", "FreezerLogRender", "FreezerConvert",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -80,6 +83,7 @@ let package = Package(
         .testTarget(name: "FreezerConvertTests", dependencies: ["FreezerConvert", "FreezerLog", "FreezerONNX", "FreezerIR", "FreezerTestSupport"]),
         .testTarget(name: "FreezerVerifyTests", dependencies: ["FreezerVerify", "FreezerKernels", "FreezerIR"]),
         .testTarget(name: "FreezerLogTests", dependencies: ["FreezerLog"]),
+        .testTarget(name: "FreezerLogRenderTests", dependencies: ["FreezerLogRender", "FreezerLog"]),
         .testTarget(name: "FreezerInspectTests", dependencies: ["FreezerInspect", "FreezerONNX", "FreezerIR", "FreezerTestSupport"]),
         .testTarget(name: "freezerCLITests", dependencies: ["freezer", "FreezerTestSupport"]),
     ]

@@ -10,7 +10,8 @@ struct Freezer: ParsableCommand {
             `inspect` lists every training-specific construct a model holds, by the categories of the \
             Model Conversion Log (PhIMT0002, Table 1); `convert` removes them, proves the frozen model \
             equivalent, and writes the log; `run` evaluates a model with freezer's own reference \
-            evaluator, on ONNX test data or on .npy/.pb inputs.
+            evaluator, on ONNX test data or on .npy/.pb inputs; `log render` writes the log as document \
+            PhIMT0002 in Markdown, HTML or PDF.
 
             EXIT CODES
               0   success
@@ -26,6 +27,6 @@ struct Freezer: ParsableCommand {
               73  an output cannot be written: its directory is missing, or it would overwrite an input
             """,
         version: FreezerVersion.string,
-        subcommands: [InspectCommand.self, ConvertCommand.self, RunCommand.self]
+        subcommands: [InspectCommand.self, ConvertCommand.self, RunCommand.self, LogCommand.self]
     )
 }
