@@ -84,15 +84,20 @@ extension DocumentBuilder {
         } else {
             add(.paragraph("Record digest: not set (the log was not written by freezer, or was edited)."))
         }
-        var signatures = log.signatures.map { ($0, "record") }
-        for entry in log.history { if let s = entry.signature { signatures.append((s, "history V\(entry.version)")) } }
+        // One row per signature, naming what carries it (the record, history entries).
+        var signatures: [(Signature, String)] = []
+        func note(_ s: Signature, _ place: String) {
+            if let i = signatures.firstIndex(where: { $0.0 == s }) { signatures[i].1 += "\n\(place)" } else { signatures.append((s, place)) }
+        }
+        for s in log.signatures { note(s, "record") }
+        for entry in log.history { if let s = entry.signature { note(s, "history V\(entry.version)") } }
         guard !signatures.isEmpty else {
             add(.paragraph("Signatures: none. The log has not been signed."))
             return
         }
         add(.paragraph("Signatures are listed as recorded; this document does not verify them. "
             + "A signature whose record digest differs from the record digest above covers an earlier state of the record."))
-        table("Signatures", [.init("Signer and date", weight: 1.4), .init("Covers", weight: 0.8), .init("Key (Ed25519 public key, SHA-256 fingerprint)", weight: 2.2, monospace: true),
+        table("Signatures", [.init("Signer and date", weight: 1.4), .init("Recorded in", weight: 0.8), .init("Key (Ed25519 public key, SHA-256 fingerprint)", weight: 2.2, monospace: true),
                              .init("Signature and record digest signed", weight: 2.6, monospace: true)],
               signatures.map { s, covers in
                   .cells(["\(s.signer)\n\(TextFormat.dateTime(s.date))", covers,

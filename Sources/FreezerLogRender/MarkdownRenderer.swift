@@ -45,13 +45,14 @@ public enum MarkdownRenderer {
         let lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r" }
         return lines.map { line in
             let indent = line.prefix { $0 == " " }.count
-            return String(repeating: "&nbsp;", count: indent) + escape(String(line.dropFirst(indent)))
+            return String(repeating: "&nbsp;", count: indent) + escape(String(line.dropFirst(indent)), inBlock: false)
         }.joined(separator: "<br>")
     }
 
-    /// Escapes what Markdown would read as markup: `\` `` ` `` `*` `[` `]` `#`-lines, HTML (`<`, `&`),
-    /// and `_` unless it is inside a word (GFM ignores intraword underscores).
-    static func escape(_ text: String) -> String {
+    /// Escapes what Markdown would read as markup: `\` `` ` `` `*` `[` `]` `|`, HTML (`<`, `>`, `&`),
+    /// `_` unless it is inside a word (GFM ignores intraword underscores), and in block text a `#`, `+`,
+    /// `-` or `=` starting a line (table cells cannot start blocks).
+    static func escape(_ text: String, inBlock: Bool = true) -> String {
         let chars = Array(text)
         var out = ""
         for (i, ch) in chars.enumerated() {
@@ -64,7 +65,7 @@ public enum MarkdownRenderer {
                 let inside = i > 0 && i + 1 < chars.count && isWordChar(chars[i - 1]) && isWordChar(chars[i + 1])
                 out += inside ? "_" : "\\_"
             case "#", "+", "-", "=":
-                out += i == 0 || chars[i - 1] == "\n" ? "\\\(ch)" : String(ch)
+                out += inBlock && (i == 0 || chars[i - 1] == "\n") ? "\\\(ch)" : String(ch)
             default: out.append(ch)
             }
         }

@@ -52,7 +52,7 @@ struct DocumentContentTests {
             let first = String(value.split(separator: "\n")[0].prefix(12))
             switch format {
             case .markdown:
-                let row = MarkdownRenderer.escape(label) + " | " + MarkdownRenderer.escape(first)
+                let row = MarkdownRenderer.cell(label) + " | " + MarkdownRenderer.cell(first)
                 #expect(text.contains("| " + row), "no Markdown row '\(label)' with its value")
             case .html:
                 #expect(text.contains("<tr><td>\(HTMLRenderer.escape(label))</td><td>\(HTMLRenderer.escape(first))"), "no HTML row '\(label)'")
