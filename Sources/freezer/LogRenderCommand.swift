@@ -21,7 +21,7 @@ struct LogRenderCommand: ParsableCommand {
 
             Examples:
               freezer log render frozen.conversion-log.json --format pdf
-              freezer log render frozen.conversion-log.json --format html -o review/conversion-log.html
+              freezer log render frozen.conversion-log.json --format html -o review/log.html
               freezer log render frozen.conversion-log.json --format markdown -o - | less
 
             Exit codes: 0 written; 64 usage (e.g. -o - with pdf); 65 the file is not a conversion log this \
