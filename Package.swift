@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "FreezerVerify", targets: ["FreezerVerify"]),
         .library(name: "FreezerLog", targets: ["FreezerLog"]),
         .library(name: "FreezerIntegrity", targets: ["FreezerIntegrity"]),
+        .library(name: "FreezerLogRender", targets: ["FreezerLogRender"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
@@ -57,6 +58,8 @@ let package = Package(
             name: "FreezerIntegrity",
             dependencies: ["FreezerLog", "FreezerONNX", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // The log as a document in the template's structure: Markdown, HTML and PDF, in pure Swift.
+        .target(name: "FreezerLogRender", dependencies: ["FreezerLog"]),
         // One conversion end to end: load, freeze, audit, verify, save, log.
         .target(
             name: "FreezerConvert",
@@ -66,8 +69,8 @@ let package = Package(
         .executableTarget(
             name: "freezer",
             dependencies: [
-                "FreezerIR", "FreezerONNX", "FreezerInspect", "FreezerKernels", "FreezerPasses", "FreezerVerify", "FreezerLog", "FreezerConvert",
-                "FreezerIntegrity", .product(name: "Crypto", package: "swift-crypto"),
+                "FreezerIR", "FreezerONNX", "FreezerInspect", "FreezerKernels", "FreezerPasses", "FreezerVerify", "FreezerLog", "FreezerLogRender",
+                "FreezerConvert", "FreezerIntegrity", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -89,6 +92,7 @@ let package = Package(
         .testTarget(name: "FreezerLogTests", dependencies: ["FreezerLog"]),
         .testTarget(name: "FreezerIntegrityTests", dependencies: ["FreezerIntegrity", "FreezerLog", "FreezerTestSupport",
                                                                  .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "FreezerLogRenderTests", dependencies: ["FreezerLogRender", "FreezerLog"]),
         .testTarget(name: "FreezerInspectTests", dependencies: ["FreezerInspect", "FreezerONNX", "FreezerIR", "FreezerTestSupport"]),
         .testTarget(name: "freezerCLITests", dependencies: ["freezer", "FreezerTestSupport"]),
     ]

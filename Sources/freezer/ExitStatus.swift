@@ -44,6 +44,7 @@ enum ExitStatus {
             case .invalidFrozenModel: internalError
             }
         case let e as RunError: e.exitCode
+        case let e as LogRenderError: e.exitCode
         case let e as TensorFileError:
             switch e {
             case .notFound, .isDirectory, .unreadable: missingInput

@@ -11,8 +11,8 @@ struct Freezer: ParsableCommand {
             `inspect` lists every training-specific construct a model holds, by the categories of the \
             Model Conversion Log (PhIMT0002, Table 1); `convert` removes them, proves the frozen model \
             equivalent, and writes the log; `run` evaluates a model with freezer's own reference \
-            evaluator, on ONNX test data or on .npy/.pb inputs. `log` reviews, approves, versions and \
-            signs a log; `keygen` makes signing keys; `verify` checks that a frozen model, its data files \
+            evaluator, on ONNX test data or on .npy/.pb inputs. `log` renders (Markdown, HTML, PDF), reviews, \
+            approves, versions and signs a log; `keygen` makes signing keys; `verify` checks that a frozen model, its data files \
             and its log are unchanged and belong together.
 
             EXIT CODES

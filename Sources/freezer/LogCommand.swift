@@ -2,11 +2,11 @@ import ArgumentParser
 
 /// `freezer log`: work on a Model Conversion Log after convert wrote it.
 ///
-/// Each subcommand lives in its own file (`Log*Command.swift`); add new ones (e.g. `render`) to the list.
+/// Each subcommand lives in its own file (`Log*Command.swift`).
 struct LogCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "log",
-        abstract: "Review, approve, version and sign a Model Conversion Log.",
+        abstract: "Render, review, approve, version and sign a Model Conversion Log.",
         discussion: """
             The Review / Modification History of the log follows the template (PhIMT0002): convert writes \
             version 0.1 "First draft"; each `review` adds 0.2, 0.3, ...; `approve` makes 1.0 "First version \
@@ -19,6 +19,7 @@ struct LogCommand: ParsableCommand {
             over the current record without changing it, so approved logs can be signed.
 
             Examples:
+              freezer log render frozen.conversion-log.json --format pdf
               freezer log review frozen.conversion-log.json --by "Max Muster" --description "Modifications and improvements based on internal review"
               freezer log approve frozen.conversion-log.json --by "Erika Mustermann" --key erika.key
               freezer log new-version frozen.conversion-log.json --by "Jane Doe" --description "Re-assessment after tolerance change"
@@ -29,6 +30,6 @@ struct LogCommand: ParsableCommand {
             65 the log or key file is invalid; 66 the log or key file is missing; 73 cannot write. \
             See `freezer --help`.
             """,
-        subcommands: [LogReviewCommand.self, LogApproveCommand.self, LogNewVersionCommand.self, LogSignCommand.self]
+        subcommands: [LogRenderCommand.self, LogReviewCommand.self, LogApproveCommand.self, LogNewVersionCommand.self, LogSignCommand.self]
     )
 }
