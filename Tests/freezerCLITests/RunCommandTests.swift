@@ -100,7 +100,7 @@ struct RunCommandTests {
         #expect(r.stdout.contains("freezer run model.onnx --test-data"))
         #expect(r.stdout.contains("--save-outputs"))
         let top = try CLI.run(["--help"])
-        #expect(top.stdout.contains("1   run --test-data: at least one output is outside the tolerance"))
+        #expect(top.stdout.contains("1   run: an output is outside the tolerance"))
     }
 
     // MARK: - Errors: one paragraph on stderr, a documented exit status
