@@ -78,10 +78,16 @@ struct RecordBuilder {
             status = "not present"
             summary = "Not present in the verified learning model (\(searched))."
         } else {
-            let actions = Dictionary(grouping: changes, by: \.action).sorted { $0.key < $1.key }
-                .map { "\($0.key): \($0.value.flatMap(\.nodes).count > 0 ? $0.value.flatMap(\.nodes).prefix(6).joined(separator: ", ") + ($0.value.flatMap(\.nodes).count > 6 ? ", …" : "") : "\($0.value.count)×")" }
-            status = kept.isEmpty ? (changes.isEmpty ? "nothing to change" : "eliminated") : "partially kept"
-            summary = "Found \(found.count) (\(searched)). " + (actions.isEmpty ? "" : actions.joined(separator: "; ") + ".")
+            // Name the nodes an action touched; for actions on the model itself (no nodes), say what they did.
+            let actions = Dictionary(grouping: changes, by: \.action).sorted { $0.key < $1.key }.map { action, items -> String in
+                let nodes = items.flatMap(\.nodes)
+                if nodes.isEmpty { return "\(action): " + items.map(\.detail).joined(separator: "; ") }
+                return "\(action): " + nodes.prefix(6).joined(separator: ", ") + (nodes.count > 6 ? ", … (\(nodes.count) in all)" : "")
+            }
+            // Clean-up passes record under a category even when nothing training-specific was found there.
+            status = found.isEmpty ? "not present" : kept.isEmpty ? (changes.isEmpty ? "nothing to change" : "eliminated") : "partially kept"
+            summary = (found.isEmpty ? "Not present in the verified learning model (\(searched)). Clean-up: " : "Found \(found.count) (\(searched)). ")
+                + (actions.isEmpty ? "" : actions.joined(separator: "; ") + ".")
                 + (kept.isEmpty ? "" : " Kept: " + kept.map { "\($0.node) (\($0.reason))" }.joined(separator: "; ") + ".")
         }
         return EliminationEntry(category: category.rawValue, name: category == .parameters ? "Parameters (freezing and clean-up)" : category.displayName,
