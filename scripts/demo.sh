@@ -14,5 +14,9 @@ echo "== freezer convert $model -o $out/frozen.onnx"
 .build/release/freezer convert "$model" -o "$out/frozen.onnx" \
   --model-id SMALL-CNN --model-version 1 --responsible "${FREEZER_RESPONSIBLE:-Demo Engineer}"
 echo
-echo "== freezer inspect $out/frozen.onnx (nothing training-specific should remain)"
-.build/release/freezer inspect "$out/frozen.onnx"
+echo "== freezer log render: the Model Conversion Log as a document"
+.build/release/freezer log render "$out/frozen.conversion-log.json" --format pdf
+.build/release/freezer log render "$out/frozen.conversion-log.json" --format markdown
+echo
+echo "== freezer verify: digests of the frozen model, the original and the log"
+.build/release/freezer verify "$out/frozen.onnx" --log "$out/frozen.conversion-log.json" --original "$model"
