@@ -29,6 +29,7 @@ public struct Interpreter {
         self.registry = registry
         self.options = options
         constants = ConstantCache()
+        BLASSetup.ready
         openblas_set_num_threads(Int32(max(1, options.threads)))
     }
 

@@ -37,6 +37,7 @@ extension NeuralNetworkOperators {
                                    a: UnsafePointer<T>, lda: Int, b: UnsafePointer<T>, ldb: Int,
                                    beta: T, c: UnsafeMutablePointer<T>, ldc: Int) {
         guard m > 0, n > 0 else { return }
+        BLASSetup.ready
         guard k > 0 else {
             for i in 0..<m { for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] } }
             return

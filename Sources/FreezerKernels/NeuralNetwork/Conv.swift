@@ -65,6 +65,10 @@ extension NeuralNetworkOperators {
                     guard let x0 = xb.baseAddress, let w0 = wb.baseAddress, let y0 = yb.baseAddress else { return }
                     if cg == 1 && p.group > 1 && mg <= 2 {
                         // Depthwise: y[m] = Σ_k w[m, k] · shifted x[group of m], then + bias.
+                        if g.rank == 2 {
+                            depthwise2D(x0, w0, y0, p, rows)
+                            return
+                        }
                         for image in 0..<p.n {
                             for oc in 0..<p.m {
                                 let plane = x0 + (image * p.c + oc / mg) * inCount
@@ -114,6 +118,51 @@ extension NeuralNetworkOperators {
         }
         if let bias { addChannelBias(&y, bias, images: p.n, channels: p.m, size: outCount) }
         return y
+    }
+
+    /// The depthwise convolution of `convolve` for two spatial axes, one output row at a time (the row
+    /// stays in L1 while every kernel position adds into it). Each output element accumulates the kernel
+    /// positions in the same order as the general path, so the results are the same bit for bit.
+    private static func depthwise2D<T: BLASFloat>(_ x0: UnsafePointer<T>, _ w0: UnsafePointer<T>,
+                                                  _ y0: UnsafeMutablePointer<T>, _ p: ConvProblem, _ rows: [WindowRow]) {
+        let g = p.geometry
+        let h = g.input[0], w = g.input[1], oh = g.output[0], ow = g.output[1]
+        let sy = g.strides[0], sx = g.strides[1]
+        let kCount = rows.count, mg = p.outputChannelsPerGroup
+        // Per kernel position: row and column offsets, and the in-range output columns [lo, hi).
+        var offY = [Int](), offX = [Int](), lo = [Int](), hi = [Int]()
+        for row in rows {
+            let off = row.offsets[1]
+            let l0 = off >= 0 ? 0 : (-off + sx - 1) / sx
+            let h0 = w - off > 0 ? (w - off + sx - 1) / sx : 0
+            let l = min(max(l0, 0), ow)
+            offY.append(row.offsets[0]); offX.append(off); lo.append(l); hi.append(min(max(h0, l), ow))
+        }
+        for image in 0..<p.n {
+            for oc in 0..<p.m {
+                let plane = x0 + (image * p.c + oc / mg) * h * w
+                let out = y0 + (image * p.m + oc) * oh * ow
+                let weights = w0 + oc * kCount
+                for oy in 0..<oh {
+                    let orow = out + oy * ow
+                    for k in 0..<kCount {
+                        let iy = oy * sy + offY[k]
+                        guard iy >= 0, iy < h, lo[k] < hi[k] else { continue }
+                        let wv = weights[k]
+                        let base = plane + iy * w + offX[k]
+                        if sx == 1 {
+                            for o in lo[k]..<hi[k] { orow[o] += wv * base[o] }
+                        } else {
+                            var src = base + lo[k] &* sx
+                            for o in lo[k]..<hi[k] {
+                                orow[o] += wv * src.pointee
+                                src += sx
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// Most elements an im2col buffer holds (32 MB of Float).

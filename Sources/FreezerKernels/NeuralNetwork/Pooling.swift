@@ -115,13 +115,31 @@ extension NeuralNetworkOperators {
         let rowStrides = NDArray.strides(of: g.input)
         x.withUnsafeBufferPointer { xb in
             y.withUnsafeMutableBufferPointer { yb in
-                for o in 0..<outCount {
-                    _ = walker.window(o, into: &window)
-                    for plane in 0..<planes {
+              // Windows of a block of outputs are gathered once, then applied to every plane (so each
+              // plane's input is read in order rather than one window per plane at a time).
+              let block = 256
+              var starts = [Int](repeating: 0, count: block + 1)
+              var flatWindows: [Int] = []
+              flatWindows.reserveCapacity(block * g.kernelCount)
+              for first in stride(from: 0, to: outCount, by: block) {
+                let count = min(block, outCount - first)
+                flatWindows.removeAll(keepingCapacity: true)
+                for j in 0..<count {
+                    _ = walker.window(first + j, into: &window)
+                    starts[j] = flatWindows.count
+                    flatWindows.append(contentsOf: window)
+                }
+                starts[count] = flatWindows.count
+                for plane in 0..<planes {
+                  flatWindows.withUnsafeBufferPointer { fw in
+                    for j in 0..<count {
+                        let o = first + j
                         let base = plane * inCount
                         var best = T.nnLowest
                         var bestIndex = -1
-                        for i in window where bestIndex < 0 || xb[base + i] > best {
+                        for t in starts[j]..<starts[j + 1] {
+                            let i = fw[t]
+                            guard bestIndex < 0 || xb[base + i] > best else { continue }
                             best = xb[base + i]
                             bestIndex = i
                         }
@@ -138,7 +156,9 @@ extension NeuralNetworkOperators {
                         }
                         argmax[plane * outCount + o] = Int64(base + flat)
                     }
+                  }
                 }
+              }
             }
         }
         return (y, argmax)
