@@ -8,15 +8,7 @@ extension NeuralNetworkOperators {
     /// directly. Groups with a single input channel (depthwise convolution, as in MobileNet) are
     /// computed directly instead, since im2col would copy every input K times for a K-term dot product.
     static func conv(_ ctx: KernelContext) throws(EvaluationError) -> [NDArray?] {
-        let x = try ctx.input(0), w = try ctx.input(1)
-        let b = ctx.optionalInput(2)
-        let kind = try floatKind(x, ctx, input: "X")
-        guard w.elementType == x.elementType, b.map({ $0.elementType == x.elementType }) ?? true else {
-            throw ctx.fail("X (\(x.elementType)), W (\(w.elementType)) and B (\(b?.elementType.description ?? "absent")) must have one element type")
-        }
-        guard x.rank >= 3, w.rank == x.rank else {
-            throw ctx.fail("X must be N×C×D1… (rank ≥ 3) and W of the same rank, but X is \(text(x.shape)) and W is \(text(w.shape))")
-        }
+        let (x, w, b, kind) = try convolutionInputs(ctx)
         let group = Int(clamping: ctx.int("group", default: 1))
         let n = x.shape[0], c = x.shape[1], m = w.shape[0]
         guard group >= 1, c % group == 0, m % group == 0, w.shape[1] == c / group else {

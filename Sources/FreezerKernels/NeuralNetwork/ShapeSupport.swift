@@ -5,6 +5,21 @@ extension NeuralNetworkOperators {
     enum FloatKind { case float, double }
 
     /// The computation type of input `name`, or an error naming it when it is not floating point.
+    /// X, W and the optional bias B of Conv and ConvTranspose, checked to share one floating-point
+    /// type, with X of rank ≥ 3 and W of X's rank.
+    static func convolutionInputs(_ ctx: KernelContext) throws(EvaluationError) -> (x: NDArray, w: NDArray, b: NDArray?, kind: FloatKind) {
+        let x = try ctx.input(0), w = try ctx.input(1)
+        let b = ctx.optionalInput(2)
+        let kind = try floatKind(x, ctx, input: "X")
+        guard w.elementType == x.elementType, b.map({ $0.elementType == x.elementType }) ?? true else {
+            throw ctx.fail("X (\(x.elementType)), W (\(w.elementType)) and B (\(b?.elementType.description ?? "absent")) must have one element type")
+        }
+        guard x.rank >= 3, w.rank == x.rank else {
+            throw ctx.fail("X must be N×C×D1… (rank ≥ 3) and W of the same rank, but X is \(text(x.shape)) and W is \(text(w.shape))")
+        }
+        return (x, w, b, kind)
+    }
+
     static func floatKind(_ array: NDArray, _ ctx: KernelContext, input name: String) throws(EvaluationError) -> FloatKind {
         switch array.storage {
         case .float: return .float
