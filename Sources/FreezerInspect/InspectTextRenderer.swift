@@ -39,9 +39,14 @@ public enum InspectTextRenderer {
         }
         var rest = TextTable()
         rest.add("Parameters", "\(s.parameterCount) elements in \(plural(s.initializerCount, "initializer")), \(s.parameterBytes) bytes")
-        rest.add("training_info", s.trainingInfoCount == 0 ? "none" : "\(plural(s.trainingInfoCount, "entry", "entries")), \(s.trainingInfoNodeCount) nodes")
-        if s.functionCount > 0 { rest.add("Functions", "\(s.functionCount)") }
-        return lines + rest.lines()
+        var parameters = TextTable()
+        for p in s.parameters {
+            parameters.add(p.name, p.type, "\(p.elements) elements", p.storage + (p.isGraphInput ? ", also a graph input" : ""))
+        }
+        var tail = TextTable()
+        tail.add("training_info", s.trainingInfoCount == 0 ? "none" : "\(plural(s.trainingInfoCount, "entry", "entries")), \(s.trainingInfoNodeCount) nodes")
+        if s.functionCount > 0 { tail.add("Functions", "\(s.functionCount)") }
+        return lines + rest.lines() + parameters.lines(indent: "  ") + tail.lines()
     }
 
     private static func signatureBlock(_ title: String, _ items: [TensorSignature]) -> [String] {

@@ -29,10 +29,25 @@ public struct ModelSummary: Codable, Sendable, Equatable {
     public var parameterCount: Int
     /// Bytes the main graph's initializers occupy as stored.
     public var parameterBytes: Int
+    /// Every main-graph initializer (parameter) in file order: name, type and shape, element count,
+    /// and where its values are stored. Values are not read.
+    public var parameters: [ParameterEntry]
     public var trainingInfoCount: Int
     /// Nodes in all training_info graphs (initialization and algorithm, with their subgraphs).
     public var trainingInfoNodeCount: Int
     public var functionCount: Int
+
+    public struct ParameterEntry: Codable, Sendable, Equatable {
+        public var name: String
+        /// `float32[64,3,7,7]`.
+        public var type: String
+        public var elements: Int
+        public var bytes: Int
+        /// `inline`, or the external data file's location.
+        public var storage: String
+        /// Whether the initializer is also a graph input (overridable at run time).
+        public var isGraphInput: Bool
+    }
 
     public struct OpsetEntry: Codable, Sendable, Equatable {
         public var domain: String

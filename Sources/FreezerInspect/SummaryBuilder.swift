@@ -27,6 +27,13 @@ enum SummaryBuilder {
             initializerCount: initializers.count,
             parameterCount: initializers.reduce(0) { $0 + ($1.elementCount ?? 0) },
             parameterBytes: initializers.reduce(0) { $0 + $1.storedByteCount },
+            parameters: graph.initializers.map { id, t in
+                ModelSummary.ParameterEntry(
+                    name: t.name, type: "\(t.elementType)[\(t.dims.map(String.init).joined(separator: ","))]",
+                    elements: t.elementCount ?? 0, bytes: t.storedByteCount,
+                    storage: t.externalSource.map { "external: \($0.location)" } ?? "inline",
+                    isGraphInput: graph.inputs.contains(id))
+            },
             trainingInfoCount: model.trainingInfo.count,
             trainingInfoNodeCount: trainingInfoScopes.reduce(0) { $0 + $1.graph.nodes.count },
             functionCount: model.functions.count)

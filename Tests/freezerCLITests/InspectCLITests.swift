@@ -75,3 +75,19 @@ struct InspectCLITests {
         #expect(r.stdout.contains("inspect") && r.stdout.contains("convert"))
     }
 }
+
+@Suite("freezer inspect lists parameters")
+struct InspectParametersCLITests {
+    @Test func everyParameterOfTheTrainingExportIsListed() throws {
+        let r = try CLI.run(["inspect", Fixtures.model("torch_cnn_train")])
+        #expect(r.status == 0)
+        for name in ["conv1.weight", "bn1.running_mean", "bn4.running_var", "fc2.bias"] {
+            #expect(r.stdout.contains(name), "\(name) missing")
+        }
+        let json = try CLI.run(["inspect", "--json", Fixtures.model("external_data_single")])
+        let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
+        let parameters = (object["summary"] as! [String: Any])["parameters"] as! [[String: Any]]
+        #expect(parameters.count == 10)
+        #expect(parameters.contains { ($0["storage"] as? String) == "external: weights.bin" })
+    }
+}
