@@ -26,7 +26,7 @@ enum InputDirectory {
         var digests: [String: String] = [:]
         for id in graph.runtimeInputs {
             let name = graph.value(id).name
-            let safe = SafeFileName.make(name)
+            let safe = TensorFileName.make(name)
             guard let file = [".npy", ".pb"].map({ "\(directory)/\(safe)\($0)" }).first(where: FileManager.default.fileExists) else {
                 throw ConversionError.badOption("--inputs '\(directory)' has no file for input '\(name)' (expected \(safe).npy or \(safe).pb)")
             }
@@ -58,16 +58,5 @@ enum InputDirectory {
     static func read(_ file: String, for name: String) throws -> NDArray {
         let tensor = file.hasSuffix(".npy") ? try NumpyFile.read(path: file) : try TensorFile.read(path: file)
         return try NDArray(tensor)
-    }
-}
-
-/// File names for tensor names: characters a file name cannot hold become `_`.
-public enum SafeFileName {
-    public static func make(_ name: String) -> String {
-        let mapped = name.unicodeScalars.map { c -> Character in
-            (c == "/" || c == "\\" || c == ":" || c.value < 0x20 || c == "\u{7F}") ? "_" : Character(c)
-        }
-        let s = String(mapped)
-        return s.isEmpty || s == "." || s == ".." ? "_" + s : s
     }
 }

@@ -55,16 +55,6 @@ enum RunInputs {
         do { return try NDArray(tensor) } catch { throw .unreadableValues(file: file, reason: error.description) }
     }
 
-    /// A file name for an output: characters a file name cannot hold (`/`, `:`, `\`, control
-    /// characters) become `_`; names that would be hidden or special (`.`, `..`, empty) get a `_` prefix.
-    static func fileName(forOutput name: String) -> String {
-        var scalars = String.UnicodeScalarView()
-        for s in name.unicodeScalars {
-            let forbidden = s == "/" || s == ":" || s == "\\" || s.value < 0x20 || s.value == 0x7F
-            scalars.append(forbidden ? "_" : s)
-        }
-        var result = String(scalars)
-        if result.isEmpty || result.hasPrefix(".") { result = "_" + result }
-        return result
-    }
+    /// A file name for an output (the rule `convert --inputs` reads back with).
+    static func fileName(forOutput name: String) -> String { TensorFileName.make(name) }
 }
