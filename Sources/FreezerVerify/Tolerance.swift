@@ -1,17 +1,11 @@
 import FreezerIR
+import FreezerKernels
 
-/// How close two outputs must be, per element type: |frozen − original| ≤ atol + rtol·|original|.
-public struct Tolerance: Sendable, Codable, Equatable {
-    public var rtol: Double
-    public var atol: Double
-
-    public init(rtol: Double, atol: Double) {
-        self.rtol = rtol
-        self.atol = atol
-    }
-
-    /// Defaults by element type. Folding rounds weights once more in the model's own precision, so
-    /// half-precision models need bounds near their unit roundoff (2^-11 for float16, 2^-8 for bfloat16).
+/// Per-type defaults of the equivalence check, on the evaluator's `Tolerance`:
+/// |frozen − original| ≤ atol + rtol·|original|.
+extension Tolerance {
+    /// Folding rounds weights once more in the model's own precision, so half-precision models need
+    /// bounds near their unit roundoff (2^-11 for float16, 2^-8 for bfloat16).
     public static func `default`(for type: ElementType) -> Tolerance {
         switch type {
         case .float16: Tolerance(rtol: 1e-2, atol: 1e-3)
