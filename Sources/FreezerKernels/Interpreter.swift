@@ -1,5 +1,6 @@
 import CBLAS
 import FreezerIR
+import Synchronization
 
 /// The reference evaluator: runs an ONNX graph on named inputs and returns named outputs.
 ///
@@ -23,12 +24,14 @@ public struct Interpreter {
     public let registry: KernelRegistry
     public let options: Options
     private let constants: ConstantCache
+    private let plans: PlanCache
 
     public init(model: Model, registry: KernelRegistry = .standard, options: Options = .init()) {
         self.model = model
         self.registry = registry
         self.options = options
         constants = ConstantCache()
+        plans = PlanCache()
         BLASSetup.ready
         openblas_set_num_threads(Int32(max(1, options.threads)))
     }
@@ -37,7 +40,9 @@ public struct Interpreter {
     public var requiredInputs: [String] { model.graph.runtimeInputs.map { model.graph.value($0).name } }
 
     /// Runs the main graph. `outputs` defaults to the graph outputs; any value name may be requested.
-    public func run(_ feeds: [String: NDArray], outputs requested: [String]? = nil) throws(EvaluationError) -> [String: NDArray] {
+    /// With a `profile`, the time of every main-graph node is added to it.
+    public func run(_ feeds: [String: NDArray], outputs requested: [String]? = nil,
+                    profile: RunProfile? = nil) throws(EvaluationError) -> [String: NDArray] {
         let graph = model.graph
         let names = requested ?? graph.outputs.map { graph.value($0).name }
         var wanted: [ValueID] = []
@@ -56,30 +61,18 @@ public struct Interpreter {
             try Self.checkFeed(array, against: graph.value(id))
             inputs[id] = array
         }
-        let needed = Self.neededNodes(graph, for: wanted)
-        try checkSupported(graph, nodes: needed)
-        let env = try evaluate(graph, nodes: needed, inputs: inputs, outer: [:], wanted: wanted, isMain: true)
+        let plan = try plans.plan(for: wanted) { () throws(EvaluationError) in
+            try checkSupported(graph, nodes: ExecutionPlan.neededNodes(graph, for: wanted))
+            return try ExecutionPlan(graph, wanted: wanted, registry: registry)
+        }
+        let env = try execute(plan, graph, feeds: inputs, outer: [:], isMain: true, profile: profile)
+        profile?.finishRun()
         var result: [String: NDArray] = [:]
-        for (name, id) in zip(names, wanted) { result[name] = env[id] }
+        for (name, slot) in zip(names, plan.wanted) { result[name] = env[slot] }
         return result
     }
 
     // MARK: - Graph evaluation
-
-    /// Nodes that the values in `wanted` depend on, in the graph's current order.
-    static func neededNodes(_ graph: Graph, for wanted: [ValueID]) -> Set<NodeID> {
-        var needed = Set<NodeID>()
-        var stack = wanted
-        var seen = Set(wanted)
-        while let v = stack.popLast() {
-            guard let n = graph.value(v).producingNode, needed.insert(n).inserted else { continue }
-            let node = graph.node(n)
-            for input in node.inputs.compactMap({ $0 }) + node.captures where seen.insert(input).inserted {
-                stack.append(input)
-            }
-        }
-        return needed
-    }
 
     private func checkSupported(_ graph: Graph, nodes: Set<NodeID>) throws(EvaluationError) {
         var missing: [EvaluationError.UnsupportedOperator] = []
@@ -97,74 +90,78 @@ public struct Interpreter {
         if !missing.isEmpty { throw .unsupportedOperators(missing, supported: registry.supportedOperators) }
     }
 
-    private func evaluate(_ graph: Graph, nodes needed: Set<NodeID>, inputs: [ValueID: NDArray],
-                          outer: [String: NDArray], wanted: [ValueID], isMain: Bool) throws(EvaluationError) -> [ValueID: NDArray] {
-        var env = inputs
-        let order: [NodeID]
-        do { order = try graph.topologicalOrder().filter(needed.contains) } catch { throw .cycle(error.description) }
-
-        // Values read by the needed nodes: count reads so that buffers are released after their last use.
-        var remaining: [ValueID: Int] = [:]
-        for id in order {
-            let node = graph.node(id)
-            for v in node.inputs.compactMap({ $0 }) + node.captures { remaining[v, default: 0] += 1 }
-        }
-        for v in wanted { remaining[v, default: 0] += 1 }
-        for v in remaining.keys where env[v] == nil {
-            let value = graph.value(v)
-            switch value.producer {
-            case .graphInput, .initializer:
-                if let tensor = graph.initializer(v) {
-                    env[v] = isMain ? try constants.array(for: v, tensor) : try NDArray(tensor)
-                } else if value.producer == .graphInput {
-                    throw .missingInput(name: value.name, expected: graph.runtimeInputs.map { graph.value($0).name })
+    /// Runs `plan` and returns its environment: every slot a requested value occupies is filled.
+    private func execute(_ plan: ExecutionPlan, _ graph: Graph, feeds: [ValueID: NDArray],
+                         outer: [String: NDArray], isMain: Bool, profile: RunProfile? = nil) throws(EvaluationError) -> [NDArray?] {
+        var env = [NDArray?](repeating: nil, count: plan.slotCount)
+        for (slot, source) in plan.sources {
+            switch source {
+            case .graphInput(let v):
+                if let fed = feeds[v] {
+                    env[slot] = fed
+                } else if let tensor = graph.initializer(v) {
+                    env[slot] = isMain ? try constants.array(for: v, tensor) : try NDArray(tensor)
+                } else {
+                    throw .missingInput(name: graph.value(v).name, expected: graph.runtimeInputs.map { graph.value($0).name })
                 }
-            case .outerScope:
-                guard let array = outer[value.name] else {
-                    throw .node(name: graph.name, opType: "subgraph", reason: "outer-scope value '\(value.name)' is not available")
+            case .constant(let v):
+                guard let tensor = graph.initializer(v) else { continue }
+                env[slot] = isMain ? try constants.array(for: v, tensor) : try NDArray(tensor)
+            case .outerScope(let name):
+                guard let array = outer[name] else {
+                    throw .node(name: graph.name, opType: "subgraph", reason: "outer-scope value '\(name)' is not available")
                 }
-                env[v] = array
-            case .missing:
-                throw .node(name: graph.name, opType: "graph", reason: "value '\(value.name)' is not produced by anything")
-            case .node: break
+                env[slot] = array
             }
         }
 
-        for id in order {
-            let node = graph.node(id)
-            let name = graph.displayName(id)
-            guard let kernel = registry.kernel(domain: node.domain, op: node.opType, version: node.opsetVersion) else {
-                throw .unsupportedOperators([.init(domain: node.domain, opType: node.opType, version: node.opsetVersion)],
-                                            supported: registry.supportedOperators)
+        let inputs = KernelInputs()
+        for step in plan.steps {
+            // Inputs read for the last time here leave the environment, so the kernel holds the only
+            // reference and may reuse the buffer (copy-on-write still protects a buffer shared elsewhere).
+            inputs.values.removeAll(keepingCapacity: true)
+            for (k, slot) in step.inputs.enumerated() {
+                guard let slot else { inputs.values.append(nil); continue }
+                if step.handedOver[k] {
+                    inputs.values.append(env[slot].take())
+                } else {
+                    inputs.values.append(env[slot])
+                }
             }
-            var captured: [String: NDArray] = outer
-            for c in node.captures { captured[graph.value(c).name] = env[c] }
-            let context = KernelContext(
-                node: node, nodeName: name, opset: node.opsetVersion ?? 1,
-                inputs: node.inputs.map { $0.flatMap { env[$0] } },
-                inferenceSemantics: options.inferenceSemantics,
-                runSubgraph: { (sub, subInputs) in try self.runSubgraph(sub, inputs: subInputs, outer: captured) },
-                outputIsNeeded: { i in i < node.outputs.count && node.outputs[i] != nil })
+            var subgraphRunner: KernelContext.SubgraphRunner? = nil
+            if step.hasSubgraphs {
+                var captured = outer
+                for (name, slot) in step.captures { captured[name] = env[slot] }
+                subgraphRunner = { (sub, subInputs) throws(EvaluationError) in try self.runSubgraph(sub, inputs: subInputs, outer: captured) }
+            }
+            let context = KernelContext(node: step.node, nodeName: step.name, opset: step.node.opsetVersion ?? 1,
+                                        box: inputs, inferenceSemantics: options.inferenceSemantics,
+                                        subgraphRunner: subgraphRunner, declaredOutputs: step.declaredOutputs)
             let outputs: [NDArray?]
+            let start = profile == nil ? nil : ContinuousClock.now
+            defer {
+                if let profile, let start {
+                    let elapsed = ContinuousClock.now - start
+                    profile.record(step.node.qualifiedOpType,
+                                   seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+                }
+            }
             do {
-                outputs = try kernel(context)
+                outputs = try step.kernel(context)
             } catch let error as EvaluationError {
                 throw error
             } catch {
-                throw .node(name: name, opType: node.opType, reason: "\(error)")
+                throw .node(name: step.name, opType: step.node.opType, reason: "\(error)")
             }
-            for (slot, out) in node.outputs.enumerated() {
-                guard let out else { continue }
-                guard slot < outputs.count, let array = outputs[slot] else {
-                    if remaining[out] != nil { throw .node(name: name, opType: node.opType, reason: "output \(slot) was not computed") }
-                    continue
+            inputs.values.removeAll(keepingCapacity: true)
+            for (k, slot) in step.outputs.enumerated() {
+                guard let slot else { continue }
+                guard k < outputs.count, let array = outputs[k] else {
+                    throw .node(name: step.name, opType: step.node.opType, reason: "output \(k) was not computed")
                 }
-                env[out] = array.rounded()
+                env[slot] = array.rounded()
             }
-            for v in node.inputs.compactMap({ $0 }) + node.captures {
-                remaining[v]! -= 1
-                if remaining[v] == 0 { env[v] = nil }
-            }
+            for slot in step.released { env[slot] = nil }
         }
         return env
     }
@@ -175,10 +172,10 @@ public struct Interpreter {
         for (k, id) in graph.inputs.enumerated() where k < inputs.count {
             if let array = inputs[k] { feeds[id] = array }
         }
-        let needed = Self.neededNodes(graph, for: graph.outputs)
-        let env = try evaluate(graph, nodes: needed, inputs: feeds, outer: outer, wanted: graph.outputs, isMain: false)
-        return try graph.outputs.map { (id) throws(EvaluationError) -> NDArray in
-            guard let v = env[id] else {
+        let plan = try ExecutionPlan(graph, wanted: graph.outputs, registry: registry)
+        let env = try execute(plan, graph, feeds: feeds, outer: outer, isMain: false)
+        return try zip(graph.outputs, plan.wanted).map { (id, slot) throws(EvaluationError) -> NDArray in
+            guard let v = env[slot] else {
                 throw .node(name: graph.name, opType: "subgraph", reason: "output '\(graph.value(id).name)' was not computed")
             }
             return v
@@ -200,13 +197,25 @@ public struct Interpreter {
 }
 
 /// Initializers converted to arrays once per interpreter, so repeated runs do not re-read them.
-final class ConstantCache: @unchecked Sendable {
-    private var arrays: [ValueID: NDArray] = [:]
-    // Interpreters are used from one thread at a time; the cache only memoizes pure conversions.
+final class ConstantCache: Sendable {
+    private let arrays = Mutex<[ValueID: NDArray]>([:])
+
     func array(for id: ValueID, _ tensor: Tensor) throws(EvaluationError) -> NDArray {
-        if let a = arrays[id] { return a }
+        if let a = arrays.withLock({ $0[id] }) { return a }
         let a = try NDArray(tensor)
-        arrays[id] = a
+        arrays.withLock { $0[id] = a }
         return a
+    }
+}
+
+/// Execution plans of the main graph by requested values, so repeated runs plan once.
+final class PlanCache: Sendable {
+    private let plans = Mutex<[[ValueID]: ExecutionPlan]>([:])
+
+    func plan(for wanted: [ValueID], make: () throws(EvaluationError) -> ExecutionPlan) throws(EvaluationError) -> ExecutionPlan {
+        if let p = plans.withLock({ $0[wanted] }) { return p }
+        let p = try make()
+        plans.withLock { $0[wanted] = p }
+        return p
     }
 }

@@ -3,22 +3,34 @@ import FreezerIR
 /// What a kernel sees of the node it computes: inputs, attributes, the opset version in effect, and a
 /// way to run subgraphs (for If, Loop, Scan).
 public struct KernelContext {
+    public typealias SubgraphRunner = (Graph, [NDArray?]) throws(EvaluationError) -> [NDArray]
+
     public let node: Node
     /// The node's display name, for messages.
     public let nodeName: String
     public let opset: Int64
-    public let inputs: [NDArray?]
+    /// The node's inputs (nil: optional input absent); held by the evaluator for the node's duration.
+    let box: KernelInputs
     /// Whether to evaluate training forms as they behave at inference (see `Interpreter.Options`).
     public let inferenceSemantics: Bool
+    let subgraphRunner: SubgraphRunner?
+    /// Per declared output: whether the node names it (trailing optional outputs may be absent).
+    let declaredOutputs: [Bool]
+
+    public var inputs: [NDArray?] { box.values }
+
     /// Evaluates a subgraph attribute of this node with the given graph inputs (by position) and
     /// returns its outputs in order. Outer-scope values are resolved from the enclosing evaluation.
-    public let runSubgraph: (Graph, [NDArray?]) throws -> [NDArray]
+    public func runSubgraph(_ graph: Graph, _ inputs: [NDArray?]) throws -> [NDArray] {
+        guard let subgraphRunner else { throw fail("has no subgraph attribute to run") }
+        return try subgraphRunner(graph, inputs)
+    }
 
     /// Number of outputs the node declares (trailing optional outputs may be absent).
     public var outputCount: Int { node.outputs.count }
 
-    /// Whether output `i` exists and is used (kernels may skip computing unused optional outputs).
-    public let outputIsNeeded: (Int) -> Bool
+    /// Whether output `i` exists (kernels may skip computing absent optional outputs).
+    public func outputIsNeeded(_ i: Int) -> Bool { i < declaredOutputs.count && declaredOutputs[i] }
 
     /// An error about this node.
     public func fail(_ reason: String) -> EvaluationError {
@@ -34,6 +46,18 @@ public struct KernelContext {
     /// Required input `i`.
     public func input(_ i: Int) throws(EvaluationError) -> NDArray {
         guard i < inputs.count, let v = inputs[i] else { throw fail("required input \(i) is missing") }
+        return v
+    }
+
+    /// Input `i`, handed over to the kernel so that it can write its result into the input's buffer.
+    ///
+    /// When this node is the last reader of the value, the evaluator has already let go of it, so the
+    /// returned array is the only reference and mutating it reuses the memory instead of allocating.
+    /// Otherwise (the value is read later, is a constant, or a caller's input) copy-on-write copies it on
+    /// the first write, so taking is always safe. After taking, `input(i)` reports the input as missing.
+    public func takeInput(_ i: Int) throws(EvaluationError) -> NDArray {
+        guard i < box.values.count, let v = box.values[i] else { throw fail("required input \(i) is missing") }
+        box.values[i] = nil
         return v
     }
 
@@ -62,4 +86,10 @@ public struct KernelContext {
         guard a >= -r && a < max(r, 1) else { throw fail("axis \(a) is out of range for rank \(rank)") }
         return Int(a < 0 ? a + r : a)
     }
+}
+
+/// The inputs of the node being evaluated. A class, so that a kernel can take an input out of it (see
+/// `KernelContext.takeInput`) and leave the evaluator without a second reference to the buffer.
+final class KernelInputs {
+    var values: [NDArray?] = []
 }

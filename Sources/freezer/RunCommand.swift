@@ -31,6 +31,7 @@ struct RunCommand: ParsableCommand {
               freezer run model.onnx --input x=x.npy --input mask=mask.npy
               freezer run model.onnx --input x=x.npy --save-outputs out/
               freezer run model.onnx --input x=x.npy --repeat 50   # time the evaluation
+              freezer run model.onnx --input x=x.npy --repeat 50 --profile   # and where the time goes
 
             Exit status: 0 when it ran (and, with --test-data, every output is within tolerance); 1 when \
             an output is outside tolerance; 5 when the evaluator cannot run the model (unsupported \
@@ -67,6 +68,9 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("repeat"), help: ArgumentHelp("Also time N runs of the evaluation (after one warm-up) and report median and minimum latency.", valueName: "n"))
     var repeatCount: Int?
 
+    @Flag(help: "Also report the time per operator type (over the --repeat runs, or one run after a warm-up).")
+    var profile = false
+
     func validate() throws {
         if testData != nil && !inputs.isEmpty {
             throw ValidationError("give either --test-data DIR or --input NAME=FILE, not both.")
@@ -96,7 +100,12 @@ struct RunCommand: ParsableCommand {
             } else {
                 feedsToTime = try runInputs(interpreter, &report)
             }
-            if let repeatCount { report.latency = try time(interpreter, feedsToTime, runs: repeatCount) }
+            if repeatCount != nil || profile {
+                let recorder = profile ? RunProfile() : nil
+                let latency = try time(interpreter, feedsToTime, runs: repeatCount ?? 1, profile: recorder)
+                if repeatCount != nil { report.latency = latency }
+                if let recorder { report.profile = .init(recorder, totalMs: latency.meanMs * Double(recorder.runs)) }
+            }
             if json {
                 FileHandle.standardOutput.write(try report.jsonData())
                 print()
@@ -227,12 +236,14 @@ struct RunCommand: ParsableCommand {
         }
     }
 
-    private func evaluate(_ interpreter: Interpreter, _ feeds: [String: NDArray], outputs: [String]) throws -> [String: NDArray] {
-        do { return try interpreter.run(feeds, outputs: outputs) } catch { throw RunError.evaluation(error) }
+    private func evaluate(_ interpreter: Interpreter, _ feeds: [String: NDArray], outputs: [String],
+                          profile: RunProfile? = nil) throws -> [String: NDArray] {
+        do { return try interpreter.run(feeds, outputs: outputs, profile: profile) } catch { throw RunError.evaluation(error) }
     }
 
     /// Median and minimum time of `runs` evaluations, after one untimed warm-up.
-    private func time(_ interpreter: Interpreter, _ feeds: [String: NDArray], runs: Int) throws -> RunReport.Latency {
+    private func time(_ interpreter: Interpreter, _ feeds: [String: NDArray], runs: Int,
+                      profile: RunProfile?) throws -> RunReport.Latency {
         let graph = interpreter.model.graph
         let outputs = graph.outputs.map { graph.value($0).name }
         _ = try evaluate(interpreter, feeds, outputs: outputs)
@@ -241,12 +252,12 @@ struct RunCommand: ParsableCommand {
         samples.reserveCapacity(runs)
         for _ in 0..<runs {
             let start = clock.now
-            _ = try evaluate(interpreter, feeds, outputs: outputs)
+            _ = try evaluate(interpreter, feeds, outputs: outputs, profile: profile)
             let elapsed = clock.now - start
             samples.append(Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) * 1e-15)
         }
         samples.sort()
         let median = runs % 2 == 1 ? samples[runs / 2] : (samples[runs / 2 - 1] + samples[runs / 2]) / 2
-        return .init(runs: runs, medianMs: median, minMs: samples[0])
+        return .init(runs: runs, medianMs: median, minMs: samples[0], meanMs: samples.reduce(0, +) / Double(runs))
     }
 }

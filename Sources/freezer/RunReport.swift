@@ -14,6 +14,8 @@ struct RunReport: Codable {
     /// Inputs mode: the computed outputs.
     var outputs: [OutputInfo]?
     var latency: Latency?
+    /// With --profile: time per operator type.
+    var profile: Profile?
 
     struct ToleranceJSON: Codable {
         var rtol: Double
@@ -58,6 +60,35 @@ struct RunReport: Codable {
         var runs: Int
         var medianMs: Double
         var minMs: Double
+        var meanMs: Double
+    }
+
+    /// Where the time of the profiled runs went. Node times exclude the evaluator's own bookkeeping
+    /// between nodes, which is reported as the difference to the measured total.
+    struct Profile: Codable {
+        struct Operator: Codable {
+            var opType: String
+            var nodesPerRun: Double
+            var msPerRun: Double
+            /// Share of the measured run time.
+            var share: Double
+        }
+        var runs: Int
+        var msPerRun: Double
+        var nodesMsPerRun: Double
+        var operators: [Operator]
+
+        init(_ profile: RunProfile, totalMs: Double) {
+            let runs = max(1, profile.runs)
+            self.runs = profile.runs
+            msPerRun = totalMs / Double(runs)
+            nodesMsPerRun = profile.totalSeconds * 1e3 / Double(runs)
+            operators = profile.operators.map {
+                let ms = $0.seconds * 1e3 / Double(runs)
+                return Operator(opType: $0.opType, nodesPerRun: Double($0.calls) / Double(runs), msPerRun: ms,
+                                share: totalMs > 0 ? ms * Double(runs) / totalMs : 0)
+            }
+        }
     }
 
     func jsonData() throws -> Data {
@@ -96,6 +127,16 @@ struct RunReport: Codable {
         if let latency {
             lines.append(String(format: "latency (Interpreter.run only, %d runs after 1 warm-up): median %.3f ms, min %.3f ms",
                                 latency.runs, latency.medianMs, latency.minMs))
+        }
+        if let profile {
+            lines.append(String(format: "profile (%d run%@, %.3f ms per run, of which nodes %.3f ms):", profile.runs,
+                                profile.runs == 1 ? "" : "s", profile.msPerRun, profile.nodesMsPerRun))
+            let width = max(8, profile.operators.map(\.opType.count).max() ?? 0)
+            lines.append("  " + "operator".padding(toLength: width, withPad: " ", startingAt: 0) + "   nodes    ms/run   share")
+            for op in profile.operators {
+                lines.append("  " + op.opType.padding(toLength: width, withPad: " ", startingAt: 0)
+                             + String(format: " %7.1f %9.3f %6.1f%%", op.nodesPerRun, op.msPerRun, op.share * 100))
+            }
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -93,6 +93,21 @@ struct RunCommandTests {
         #expect((latency["minMs"] as? Double ?? .infinity) <= (latency["medianMs"] as? Double ?? 0))
     }
 
+    @Test func profileReportsTimePerOperator() throws {
+        let r = try CLI.run(["run", Self.model] + Self.goodInputs + ["--repeat", "2", "--profile", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let profile = try #require(object["profile"] as? [String: Any])
+        #expect(profile["runs"] as? Int == 2)
+        let operators = try #require(profile["operators"] as? [[String: Any]])
+        #expect(!operators.isEmpty)
+        #expect(operators.allSatisfy { ($0["nodesPerRun"] as? Double ?? 0) >= 1 && ($0["msPerRun"] as? Double ?? -1) >= 0 })
+        let text = try CLI.run(["run", Self.model] + Self.goodInputs + ["--profile"])
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.contains("profile (1 run,"))
+        #expect(!text.stdout.contains("latency"))
+    }
+
     @Test func helpTeachesWithExamples() throws {
         let r = try CLI.run(["run", "--help"])
         #expect(r.status == 0)

@@ -11,10 +11,48 @@ enum BinaryArithmetic {
 
     static func kernel(_ op: Op, legacy: Bool) -> Kernel {
         { ctx in
+            // The check runs in its own scope so that no local copy keeps the inputs' buffers shared.
+            let (plan, inPlace) = try { () throws(EvaluationError) in
+                let (a, b) = try ctx.sameTypePair()
+                let plan = try ctx.broadcastPlan(a, b, legacy: legacy)
+                return (plan, a.kind == .float && (a.count == plan.count || b.count == plan.count))
+            }()
+            if inPlace { return [try applyInPlace(op, plan, ctx)] }
             let (a, b) = try ctx.sameTypePair()
-            let plan = try ctx.broadcastPlan(a, b, legacy: legacy)
             return [try apply(op, a, b, plan, ctx)]
         }
+    }
+
+    /// float32 arithmetic written into the buffer of an operand that has the output's shape (the first
+    /// when both do), reusing it when this node is the operand's last reader.
+    private static func applyInPlace(_ op: Op, _ plan: BroadcastPlan, _ ctx: KernelContext) throws(EvaluationError) -> NDArray {
+        var a = try ctx.takeInput(0), b = try ctx.takeInput(1)
+        if a.count == plan.count {
+            let y = b.floats
+            b = NDArray(floats: [], shape: [0])
+            _ = a.updateFloats { x in
+                switch op {
+                case .add: BroadcastMap.update(&x, with: y, plan) { $0 + $1 }
+                case .sub: BroadcastMap.update(&x, with: y, plan) { $0 - $1 }
+                case .mul: BroadcastMap.update(&x, with: y, plan) { $0 * $1 }
+                case .div: BroadcastMap.update(&x, with: y, plan) { $0 / $1 }
+                }
+            }
+            a.shape = plan.outputShape
+            return a
+        }
+        let x = a.floats
+        a = NDArray(floats: [], shape: [0])
+        _ = b.updateFloats { y in
+            switch op {
+            case .add: BroadcastMap.update(second: &y, first: x, plan) { $0 + $1 }
+            case .sub: BroadcastMap.update(second: &y, first: x, plan) { $0 - $1 }
+            case .mul: BroadcastMap.update(second: &y, first: x, plan) { $0 * $1 }
+            case .div: BroadcastMap.update(second: &y, first: x, plan) { $0 / $1 }
+            }
+        }
+        b.shape = plan.outputShape
+        return b
     }
 
     static func apply(_ op: Op, _ a: NDArray, _ b: NDArray, _ plan: BroadcastPlan,

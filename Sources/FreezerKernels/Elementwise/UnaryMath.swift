@@ -9,13 +9,9 @@ enum UnaryMath {
     /// Applies `f` to a float32/float16/bfloat16 input or `g` to a float64 input; other types are refused.
     @inline(__always)
     static func floating(_ ctx: KernelContext, _ f: (Float) -> Float, _ g: (Double) -> Double) throws(EvaluationError) -> [NDArray?] {
-        var x = try ctx.input(0)
-        switch x.storage {
-        case .float(let v): x.storage = .float(BroadcastMap.unary(v, f))
-        case .double(let v): x.storage = .double(BroadcastMap.unary(v, g))
-        default: throw ctx.unsupported(x.elementType)
-        }
-        return [x]
+        var x = try ctx.takeInput(0)
+        if x.updateFloats({ BroadcastMap.update(&$0, f) }) || x.updateDoubles({ BroadcastMap.update(&$0, g) }) { return [x] }
+        throw ctx.unsupported(x.elementType)
     }
 
     /// Applies `f`, `g` to floating inputs and `h` (on the Int64 value, then wrapped to the type) to
@@ -23,17 +19,11 @@ enum UnaryMath {
     @inline(__always)
     static func numeric(_ ctx: KernelContext, integers: (ElementType) -> Bool, _ f: (Float) -> Float, _ g: (Double) -> Double,
                         _ h: (Int64) -> Int64) throws(EvaluationError) -> [NDArray?] {
-        var x = try ctx.input(0)
-        switch x.storage {
-        case .float(let v): x.storage = .float(BroadcastMap.unary(v, f))
-        case .double(let v): x.storage = .double(BroadcastMap.unary(v, g))
-        case .int(let v) where integers(x.elementType):
-            var r = BroadcastMap.unary(v, h)
-            IntegerSemantics.wrapAll(&r, x.elementType)
-            x.storage = .int(r)
-        default: throw ctx.unsupported(x.elementType)
-        }
-        return [x]
+        var x = try ctx.takeInput(0)
+        let type = x.elementType
+        if x.updateFloats({ BroadcastMap.update(&$0, f) }) || x.updateDoubles({ BroadcastMap.update(&$0, g) }) { return [x] }
+        if integers(type) && x.updateInts({ BroadcastMap.update(&$0, h); IntegerSemantics.wrapAll(&$0, type) }) { return [x] }
+        throw ctx.unsupported(type)
     }
 
     static func isSigned(_ t: ElementType) -> Bool { [.int8, .int16, .int32, .int64].contains(t) }

@@ -1,0 +1,138 @@
+import FreezerIR
+
+/// A graph prepared for repeated evaluation of some of its values.
+///
+/// Building it does everything that does not depend on the input data once: selecting the nodes the
+/// requested values need, ordering them, resolving each node's kernel, numbering every value as a slot
+/// of a flat environment, and working out where each value is read for the last time. Running a plan is
+/// then a loop over steps that index an array; nothing is looked up by name or hashed per node.
+final class ExecutionPlan: @unchecked Sendable {
+    // Immutable after init; `Kernel` closures are not marked Sendable but registry kernels are pure.
+
+    /// Where a slot's value comes from before the first step runs.
+    enum Source {
+        /// A graph input: the caller's feed, else its initializer (a parameter with a default), else missing.
+        case graphInput(ValueID)
+        /// An initializer that is not a graph input.
+        case constant(ValueID)
+        /// A value of an enclosing graph, by name.
+        case outerScope(String)
+    }
+
+    struct Step {
+        let node: Node
+        /// The node's display name, for messages.
+        let name: String
+        let kernel: Kernel
+        /// Slot of each input (nil: optional input absent).
+        let inputs: [Int?]
+        /// Slot of each output that something reads or that was requested (nil: absent or discarded).
+        let outputs: [Int?]
+        /// Outputs the node declares (present in the graph) even if nobody reads them.
+        let declaredOutputs: [Bool]
+        /// Implicit inputs of the node's subgraphs, by name.
+        let captures: [(name: String, slot: Int)]
+        /// Per input: whether this step is the value's last reader and reads it only once, so the kernel
+        /// may take the only reference and write its result into the same buffer.
+        let handedOver: [Bool]
+        /// Slots read for the last time by this step, to release once it has run.
+        let released: [Int]
+        let hasSubgraphs: Bool
+    }
+
+    let slotCount: Int
+    let sources: [(slot: Int, source: Source)]
+    let steps: [Step]
+    /// Slots of the requested values, in request order.
+    let wanted: [Int]
+
+    /// Plans the evaluation of `wanted` in `graph`. Throws for a cycle, a value nothing produces, or an
+    /// operator the registry lacks (that check normally happened before, for every needed node).
+    init(_ graph: Graph, wanted wantedValues: [ValueID], registry: KernelRegistry) throws(EvaluationError) {
+        let needed = Self.neededNodes(graph, for: wantedValues)
+        let order: [NodeID]
+        do { order = try graph.topologicalOrder().filter(needed.contains) } catch { throw .cycle(error.description) }
+
+        var slotOf: [ValueID: Int] = [:]
+        func slot(_ v: ValueID) -> Int {
+            if let s = slotOf[v] { return s }
+            let s = slotOf.count
+            slotOf[v] = s
+            return s
+        }
+        let wantedSet = Set(wantedValues)
+        // The last step that reads each value; requested values are never released.
+        var lastReader: [ValueID: Int] = [:]
+        for (k, id) in order.enumerated() {
+            let node = graph.node(id)
+            for v in node.inputs.compactMap({ $0 }) + node.captures { lastReader[v] = k }
+        }
+
+        var sources: [(slot: Int, source: Source)] = []
+        var seenSource = Set<ValueID>()
+        func noteSource(_ v: ValueID) throws(EvaluationError) {
+            let value = graph.value(v)
+            guard value.producingNode == nil, seenSource.insert(v).inserted else { return }
+            switch value.producer {
+            case .graphInput: sources.append((slot(v), .graphInput(v)))
+            case .initializer: sources.append((slot(v), .constant(v)))
+            case .outerScope: sources.append((slot(v), .outerScope(value.name)))
+            case .missing: throw .node(name: graph.name, opType: "graph", reason: "value '\(value.name)' is not produced by anything")
+            case .node: break
+            }
+        }
+
+        var steps: [Step] = []
+        steps.reserveCapacity(order.count)
+        for (k, id) in order.enumerated() {
+            let node = graph.node(id)
+            let name = graph.displayName(id)
+            guard let kernel = registry.kernel(domain: node.domain, op: node.opType, version: node.opsetVersion) else {
+                throw .unsupportedOperators([.init(domain: node.domain, opType: node.opType, version: node.opsetVersion)],
+                                            supported: registry.supportedOperators)
+            }
+            for v in node.inputs.compactMap({ $0 }) + node.captures { try noteSource(v) }
+            let reads = node.inputs.compactMap { $0 } + node.captures
+            var handedOver: [Bool] = []
+            for input in node.inputs {
+                guard let v = input else { handedOver.append(false); continue }
+                let producedHere = graph.value(v).producingNode != nil
+                handedOver.append(producedHere && !wantedSet.contains(v) && lastReader[v] == k
+                                  && reads.lazy.filter { $0 == v }.count == 1)
+            }
+            var released: [Int] = []
+            for v in Set(reads) where lastReader[v] == k && !wantedSet.contains(v) { released.append(slot(v)) }
+            let outputs: [Int?] = node.outputs.map { out in
+                guard let out, lastReader[out] != nil || wantedSet.contains(out) else { return nil }
+                return slot(out)
+            }
+            steps.append(Step(node: node, name: name, kernel: kernel,
+                              inputs: node.inputs.map { $0.map(slot) },
+                              outputs: outputs,
+                              declaredOutputs: node.outputs.map { $0 != nil },
+                              captures: node.captures.map { (graph.value($0).name, slot($0)) },
+                              handedOver: handedOver, released: released.sorted(),
+                              hasSubgraphs: node.hasSubgraphs))
+        }
+        for v in wantedValues { try noteSource(v) }
+        self.wanted = wantedValues.map(slot)
+        self.sources = sources
+        self.steps = steps
+        self.slotCount = slotOf.count
+    }
+
+    /// Nodes that the values in `wanted` depend on.
+    static func neededNodes(_ graph: Graph, for wanted: [ValueID]) -> Set<NodeID> {
+        var needed = Set<NodeID>()
+        var stack = wanted
+        var seen = Set(wanted)
+        while let v = stack.popLast() {
+            guard let n = graph.value(v).producingNode, needed.insert(n).inserted else { continue }
+            let node = graph.node(n)
+            for input in node.inputs.compactMap({ $0 }) + node.captures where seen.insert(input).inserted {
+                stack.append(input)
+            }
+        }
+        return needed
+    }
+}
