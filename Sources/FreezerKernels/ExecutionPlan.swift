@@ -17,6 +17,8 @@ final class ExecutionPlan: @unchecked Sendable {
         case constant(ValueID)
         /// A value of an enclosing graph, by name.
         case outerScope(String)
+        /// The output of a Constant node, computed once when planning.
+        case computed(NDArray)
     }
 
     struct Step {
@@ -91,6 +93,12 @@ final class ExecutionPlan: @unchecked Sendable {
                 throw .unsupportedOperators([.init(domain: node.domain, opType: node.opType, version: node.opsetVersion)],
                                             supported: registry.supportedOperators)
             }
+            if node.opType == "Constant" && (node.domain.isEmpty || node.domain == "ai.onnx") && node.inputs.isEmpty,
+               let out = node.outputs.first ?? nil {
+                let value = try Self.evaluateConstant(node, name: name, kernel: kernel)
+                if lastReader[out] != nil || wantedSet.contains(out) { sources.append((slot(out), .computed(value))) }
+                continue
+            }
             for v in node.inputs.compactMap({ $0 }) + node.captures { try noteSource(v) }
             let reads = node.inputs.compactMap { $0 } + node.captures
             var handedOver: [Bool] = []
@@ -119,6 +127,23 @@ final class ExecutionPlan: @unchecked Sendable {
         self.sources = sources
         self.steps = steps
         self.slotCount = slotOf.count
+    }
+
+    /// A Constant node's value: the same on every run, so computed once.
+    private static func evaluateConstant(_ node: Node, name: String, kernel: Kernel) throws(EvaluationError) -> NDArray {
+        let context = KernelContext(node: node, nodeName: name, opset: node.opsetVersion ?? 1, box: KernelInputs(),
+                                    inferenceSemantics: false, subgraphRunner: nil,
+                                    declaredOutputs: node.outputs.map { $0 != nil })
+        let outputs: [NDArray?]
+        do {
+            outputs = try kernel(context)
+        } catch let error as EvaluationError {
+            throw error
+        } catch {
+            throw .node(name: name, opType: node.opType, reason: "\(error)")
+        }
+        guard let value = outputs.first ?? nil else { throw .node(name: name, opType: node.opType, reason: "output 0 was not computed") }
+        return value.rounded()
     }
 
     /// Nodes that the values in `wanted` depend on.

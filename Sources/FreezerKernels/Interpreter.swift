@@ -107,6 +107,8 @@ public struct Interpreter {
             case .constant(let v):
                 guard let tensor = graph.initializer(v) else { continue }
                 env[slot] = isMain ? try constants.array(for: v, tensor) : try NDArray(tensor)
+            case .computed(let array):
+                env[slot] = array
             case .outerScope(let name):
                 guard let array = outer[name] else {
                     throw .node(name: graph.name, opType: "subgraph", reason: "outer-scope value '\(name)' is not available")
