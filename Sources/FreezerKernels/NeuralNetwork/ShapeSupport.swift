@@ -92,31 +92,22 @@ extension NeuralNetworkOperators {
     /// `shape` does not broadcast to `target`.
     static func broadcast<T>(_ values: [T], from shape: [Int], to target: [Int]) -> [T]? {
         if shape == target { return values }
-        guard let strides = broadcastStrides(shape, to: target) else { return nil }
-        let n = target.reduce(1, *)
+        guard broadcastStrides(shape, to: target) != nil else { return nil }
+        // Rows of the innermost collapsed dimension are either copied or filled with one value.
+        let plan = BroadcastPlan(output: target, operands: [shape])
+        let n = plan.count
         guard n > 0 else { return [] }
-        guard let first = values.first else { return nil }
-        var out = [T](repeating: first, count: n)
-        var index = [Int](repeating: 0, count: target.count)
-        var src = 0
-        values.withUnsafeBufferPointer { v in
-            out.withUnsafeMutableBufferPointer { o in
-                for i in 0..<n {
-                    o[i] = v[src]
-                    // Odometer step: bump the last index, carrying into earlier ones.
-                    var d = target.count - 1
-                    while d >= 0 {
-                        index[d] += 1
-                        src += strides[d]
-                        if index[d] < target[d] { break }
-                        src -= strides[d] * target[d]
-                        index[d] = 0
-                        d -= 1
-                    }
+        let contiguous = plan.innerStride(0) == 1
+        return [T](unsafeUninitializedCapacity: n) { out, initialized in
+            values.withUnsafeBufferPointer { v in
+                let src = v.baseAddress!, dst = out.baseAddress!
+                plan.forEachRow { o, len, i, _, _ in
+                    if contiguous { (dst + o).initialize(from: src + i, count: len) }
+                    else { (dst + o).initialize(repeating: src[i], count: len) }
                 }
             }
+            initialized = n
         }
-        return out
     }
 
     /// An Int64 result reduced to the value range of integer `type` with two's-complement wrapping,
