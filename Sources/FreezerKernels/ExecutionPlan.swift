@@ -22,16 +22,14 @@ final class ExecutionPlan: @unchecked Sendable {
     }
 
     struct Step {
-        let node: Node
-        /// The node's display name, for messages.
-        let name: String
+        let info: NodeInfo
+        var node: Node { info.node }
+        var name: String { info.name }
         let kernel: Kernel
         /// Slot of each input (nil: optional input absent).
         let inputs: [Int?]
         /// Slot of each output that something reads or that was requested (nil: absent or discarded).
         let outputs: [Int?]
-        /// Outputs the node declares (present in the graph) even if nobody reads them.
-        let declaredOutputs: [Bool]
         /// Implicit inputs of the node's subgraphs, by name.
         let captures: [(name: String, slot: Int)]
         /// Per input: whether this step is the value's last reader and reads it only once, so the kernel
@@ -114,10 +112,9 @@ final class ExecutionPlan: @unchecked Sendable {
                 guard let out, lastReader[out] != nil || wantedSet.contains(out) else { return nil }
                 return slot(out)
             }
-            steps.append(Step(node: node, name: name, kernel: kernel,
+            steps.append(Step(info: NodeInfo(node, name: name), kernel: kernel,
                               inputs: node.inputs.map { $0.map(slot) },
                               outputs: outputs,
-                              declaredOutputs: node.outputs.map { $0 != nil },
                               captures: node.captures.map { (graph.value($0).name, slot($0)) },
                               handedOver: handedOver, released: released.sorted(),
                               hasSubgraphs: node.hasSubgraphs))
@@ -131,9 +128,8 @@ final class ExecutionPlan: @unchecked Sendable {
 
     /// A Constant node's value: the same on every run, so computed once.
     private static func evaluateConstant(_ node: Node, name: String, kernel: Kernel) throws(EvaluationError) -> NDArray {
-        let context = KernelContext(node: node, nodeName: name, opset: node.opsetVersion ?? 1, box: KernelInputs(),
-                                    inferenceSemantics: false, subgraphRunner: nil,
-                                    declaredOutputs: node.outputs.map { $0 != nil })
+        let context = KernelContext(info: NodeInfo(node, name: name), box: KernelInputs(),
+                                    inferenceSemantics: false, subgraphRunner: nil)
         let outputs: [NDArray?]
         do {
             outputs = try kernel(context)

@@ -136,9 +136,8 @@ public struct Interpreter {
                 for (name, slot) in step.captures { captured[name] = env[slot] }
                 subgraphRunner = { (sub, subInputs) throws(EvaluationError) in try self.runSubgraph(sub, inputs: subInputs, outer: captured) }
             }
-            let context = KernelContext(node: step.node, nodeName: step.name, opset: step.node.opsetVersion ?? 1,
-                                        box: inputs, inferenceSemantics: options.inferenceSemantics,
-                                        subgraphRunner: subgraphRunner, declaredOutputs: step.declaredOutputs)
+            let context = KernelContext(info: step.info, box: inputs, inferenceSemantics: options.inferenceSemantics,
+                                        subgraphRunner: subgraphRunner)
             let outputs: [NDArray?]
             let start = profile == nil ? nil : ContinuousClock.now
             defer {

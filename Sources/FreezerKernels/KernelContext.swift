@@ -5,17 +5,19 @@ import FreezerIR
 public struct KernelContext {
     public typealias SubgraphRunner = (Graph, [NDArray?]) throws(EvaluationError) -> [NDArray]
 
-    public let node: Node
-    /// The node's display name, for messages.
-    public let nodeName: String
-    public let opset: Int64
+    /// What does not change from run to run: prepared once per node, shared by reference.
+    let info: NodeInfo
     /// The node's inputs (nil: optional input absent); held by the evaluator for the node's duration.
     let box: KernelInputs
     /// Whether to evaluate training forms as they behave at inference (see `Interpreter.Options`).
     public let inferenceSemantics: Bool
     let subgraphRunner: SubgraphRunner?
-    /// Per declared output: whether the node names it (trailing optional outputs may be absent).
-    let declaredOutputs: [Bool]
+
+    public var node: Node { info.node }
+    /// The node's display name, for messages.
+    public var nodeName: String { info.name }
+    /// The opset version in effect for the node.
+    public var opset: Int64 { info.opset }
 
     public var inputs: [NDArray?] { box.values }
 
@@ -27,20 +29,20 @@ public struct KernelContext {
     }
 
     /// Number of outputs the node declares (trailing optional outputs may be absent).
-    public var outputCount: Int { node.outputs.count }
+    public var outputCount: Int { info.node.outputs.count }
 
     /// Whether output `i` exists (kernels may skip computing absent optional outputs).
-    public func outputIsNeeded(_ i: Int) -> Bool { i < declaredOutputs.count && declaredOutputs[i] }
+    public func outputIsNeeded(_ i: Int) -> Bool { i < info.declaredOutputs.count && info.declaredOutputs[i] }
 
     /// An error about this node.
     public func fail(_ reason: String) -> EvaluationError {
-        .node(name: nodeName, opType: node.opType, reason: reason)
+        .node(name: info.name, opType: info.node.opType, reason: reason)
     }
 
     /// A refusal of a feature of this operator that the evaluator does not implement (distinct from an
     /// invalid model: the model may be fine, freezer just cannot evaluate it).
     public func unsupportedFeature(_ feature: String) -> EvaluationError {
-        .unsupportedFeature(node: nodeName, opType: node.opType, feature: feature)
+        .unsupportedFeature(node: info.name, opType: info.node.opType, feature: feature)
     }
 
     /// Required input `i`.
@@ -64,19 +66,19 @@ public struct KernelContext {
     /// Optional input `i`, nil when absent.
     public func optionalInput(_ i: Int) -> NDArray? { i < inputs.count ? inputs[i] : nil }
 
-    public func attribute(_ name: String) -> Attribute? { node.attribute(name) }
+    public func attribute(_ name: String) -> Attribute? { info.node.attribute(name) }
 
-    public func int(_ name: String, default value: Int64) -> Int64 { node.attribute(name)?.intValue ?? value }
-    public func int(_ name: String) -> Int64? { node.attribute(name)?.intValue }
-    public func float(_ name: String, default value: Float) -> Float { node.attribute(name)?.floatValue ?? value }
-    public func string(_ name: String, default value: String) -> String { node.attribute(name)?.stringValue ?? value }
-    public func ints(_ name: String) -> [Int64]? { node.attribute(name)?.intsValue }
+    public func int(_ name: String, default value: Int64) -> Int64 { info.node.attribute(name)?.intValue ?? value }
+    public func int(_ name: String) -> Int64? { info.node.attribute(name)?.intValue }
+    public func float(_ name: String, default value: Float) -> Float { info.node.attribute(name)?.floatValue ?? value }
+    public func string(_ name: String, default value: String) -> String { info.node.attribute(name)?.stringValue ?? value }
+    public func ints(_ name: String) -> [Int64]? { info.node.attribute(name)?.intsValue }
     public func floats(_ name: String) -> [Float]? {
-        if case .floats(let v) = node.attribute(name)?.value { return v }
+        if case .floats(let v) = info.node.attribute(name)?.value { return v }
         return nil
     }
     public func graph(_ name: String) throws(EvaluationError) -> Graph {
-        guard case .graph(let g) = node.attribute(name)?.value else { throw fail("attribute '\(name)' (a graph) is missing") }
+        guard case .graph(let g) = info.node.attribute(name)?.value else { throw fail("attribute '\(name)' (a graph) is missing") }
         return g
     }
 
@@ -92,4 +94,21 @@ public struct KernelContext {
 /// `KernelContext.takeInput`) and leave the evaluator without a second reference to the buffer.
 final class KernelInputs {
     var values: [NDArray?] = []
+}
+
+/// The parts of a kernel's context that are fixed for a node: built when a graph is planned.
+final class NodeInfo: @unchecked Sendable {
+    // Immutable; Node is Sendable, the class only avoids copying it for every evaluation.
+    let node: Node
+    let name: String
+    let opset: Int64
+    /// Per declared output: whether the node names it (trailing optional outputs may be absent).
+    let declaredOutputs: [Bool]
+
+    init(_ node: Node, name: String) {
+        self.node = node
+        self.name = name
+        opset = node.opsetVersion ?? 1
+        declaredOutputs = node.outputs.map { $0 != nil }
+    }
 }

@@ -93,9 +93,9 @@ extension NeuralNetworkOperators {
             variance = batchVar.map { T($0) }
         }
         let eps = T(epsilon)
-        var y = [T](repeating: 0, count: xv.count)
-        xv.withUnsafeBufferPointer { xb in
-            y.withUnsafeMutableBufferPointer { yb in
+        // Every element is written below (channels × n × inner covers X), so no zero-filling first.
+        let y = [T](unsafeUninitializedCapacity: xv.count) { yb, initialized in
+            xv.withUnsafeBufferPointer { xb in
                 for c in 0..<layout.channels {
                     let s = scale[c] / (variance[c] + eps).nnSqrt
                     let shift = bias[c] - mean[c] * s
@@ -105,6 +105,7 @@ extension NeuralNetworkOperators {
                     }
                 }
             }
+            initialized = xv.count
         }
         var outputs: [NDArray?] = [NDArray(elementType: x.elementType, shape: x.shape, storage: T.nnStorage(y))]
         let wanted = (1..<max(1, ctx.outputCount)).filter { ctx.outputIsNeeded($0) }
