@@ -155,29 +155,43 @@ extension NeuralNetworkOperators {
             let r = layerNorm(x.doubles, scale: s, bias: b, layout, epsilon)
             (y, mean, invStd) = (.double(r.0), r.1, r.2)
         }
-        return [NDArray(elementType: x.elementType, shape: x.shape, storage: y),
-                floatingArray(mean, type: stashType, shape: statShape).rounded(),
-                floatingArray(invStd, type: stashType, shape: statShape).rounded()]
+        // Mean and InvStdDev are optional outputs, rarely used at inference: skip converting them then.
+        func stat(_ k: Int, _ values: [Double]) -> NDArray? {
+            ctx.outputCount > k && ctx.outputIsNeeded(k) ? floatingArray(values, type: stashType, shape: statShape).rounded() : nil
+        }
+        return [NDArray(elementType: x.elementType, shape: x.shape, storage: y), stat(1, mean), stat(2, invStd)]
     }
 
     struct LayerLayout { var rows: Int, size: Int }
 
     static func layerNorm<T: BLASFloat>(_ x: [T], scale: (values: [Double], full: Bool), bias: (values: [Double], full: Bool)?,
                                         _ l: LayerLayout, _ epsilon: Double) -> ([T], [Double], [Double]) {
-        var y = [T](repeating: 0, count: x.count)
-        var stats: (mean: [Double], invStd: [Double]) = ([], [])
+        let stats = x.withUnsafeBufferPointer { rowStatistics($0, rows: l.rows, size: l.size, epsilon: epsilon) }
+        // Nothing to write (and no element to point at) when a dimension is 0.
+        if x.isEmpty { return ([], stats.mean, stats.invStd) }
         let bValues = bias?.values ?? [], hasBias = bias != nil, biasFull = bias?.full ?? false
-        x.withUnsafeBufferPointer { xb in
-            stats = rowStatistics(xb, rows: l.rows, size: l.size, epsilon: epsilon)
-            y.withUnsafeMutableBufferPointer { yb in
-                for r in 0..<l.rows {
-                    let mu = stats.mean[r], inv = stats.invStd[r]
-                    let base = r * l.size
-                    let sBase = scale.full ? base : 0
-                    let bBase = biasFull ? base : 0
-                    for j in 0..<l.size {
-                        let shift = hasBias ? bValues[bBase + j] : 0
-                        yb[base + j] = T((Double(xb[base + j]) - mu) * inv * scale.values[sBase + j] + shift)
+        // Every element of y is written once, so it starts uninitialized; the parameters are read
+        // through pointers, and without a bias the shift stays the literal 0 it always was (adding it
+        // turns -0 into +0, so it is kept).
+        let y = x.withUnsafeBufferPointer { xb in
+            scale.values.withUnsafeBufferPointer { sb in
+                bValues.withUnsafeBufferPointer { bb in
+                    [T](unsafeUninitializedCapacity: x.count) { yb, initialized in
+                        for r in 0..<l.rows {
+                            let mu = stats.mean[r], inv = stats.invStd[r]
+                            let base = r * l.size
+                            // Row pointers keep the loop free of index arithmetic, so it can vectorize
+                            // (each element is still computed by the same operations in the same order).
+                            let xr = xb.baseAddress! + base, yr = yb.baseAddress! + base
+                            let sr = sb.baseAddress! + (scale.full ? base : 0)
+                            if hasBias {
+                                let br = bb.baseAddress! + (biasFull ? base : 0)
+                                for j in 0..<l.size { yr[j] = T((Double(xr[j]) - mu) * inv * sr[j] + br[j]) }
+                            } else {
+                                for j in 0..<l.size { yr[j] = T((Double(xr[j]) - mu) * inv * sr[j] + 0) }
+                            }
+                        }
+                        initialized = x.count
                     }
                 }
             }
