@@ -317,4 +317,13 @@ struct LayoutCopyTests {
             Self.expectIdentical(got, Self.pick(x, positions, shape: outShape), "Tile \(shape) by \(repeats)")
         }
     }
+
+    @Test func constantOfShapeFillsEveryShape() throws {
+        let value = Tensor.make(name: "v", type: .int32, dims: [1], values: [-7])
+        for shape in [[], [0], [1], [3], [2, 0, 4], [2, 3, 4], [1, 1, 5]] as [[Int]] {
+            let got = try runNode("ConstantOfShape", [NDArray(ints: shape.map(Int64.init), shape: [shape.count])],
+                                  attributes: [Attribute(name: "value", value: .tensor(value))], opset: 13)[0]
+            Self.expectIdentical(got, NDArray(ints: [Int64](repeating: -7, count: shape.reduce(1, *)), shape: shape, type: .int32), "ConstantOfShape \(shape)")
+        }
+    }
 }
