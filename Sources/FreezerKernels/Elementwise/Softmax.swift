@@ -49,35 +49,48 @@ enum Softmax {
     @inline(__always)
     static func normalize<T: BinaryFloatingPoint>(_ values: [T], outer: Int, length: Int, inner: Int, log: Bool,
                                                   exp: (T) -> T, ln: (T) -> T) -> [T] {
-        var out = values
-        guard length > 0 else { return out }
-        values.withUnsafeBufferPointer { x in
-            out.withUnsafeMutableBufferPointer { y in
+        guard length > 0, !values.isEmpty else { return values }
+        // Every output element is written below, so the result starts uninitialized rather than as a
+        // copy of the input that would be overwritten.
+        return values.withUnsafeBufferPointer { x in
+            [T](unsafeUninitializedCapacity: values.count) { y, initialized in
                 for o in 0..<outer {
                     for i in 0..<inner {
                         let base = o * length * inner + i
-                        var m = x[base]
-                        for k in 1..<max(length, 1) {
-                            let v = x[base + k * inner]
-                            if v > m || v.isNaN { m = v }
-                        }
-                        var sum: T = 0
-                        if log {
-                            for k in 0..<length { sum += exp(x[base + k * inner] - m) }
-                            let logSum = ln(sum)
-                            for k in 0..<length { y[base + k * inner] = x[base + k * inner] - m - logSum }
+                        // The usual last-axis case gets a literal stride of 1, so its loops are contiguous.
+                        if inner == 1 {
+                            normalizeLine(x.baseAddress! + base, y.baseAddress! + base, length: length, stride: 1, log: log, exp: exp, ln: ln)
                         } else {
-                            for k in 0..<length {
-                                let e = exp(x[base + k * inner] - m)
-                                y[base + k * inner] = e
-                                sum += e
-                            }
-                            for k in 0..<length { y[base + k * inner] /= sum }
+                            normalizeLine(x.baseAddress! + base, y.baseAddress! + base, length: length, stride: inner, log: log, exp: exp, ln: ln)
                         }
                     }
                 }
+                initialized = values.count
             }
         }
-        return out
+    }
+
+    /// Normalizes the `length` values `x[0], x[stride], ...` into the same places of `y`.
+    @inline(__always)
+    static func normalizeLine<T: BinaryFloatingPoint>(_ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, length: Int, stride: Int,
+                                                      log: Bool, exp: (T) -> T, ln: (T) -> T) {
+        var m = x[0]
+        for k in 1..<length {
+            let v = x[k &* stride]
+            if v > m || v.isNaN { m = v }
+        }
+        var sum: T = 0
+        if log {
+            for k in 0..<length { sum += exp(x[k &* stride] - m) }
+            let logSum = ln(sum)
+            for k in 0..<length { y[k &* stride] = x[k &* stride] - m - logSum }
+        } else {
+            for k in 0..<length {
+                let e = exp(x[k &* stride] - m)
+                y[k &* stride] = e
+                sum += e
+            }
+            for k in 0..<length { y[k &* stride] /= sum }
+        }
     }
 }

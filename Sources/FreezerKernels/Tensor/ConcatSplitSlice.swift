@@ -101,8 +101,7 @@ extension TensorOperators {
         for size in sizes {
             var shape = x.shape
             shape[axis] = size
-            let offsets = (0..<x.rank).map { d in TensorLayout.linear(shape[d], stride: strides[d], start: d == axis ? start * strides[d] : 0) }
-            results.append(TensorLayout.take(x, TensorLayout.positions(shape: shape, offsets: offsets), shape: shape))
+            results.append(TensorLayout.copy(x, StridedView(shape: shape, strides: strides, start: start * strides[axis]), shape: shape))
             start += size
         }
         return results
@@ -142,9 +141,10 @@ extension TensorOperators {
             step[axis] = Int(clamping: s)
         }
         let strides = x.strides
-        let offsets = (0..<x.rank).map { d in
-            (0..<shape[d]).map { (begin[d] + $0 * step[d]) * strides[d] }
-        }
-        return TensorLayout.take(x, TensorLayout.positions(shape: shape, offsets: offsets), shape: shape)
+        // An axis of one element never steps, and its step may be huge: stride 0 avoids the overflow.
+        var start = 0
+        for d in 0..<x.rank { start += begin[d] * strides[d] }
+        let view = StridedView(shape: shape, strides: (0..<x.rank).map { shape[$0] > 1 ? step[$0] * strides[$0] : 0 }, start: start)
+        return TensorLayout.copy(x, view, shape: shape)
     }
 }

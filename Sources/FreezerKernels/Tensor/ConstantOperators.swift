@@ -60,14 +60,16 @@ extension TensorOperators {
         let dims = try IndexInputs.list(ctx, 0, "input")
         var shape: [Int] = []
         for d in dims { shape.append(try IndexInputs.dimension(d, ctx, "shape value")) }
-        let n = try IndexInputs.count(shape, ctx, "output")
+        _ = try IndexInputs.count(shape, ctx, "output")
         var value = NDArray.scalar(0, type: .float)
         if let a = ctx.attribute("value") {
             guard case .tensor(let t) = a.value else { throw ctx.fail("attribute 'value' must be a tensor") }
             value = try NDArray(t)
             guard value.count == 1 else { throw ctx.fail("attribute 'value' must hold one element, got shape \(value.shape)") }
         }
-        return TensorLayout.take(value, [Int](repeating: 0, count: n), shape: shape)
+        // Every axis repeats the one element: a fill, with no table of positions.
+        let view = StridedView(shape: shape, strides: [Int](repeating: 0, count: shape.count))
+        return TensorLayout.copy(value, view, shape: shape)
     }
 
     /// Range: `start, start+delta, ...` below `limit` (above it for negative delta), accumulated by

@@ -18,18 +18,13 @@ extension TensorOperators {
         let idx = try IndexInputs.values(indices, ctx, "indices")
         guard data.rank >= 1 else { throw ctx.fail("input 'data' must have rank 1 or more, got a scalar") }
         let axis = try ctx.axis(ctx.int("axis", default: 0), rank: data.rank)
-        let strides = data.strides
         let dim = data.shape[axis]
-        var table = [Int](repeating: 0, count: idx.count)
-        for (k, i) in idx.enumerated() { table[k] = try IndexInputs.wrap(i, size: dim, ctx, "indices") * strides[axis] }
-        // Gather along `axis` is a view of shape outer + [indices] + inner: the indices form one axis.
-        let viewShape = Array(data.shape[..<axis]) + [idx.count] + Array(data.shape[(axis + 1)...])
-        var offsets: [[Int]] = []
-        for d in 0..<axis { offsets.append(TensorLayout.linear(data.shape[d], stride: strides[d])) }
-        offsets.append(table)
-        for d in (axis + 1)..<data.rank { offsets.append(TensorLayout.linear(data.shape[d], stride: strides[d])) }
+        var rows = [Int](repeating: 0, count: idx.count)
+        for (k, i) in idx.enumerated() { rows[k] = try IndexInputs.wrap(i, size: dim, ctx, "indices") }
+        // Gather along `axis` picks blocks of the inner axes: data is outer × dim × inner.
         let shape = Array(data.shape[..<axis]) + indices.shape + Array(data.shape[(axis + 1)...])
-        return TensorLayout.take(data, TensorLayout.positions(shape: viewShape, offsets: offsets), shape: shape)
+        return TensorLayout.gatherBlocks(data, outer: TensorLayout.product(data.shape, 0..<axis), size: dim,
+                                         inner: TensorLayout.product(data.shape, (axis + 1)..<data.rank), rows: rows, shape: shape)
     }
 
     static func gatherElements(_ ctx: KernelContext) throws(EvaluationError) -> NDArray {

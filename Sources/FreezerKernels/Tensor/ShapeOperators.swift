@@ -149,9 +149,14 @@ extension TensorOperators {
             shape.append(n)
         }
         _ = try IndexInputs.count(shape, ctx, "output")
+        // Output axis d of size k·n is the pair of axes (k repeats: stride 0, n: the input's stride).
         let strides = x.strides
-        let offsets = (0..<x.rank).map { d in (0..<shape[d]).map { ($0 % x.shape[d]) * strides[d] } }
-        return TensorLayout.take(x, TensorLayout.positions(shape: shape, offsets: offsets), shape: shape)
+        var view = StridedView(shape: [], strides: [])
+        for d in 0..<x.rank {
+            view.shape += [Int(repeats[d]), x.shape[d]]
+            view.strides += [0, strides[d]]
+        }
+        return TensorLayout.copy(x, view, shape: shape)
     }
 
     /// Checks a 4-D input and a positive blocksize.

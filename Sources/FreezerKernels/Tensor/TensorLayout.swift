@@ -1,10 +1,11 @@
 /// Index arithmetic shared by the tensor operators: flat source positions of strided and mapped views,
 /// and element gathers that work for every storage kind.
 ///
-/// Most shape operators (Transpose, Slice, Expand, Tile, Pad, DepthToSpace, nearest Resize) are "each
-/// output element copies one input element". They are written as a table of per-dimension offsets, turned
-/// into flat positions by `positions(shape:offsets:)`, and applied by `take`. One tested gather loop then
-/// serves every operator and every element type.
+/// Most shape operators are "each output element copies one input element". Those that read a strided
+/// view of their input (Transpose, Slice, Split, Expand, Tile, DepthToSpace) copy it directly with
+/// `copy(_:_:shape:)`; Gather and Concat move whole blocks. The irregular ones (Pad, nearest Resize,
+/// Trilu, ...) are written as a table of per-dimension offsets, turned into flat positions by
+/// `positions(shape:offsets:)`, and applied by `take`.
 enum TensorLayout {
     /// An offset that marks "no source element": any position that includes it is negative, and `take`
     /// fills it with the constant instead. Far below any real position, so sums over many dims stay negative.
@@ -109,50 +110,7 @@ enum TensorLayout {
     /// `array` viewed as `shape` (same element count) with its axes permuted: output axis `d` is axis
     /// `perm[d]` of the view. The caller has checked that `perm` is a permutation.
     static func permute(_ array: NDArray, viewedAs shape: [Int], _ perm: [Int]) -> NDArray {
-        let outShape = perm.map { shape[$0] }
-        if perm == Array(0..<perm.count) { return array.reshaped(outShape) }
-        let strides = NDArray.strides(of: shape)
-        let rank = shape.count
-        // Fast path: swapping the last two axes of a batch of matrices (attention's K^T and the like).
-        if rank >= 2, perm[rank - 2] == rank - 1, perm[rank - 1] == rank - 2, perm[..<(rank - 2)] == ArraySlice(0..<(rank - 2)) {
-            let rows = shape[rank - 2], cols = shape[rank - 1]
-            let batch = product(shape, 0..<(rank - 2))
-            var positions = [Int](repeating: 0, count: batch * rows * cols)
-            positions.withUnsafeMutableBufferPointer { p in
-                var k = 0
-                for b in 0..<batch {
-                    let base = b * rows * cols
-                    for c in 0..<cols { for r in 0..<rows { p[k] = base + r * cols + c; k += 1 } }
-                }
-            }
-            return take(array, positions, shape: outShape)
-        }
-        let offsets = perm.map { linear(shape[$0], stride: strides[$0]) }
-        return take(array, positions(shape: outShape, offsets: offsets), shape: outShape)
-    }
-
-    /// Concatenates arrays of one storage kind along `axis`; `outer` blocks of `blocks[k]` elements each.
-    static func concatenate(_ arrays: [NDArray], outer: Int, blocks: [Int], shape: [Int]) -> NDArray {
-        let first = arrays[0]
-        func join<T>(_ parts: [[T]]) -> [T] {
-            var out: [T] = []
-            out.reserveCapacity(blocks.reduce(0, +) * outer)
-            for o in 0..<outer {
-                for (part, block) in zip(parts, blocks) where block > 0 {
-                    out.append(contentsOf: part[(o * block)..<((o + 1) * block)])
-                }
-            }
-            return out
-        }
-        let storage: NDArray.Storage
-        switch first.storage {
-        case .float: storage = .float(join(arrays.map(\.floats)))
-        case .double: storage = .double(join(arrays.map(\.doubles)))
-        case .int: storage = .int(join(arrays.map(\.ints)))
-        case .bool: storage = .bool(join(arrays.map(\.bools)))
-        case .string: storage = .string(join(arrays.map(\.strings)))
-        }
-        return NDArray(elementType: first.elementType, shape: shape, storage: storage)
+        copy(array, .permuted(shape, perm), shape: perm.map { shape[$0] })
     }
 
     /// The numpy broadcast of two shapes, or nil when they are incompatible.
@@ -172,10 +130,8 @@ enum TensorLayout {
         if array.shape == shape { return array }
         let lead = shape.count - array.rank
         let strides = array.strides
-        let offsets = (0..<shape.count).map { d -> [Int] in
-            guard d >= lead, array.shape[d - lead] != 1 else { return [Int](repeating: 0, count: shape[d]) }
-            return linear(shape[d], stride: strides[d - lead])
-        }
-        return take(array, positions(shape: shape, offsets: offsets), shape: shape)
+        // Broadcast axes (new leading ones and size-1 ones) repeat one element: stride 0.
+        let steps = (0..<shape.count).map { d in d >= lead && array.shape[d - lead] != 1 ? strides[d - lead] : 0 }
+        return copy(array, StridedView(shape: shape, strides: steps), shape: shape)
     }
 }
