@@ -81,11 +81,16 @@ extension NeuralNetworkOperators {
     }
 
     static func matMulFloating<T: BLASFloat>(_ a: [T], _ b: [T], _ p: BatchPlan) -> [T] {
-        var out = [T](repeating: 0, count: p.count * p.m * p.n)
-        a.withUnsafeBufferPointer { ap in
-            b.withUnsafeBufferPointer { bp in
-                out.withUnsafeMutableBufferPointer { op in
-                    guard let a0 = ap.baseAddress, let b0 = bp.baseAddress, let o0 = op.baseAddress else { return }
+        let count = p.count * p.m * p.n
+        // A gemm with beta 0 writes every element of its output, so the result is not zero-filled first;
+        // an empty inner dimension (k = 0) has no gemm to run and is all zeros.
+        return [T](unsafeUninitializedCapacity: count) { op, initialized in
+            defer { initialized = count }
+            guard let o0 = op.baseAddress else { return }
+            guard p.k > 0 else { o0.initialize(repeating: 0, count: count); return }
+            a.withUnsafeBufferPointer { ap in
+                b.withUnsafeBufferPointer { bp in
+                    guard let a0 = ap.baseAddress, let b0 = bp.baseAddress else { return }
                     if p.foldsIntoOneGemm {
                         gemm(transA: false, transB: false, m: p.count * p.m, n: p.n, k: p.k, alpha: 1, a: a0, lda: p.k,
                              b: b0, ldb: p.n, beta: 0, c: o0, ldc: p.n)
@@ -98,7 +103,6 @@ extension NeuralNetworkOperators {
                 }
             }
         }
-        return out
     }
 
     /// Integer matrix product in Int64 with wrapping arithmetic (uint64 values are bit patterns, so
