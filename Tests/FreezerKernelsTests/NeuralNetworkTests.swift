@@ -178,6 +178,15 @@ struct NeuralNetworkTests {
         #expect(scaled[0].ints == [23, 45, 27, 51])
     }
 
+    @Test func matMulWithAnEmptyInnerDimensionIsZeros() throws {
+        let a = NDArray(floats: [], shape: [2, 0]), b = NDArray(floats: [], shape: [0, 3])
+        let out = try runNode("MatMul", [a, b], opset: 13)[0]
+        #expect(out.shape == [2, 3])
+        #expect(out.floats == [Float](repeating: 0, count: 6))
+        let batched = try runNode("MatMul", [NDArray(floats: [], shape: [2, 1, 0]), NDArray(floats: [], shape: [2, 0, 2])], opset: 13)[0]
+        #expect(batched.shape == [2, 1, 2] && batched.floats == [0, 0, 0, 0])
+    }
+
     @Test func matMulAndGemmRefuseMismatchedShapes() {
         let a = NDArray(floats: [Float](repeating: 1, count: 6), shape: [2, 3])
         let error = #expect(throws: EvaluationError.self) { try runNode("MatMul", [a, a], opset: 13) }
