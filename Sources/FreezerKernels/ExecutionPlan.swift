@@ -21,7 +21,9 @@ final class ExecutionPlan: @unchecked Sendable {
         case computed(NDArray)
     }
 
-    struct Step {
+    /// One node's evaluation. A class: the run loop then retains one reference per node instead of
+    /// copying every field.
+    final class Step {
         let info: NodeInfo
         var node: Node { info.node }
         var name: String { info.name }
@@ -38,6 +40,18 @@ final class ExecutionPlan: @unchecked Sendable {
         /// Slots read for the last time by this step, to release once it has run.
         let released: [Int]
         let hasSubgraphs: Bool
+
+        init(info: NodeInfo, kernel: @escaping Kernel, inputs: [Int?], outputs: [Int?], captures: [(name: String, slot: Int)],
+             handedOver: [Bool], released: [Int], hasSubgraphs: Bool) {
+            self.info = info
+            self.kernel = kernel
+            self.inputs = inputs
+            self.outputs = outputs
+            self.captures = captures
+            self.handedOver = handedOver
+            self.released = released
+            self.hasSubgraphs = hasSubgraphs
+        }
     }
 
     let slotCount: Int
