@@ -88,15 +88,16 @@ extension NeuralNetworkOperators {
     }
 
     /// One kernel position of `maxPool2D` over columns `r`: the first position copies, the others keep
-    /// the earlier value unless the new one is strictly greater.
+    /// the earlier value unless the new one is strictly greater. (`&*`: an overflow check would keep
+    /// the strided loads from vectorising; `o * s` is an in-image position.)
     @inline(__always)
     private static func maxPass<T: PoolValue>(_ out: UnsafeMutablePointer<T>, _ src: UnsafePointer<T>, _ r: Range<Int>,
                                               stride s: Int, first: Bool) {
         if first {
-            for o in r { out[o] = src[o * s] }
+            for o in r { out[o] = src[o &* s] }
         } else {
             for o in r {
-                let v = src[o * s], b = out[o]
+                let v = src[o &* s], b = out[o]
                 out[o] = v > b ? v : b
             }
         }
@@ -168,6 +169,6 @@ extension NeuralNetworkOperators {
     @inline(__always)
     private static func sumPass<T: BLASFloat>(_ acc: UnsafeMutablePointer<Double>, _ src: UnsafePointer<T>, _ r: Range<Int>,
                                               stride s: Int) {
-        for o in r { acc[o] += Double(src[o * s]) }
+        for o in r { acc[o] += Double(src[o &* s]) }
     }
 }
