@@ -108,31 +108,31 @@ extension NeuralNetworkOperators {
                         gemm(transA: false, transB: false, m: mg, n: outCount, k: depth, alpha: 1,
                              a: w0 + group * mg * depth, lda: depth, b: planes, ldb: outCount,
                              beta: 0, c: out, ldc: outCount)
-                        continue
-                    }
-                    guard let c0 = cb.baseAddress else { return }
-                    for first in stride(from: 0, to: cg, by: chunk) {
-                        let count = min(chunk, cg - first)
-                        for ch in 0..<count {
-                            let plane = planes + (first + ch) * inCount
-                            for k in 0..<kCount {
-                                let dst = c0 + (ch * kCount + k) * outCount
-                                if rows2D.isEmpty {
-                                    rows[k].gather(plane, into: dst, index: &index)
-                                } else {
-                                    rows2D[k].gather(plane, into: dst)
+                    } else if let c0 = cb.baseAddress {
+                        for first in stride(from: 0, to: cg, by: chunk) {
+                            let count = min(chunk, cg - first)
+                            for ch in 0..<count {
+                                let plane = planes + (first + ch) * inCount
+                                for k in 0..<kCount {
+                                    let dst = c0 + (ch * kCount + k) * outCount
+                                    if rows2D.isEmpty {
+                                        rows[k].gather(plane, into: dst, index: &index)
+                                    } else {
+                                        rows2D[k].gather(plane, into: dst)
+                                    }
                                 }
                             }
+                            gemm(transA: false, transB: false, m: mg, n: outCount, k: count * kCount, alpha: 1,
+                                 a: w0 + group * mg * depth + first * kCount, lda: depth, b: c0, ldb: outCount,
+                                 beta: first == 0 ? 0 : 1, c: out, ldc: outCount)
                         }
-                        gemm(transA: false, transB: false, m: mg, n: outCount, k: count * kCount, alpha: 1,
-                             a: w0 + group * mg * depth + first * kCount, lda: depth, b: c0, ldb: outCount,
-                             beta: first == 0 ? 0 : 1, c: out, ldc: outCount)
                     }
+                    // After the products, as before (adding the bias first would round differently),
+                    // but per group, while the gemm's output is still partly in cache.
+                    if let bias { addChannelBias(out, bias, firstChannel: group * mg, images: 1, channels: mg, size: outCount) }
                 }
             }
         }
-        // After the products, as before (adding the bias first would round differently).
-        if let bias { addChannelBias(y0, bias, images: p.n, channels: p.m, size: outCount) }
     }
 
     /// The im2col/col2im relation of each kernel position of `g`, in row-major kernel order.
@@ -145,11 +145,12 @@ extension NeuralNetworkOperators {
     /// Most elements an im2col buffer holds (32 MB of Float).
     static let im2colLimit = 1 << 23
 
-    /// `y[n, c, …] += bias[c]`.
-    static func addChannelBias<T: BLASFloat>(_ y: UnsafeMutablePointer<T>, _ bias: [T], images: Int, channels: Int, size: Int) {
+    /// `y[n, c, …] += bias[firstChannel + c]`.
+    static func addChannelBias<T: BLASFloat>(_ y: UnsafeMutablePointer<T>, _ bias: [T], firstChannel: Int = 0,
+                                             images: Int, channels: Int, size: Int) {
         for image in 0..<images {
             for ch in 0..<channels {
-                let v = bias[ch]
+                let v = bias[firstChannel + ch]
                 let plane = y + (image * channels + ch) * size
                 for i in 0..<size { plane[i] += v }
             }
