@@ -37,138 +37,122 @@ extension NeuralNetworkOperators {
         var geometry: SpatialGeometry
         /// Most elements of the im2col/col2im buffer (tests lower it to exercise the slicing).
         var bufferLimit = NeuralNetworkOperators.im2colLimit
+        /// False runs the general loops instead of the kernels specialised by shape (tests compare them).
+        var specialisedKernels = true
         var inputChannelsPerGroup: Int { c / group }
         var outputChannelsPerGroup: Int { m / group }
     }
 
     static func convolve<T: BLASFloat>(_ x: [T], _ w: [T], _ bias: [T]?, _ p: ConvProblem) -> [T] {
+        let total = p.n * p.m * p.geometry.outputCount
+        guard p.geometry.outputCount > 0, !x.isEmpty, !w.isEmpty else {
+            // Nothing to read (an empty image or no input channels): the sums are empty.
+            var y = [T](repeating: 0, count: total)
+            if let bias, total > 0 { addChannelBias(&y, bias, images: p.n, channels: p.m, size: p.geometry.outputCount) }
+            return y
+        }
+        // Every path writes each element of y (the gemm with beta 0, the depthwise kernels row by row),
+        // so y is not zero-filled first.
+        return [T](unsafeUninitializedCapacity: total) { yb, initialized in
+            x.withUnsafeBufferPointer { xb in
+                w.withUnsafeBufferPointer { wb in
+                    convolve(xb.baseAddress!, wb.baseAddress!, bias, into: yb.baseAddress!, p)
+                }
+            }
+            initialized = total
+        }
+    }
+
+    /// `convolve` on non-empty buffers; writes every element of `y0`.
+    private static func convolve<T: BLASFloat>(_ x0: UnsafePointer<T>, _ w0: UnsafePointer<T>, _ bias: [T]?,
+                                               into y0: UnsafeMutablePointer<T>, _ p: ConvProblem) {
         let g = p.geometry
         let inCount = g.inputCount, outCount = g.outputCount, kCount = g.kernelCount
         let cg = p.inputChannelsPerGroup, mg = p.outputChannelsPerGroup
-        var y = [T](repeating: 0, count: p.n * p.m * outCount)
-        guard outCount > 0 else { return y }
-        var index = [Int](repeating: 0, count: g.rank)
-        let rows = (0..<kCount).map {
-            WindowRow(image: g.input, grid: g.output, strides: g.strides, offsets: g.offsets(kernelIndex: $0))
-        }
-        x.withUnsafeBufferPointer { xb in
-            w.withUnsafeBufferPointer { wb in
-                y.withUnsafeMutableBufferPointer { yb in
-                    guard let x0 = xb.baseAddress, let w0 = wb.baseAddress, let y0 = yb.baseAddress else { return }
-                    if cg == 1 && p.group > 1 && mg <= 2 {
-                        // Depthwise: y[m] = Σ_k w[m, k] · shifted x[group of m], then + bias.
-                        if g.rank == 2 {
-                            depthwise2D(x0, w0, y0, p, rows)
-                            return
-                        }
-                        for image in 0..<p.n {
-                            for oc in 0..<p.m {
-                                let plane = x0 + (image * p.c + oc / mg) * inCount
-                                let out = y0 + (image * p.m + oc) * outCount
-                                for k in 0..<kCount {
-                                    rows[k].gatherAccumulate(plane, weight: w0[oc * kCount + k], into: out, index: &index)
-                                }
-                            }
-                        }
-                        return
-                    }
-                    let pointwise = g.kernel.allSatisfy { $0 == 1 } && g.strides.allSatisfy { $0 == 1 }
-                        && g.padBegin.allSatisfy { $0 == 0 } && g.padEnd.allSatisfy { $0 == 0 }
-                    let depth = cg * kCount
-                    // Large layers gather a slice of the input channels at a time (accumulating the
-                    // partial products), so the im2col buffer stays within `bufferLimit` elements.
-                    let chunk = pointwise ? cg : max(1, min(cg, p.bufferLimit / max(1, kCount * outCount)))
-                    var col = [T](repeating: 0, count: pointwise ? 0 : chunk * kCount * outCount)
-                    col.withUnsafeMutableBufferPointer { cb in
-                        for image in 0..<p.n {
-                            for group in 0..<p.group {
-                                let planes = x0 + (image * p.c + group * cg) * inCount
-                                let out = y0 + (image * p.m + group * mg) * outCount
-                                if pointwise {
-                                    gemm(transA: false, transB: false, m: mg, n: outCount, k: depth, alpha: 1,
-                                         a: w0 + group * mg * depth, lda: depth, b: planes, ldb: outCount,
-                                         beta: 0, c: out, ldc: outCount)
-                                    continue
-                                }
-                                guard let c0 = cb.baseAddress else { return }
-                                for first in stride(from: 0, to: cg, by: chunk) {
-                                    let count = min(chunk, cg - first)
-                                    for ch in 0..<count {
-                                        for k in 0..<kCount {
-                                            rows[k].gather(planes + (first + ch) * inCount, into: c0 + (ch * kCount + k) * outCount, index: &index)
-                                        }
-                                    }
-                                    gemm(transA: false, transB: false, m: mg, n: outCount, k: count * kCount, alpha: 1,
-                                         a: w0 + group * mg * depth + first * kCount, lda: depth, b: c0, ldb: outCount,
-                                         beta: first == 0 ? 0 : 1, c: out, ldc: outCount)
-                                }
-                            }
-                        }
+        if cg == 1 && p.group > 1 && mg <= 2 {
+            // Depthwise: y[m] = Σ_k w[m, k] · shifted x[group of m], then + bias.
+            if g.rank == 2 { return depthwise2D(x0, w0, bias, y0, p) }
+            var index = [Int](repeating: 0, count: g.rank)
+            let rows = windowRows(g)
+            for image in 0..<p.n {
+                for oc in 0..<p.m {
+                    let plane = x0 + (image * p.c + oc / mg) * inCount
+                    let out = y0 + (image * p.m + oc) * outCount
+                    out.update(repeating: 0, count: outCount)
+                    for k in 0..<kCount {
+                        rows[k].gatherAccumulate(plane, weight: w0[oc * kCount + k], into: out, index: &index)
                     }
                 }
             }
+            if let bias { addChannelBias(y0, bias, images: p.n, channels: p.m, size: outCount) }
+            return
         }
-        if let bias { addChannelBias(&y, bias, images: p.n, channels: p.m, size: outCount) }
-        return y
+        let pointwise = g.kernel.allSatisfy { $0 == 1 } && g.strides.allSatisfy { $0 == 1 }
+            && g.padBegin.allSatisfy { $0 == 0 } && g.padEnd.allSatisfy { $0 == 0 }
+        let depth = cg * kCount
+        // Large layers gather a slice of the input channels at a time (accumulating the partial
+        // products), so the im2col buffer stays within `bufferLimit` elements.
+        let chunk = pointwise ? cg : max(1, min(cg, p.bufferLimit / max(1, kCount * outCount)))
+        let colCount = pointwise ? 0 : chunk * kCount * outCount
+        // Fully written by the gathers before each gemm reads it.
+        var col = [T](unsafeUninitializedCapacity: colCount) { _, initialized in initialized = colCount }
+        var index = [Int](repeating: 0, count: g.rank)
+        let rows = pointwise ? [] : windowRows(g)
+        let rows2D = g.rank == 2 ? rows.map(WindowRow2D.init) : []
+        col.withUnsafeMutableBufferPointer { cb in
+            for image in 0..<p.n {
+                for group in 0..<p.group {
+                    let planes = x0 + (image * p.c + group * cg) * inCount
+                    let out = y0 + (image * p.m + group * mg) * outCount
+                    if pointwise {
+                        gemm(transA: false, transB: false, m: mg, n: outCount, k: depth, alpha: 1,
+                             a: w0 + group * mg * depth, lda: depth, b: planes, ldb: outCount,
+                             beta: 0, c: out, ldc: outCount)
+                    } else if let c0 = cb.baseAddress {
+                        for first in stride(from: 0, to: cg, by: chunk) {
+                            let count = min(chunk, cg - first)
+                            for ch in 0..<count {
+                                let plane = planes + (first + ch) * inCount
+                                for k in 0..<kCount {
+                                    let dst = c0 + (ch * kCount + k) * outCount
+                                    if rows2D.isEmpty {
+                                        rows[k].gather(plane, into: dst, index: &index)
+                                    } else {
+                                        rows2D[k].gather(plane, into: dst)
+                                    }
+                                }
+                            }
+                            gemm(transA: false, transB: false, m: mg, n: outCount, k: count * kCount, alpha: 1,
+                                 a: w0 + group * mg * depth + first * kCount, lda: depth, b: c0, ldb: outCount,
+                                 beta: first == 0 ? 0 : 1, c: out, ldc: outCount)
+                        }
+                    }
+                    // After the products, as before (adding the bias first would round differently),
+                    // but per group, while the gemm's output is still partly in cache.
+                    if let bias { addChannelBias(out, bias, firstChannel: group * mg, images: 1, channels: mg, size: outCount) }
+                }
+            }
+        }
     }
 
-    /// The depthwise convolution of `convolve` for two spatial axes, one output row at a time (the row
-    /// stays in L1 while every kernel position adds into it). Each output element accumulates the kernel
-    /// positions in the same order as the general path, so the results are the same bit for bit.
-    private static func depthwise2D<T: BLASFloat>(_ x0: UnsafePointer<T>, _ w0: UnsafePointer<T>,
-                                                  _ y0: UnsafeMutablePointer<T>, _ p: ConvProblem, _ rows: [WindowRow]) {
-        let g = p.geometry
-        let h = g.input[0], w = g.input[1], oh = g.output[0], ow = g.output[1]
-        let sy = g.strides[0], sx = g.strides[1]
-        let kCount = rows.count, mg = p.outputChannelsPerGroup
-        // Per kernel position: row and column offsets, and the in-range output columns [lo, hi).
-        var offY = [Int](), offX = [Int](), lo = [Int](), hi = [Int]()
-        for row in rows {
-            let off = row.offsets[1]
-            let l0 = off >= 0 ? 0 : (-off + sx - 1) / sx
-            let h0 = w - off > 0 ? (w - off + sx - 1) / sx : 0
-            let l = min(max(l0, 0), ow)
-            offY.append(row.offsets[0]); offX.append(off); lo.append(l); hi.append(min(max(h0, l), ow))
-        }
-        for image in 0..<p.n {
-            for oc in 0..<p.m {
-                let plane = x0 + (image * p.c + oc / mg) * h * w
-                let out = y0 + (image * p.m + oc) * oh * ow
-                let weights = w0 + oc * kCount
-                for oy in 0..<oh {
-                    let orow = out + oy * ow
-                    for k in 0..<kCount {
-                        let iy = oy * sy + offY[k]
-                        guard iy >= 0, iy < h, lo[k] < hi[k] else { continue }
-                        let wv = weights[k]
-                        let base = plane + iy * w + offX[k]
-                        if sx == 1 {
-                            for o in lo[k]..<hi[k] { orow[o] += wv * base[o] }
-                        } else {
-                            var src = base + lo[k] &* sx
-                            for o in lo[k]..<hi[k] {
-                                orow[o] += wv * src.pointee
-                                src += sx
-                            }
-                        }
-                    }
-                }
-            }
+    /// The im2col/col2im relation of each kernel position of `g`, in row-major kernel order.
+    static func windowRows(_ g: SpatialGeometry) -> [WindowRow] {
+        (0..<g.kernelCount).map {
+            WindowRow(image: g.input, grid: g.output, strides: g.strides, offsets: g.offsets(kernelIndex: $0))
         }
     }
 
     /// Most elements an im2col buffer holds (32 MB of Float).
     static let im2colLimit = 1 << 23
 
-    /// `y[n, c, …] += bias[c]`.
-    static func addChannelBias<T: BLASFloat>(_ y: inout [T], _ bias: [T], images: Int, channels: Int, size: Int) {
-        y.withUnsafeMutableBufferPointer { yb in
-            for image in 0..<images {
-                for ch in 0..<channels {
-                    let v = bias[ch]
-                    let base = (image * channels + ch) * size
-                    for i in base..<(base + size) { yb[i] += v }
-                }
+    /// `y[n, c, …] += bias[firstChannel + c]`.
+    static func addChannelBias<T: BLASFloat>(_ y: UnsafeMutablePointer<T>, _ bias: [T], firstChannel: Int = 0,
+                                             images: Int, channels: Int, size: Int) {
+        for image in 0..<images {
+            for ch in 0..<channels {
+                let v = bias[firstChannel + ch]
+                let plane = y + (image * channels + ch) * size
+                for i in 0..<size { plane[i] += v }
             }
         }
     }

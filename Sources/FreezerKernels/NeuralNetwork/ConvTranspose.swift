@@ -90,11 +90,11 @@ extension NeuralNetworkOperators {
         // Large layers compute a slice of the output channels at a time, so that the column buffer
         // stays within `bufferLimit` elements.
         let chunk = max(1, min(mg, p.bufferLimit / max(1, kCount * xCount)))
-        var col = [T](repeating: 0, count: chunk * kCount * xCount)
+        // The gemm (beta 0) writes the rows of col that col2im reads, so it is not zero-filled first.
+        let colCount = chunk * kCount * xCount
+        var col = [T](unsafeUninitializedCapacity: colCount) { _, initialized in initialized = colCount }
         var index = [Int](repeating: 0, count: g.rank)
-        let rows = (0..<kCount).map {
-            WindowRow(image: g.input, grid: g.output, strides: g.strides, offsets: g.offsets(kernelIndex: $0))
-        }
+        let rows = windowRows(g)
         x.withUnsafeBufferPointer { xb in
             w.withUnsafeBufferPointer { wb in
                 y.withUnsafeMutableBufferPointer { yb in

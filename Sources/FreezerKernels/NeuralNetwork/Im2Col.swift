@@ -13,12 +13,7 @@ extension NeuralNetworkOperators {
 
         private var lastRange: Range<Int> {
             let last = image.count - 1
-            let s = strides[last], off = offsets[last], size = image[last], n = grid[last]
-            // o * s + off in [0, size)  ⇔  o in [ceil(-off / s), ceil((size - off) / s)).
-            let lo = off >= 0 ? 0 : (-off + s - 1) / s
-            let hi = size - off > 0 ? (size - off + s - 1) / s : 0
-            let l = min(max(lo, 0), n), h = min(max(hi, l), n)
-            return l..<h
+            return inRangePositions(offset: offsets[last], stride: strides[last], size: image[last], count: grid[last])
         }
 
         /// Visits each run of the last grid axis: its start in the grid, and the start of the image row
@@ -52,6 +47,7 @@ extension NeuralNetworkOperators {
         /// `dst[o] = src[o * stride + offset]`, or 0 where that falls in the padding.
         /// `index` is scratch space of at least `rank - 1` elements, reused across calls.
         func gather<T: BLASFloat>(_ src: UnsafePointer<T>, into dst: UnsafeMutablePointer<T>, index: inout [Int]) {
+            if image.count == 2 { return WindowRow2D(self).gather(src, into: dst) }
             let last = image.count - 1
             let width = grid[last], s = strides[last], off = offsets[last]
             let r = lastRange
@@ -99,6 +95,47 @@ extension NeuralNetworkOperators {
                 let base = dst + row + off
                 for o in r { base[o * s] += input[o] }
             }
+        }
+    }
+
+    /// A `WindowRow` of two axes, in plain integers: convolve calls `gather` thousands of times per
+    /// layer, and copying a `WindowRow` out of an array retains and releases its four arrays each time.
+    struct WindowRow2D {
+        var imageHeight: Int, imageWidth: Int, gridHeight: Int, gridWidth: Int
+        var strideY: Int, strideX: Int, offsetY: Int, offsetX: Int
+
+        init(_ row: WindowRow) {
+            (imageHeight, imageWidth) = (row.image[0], row.image[1])
+            (gridHeight, gridWidth) = (row.grid[0], row.grid[1])
+            (strideY, strideX) = (row.strides[0], row.strides[1])
+            (offsetY, offsetX) = (row.offsets[0], row.offsets[1])
+        }
+
+        /// `WindowRow.gather`, one grid row at a time without the odometer (the rows are short, so the
+        /// per-row overhead matters).
+        func gather<T: BLASFloat>(_ src: UnsafePointer<T>, into dst: UnsafeMutablePointer<T>) {
+            let width = gridWidth, s = strideX
+            let r = inRangePositions(offset: offsetX, stride: s, size: imageWidth, count: width)
+            let rows = inRangePositions(offset: offsetY, stride: strideY, size: imageHeight, count: gridHeight)
+            dst.update(repeating: 0, count: rows.lowerBound * width)
+            for oy in rows {
+                let out = dst + oy * width
+                let base = src + (oy * strideY + offsetY) * imageWidth + offsetX + r.lowerBound * s
+                out.update(repeating: 0, count: r.lowerBound)
+                switch s {
+                case 1: (out + r.lowerBound).update(from: base, count: r.count)
+                case 2: copyStrided(base, stride: 2, into: out + r.lowerBound, count: r.count)
+                default: copyStrided(base, stride: s, into: out + r.lowerBound, count: r.count)
+                }
+                (out + r.upperBound).update(repeating: 0, count: width - r.upperBound)
+            }
+            (dst + rows.upperBound * width).update(repeating: 0, count: (gridHeight - rows.upperBound) * width)
+        }
+
+        /// `dst[i] = src[i * stride]` for `i < count`.
+        @inline(__always)
+        private func copyStrided<T>(_ src: UnsafePointer<T>, stride s: Int, into dst: UnsafeMutablePointer<T>, count: Int) {
+            for i in 0..<count { dst[i] = src[i &* s] }
         }
     }
 }

@@ -101,8 +101,17 @@ extension NeuralNetworkOperators {
                 wantIndices ? NDArray(ints: indices, shape: outShape) : nil]
     }
 
+    /// MaxPool over `planes` planes of X: two spatial axes without Indices take the row walk of
+    /// `maxPool2D`, everything else the general window walk (both give the same values).
     static func maxPoolPlanes<T: PoolValue>(_ x: [T], planes: Int, _ g: SpatialGeometry, indices wantIndices: Bool,
                                            columnMajor: Bool) -> ([T], [Int64]) {
+        if g.rank == 2 && !wantIndices { return (maxPool2D(x, planes: planes, g), []) }
+        return maxPoolWindows(x, planes: planes, g, indices: wantIndices, columnMajor: columnMajor)
+    }
+
+    /// MaxPool of any rank through `WindowWalker`, with Indices.
+    static func maxPoolWindows<T: PoolValue>(_ x: [T], planes: Int, _ g: SpatialGeometry, indices wantIndices: Bool,
+                                            columnMajor: Bool) -> ([T], [Int64]) {
         let inCount = g.inputCount, outCount = g.outputCount
         var y = [T](repeating: T.nnLowest, count: planes * outCount)
         var argmax = [Int64](repeating: 0, count: wantIndices ? planes * outCount : 0)
@@ -182,8 +191,15 @@ extension NeuralNetworkOperators {
         }
     }
 
-    /// Window sums are accumulated in Double and rounded once.
+    /// Window sums are accumulated in Double and rounded once; two spatial axes take the row walk of
+    /// `averagePool2D`, which adds in the same order.
     static func averagePoolPlanes<T: BLASFloat>(_ x: [T], planes: Int, _ g: SpatialGeometry, includePad: Bool) -> [T] {
+        if g.rank == 2 { return averagePool2D(x, planes: planes, g, includePad: includePad) }
+        return averagePoolWindows(x, planes: planes, g, includePad: includePad)
+    }
+
+    /// AveragePool of any rank through `WindowWalker`.
+    static func averagePoolWindows<T: BLASFloat>(_ x: [T], planes: Int, _ g: SpatialGeometry, includePad: Bool) -> [T] {
         let inCount = g.inputCount, outCount = g.outputCount
         var y = [T](repeating: 0, count: planes * outCount)
         var walker = WindowWalker(g)

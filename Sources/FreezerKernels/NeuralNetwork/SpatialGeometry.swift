@@ -30,6 +30,16 @@ extension NeuralNetworkOperators {
         }
     }
 
+    /// The grid positions `o` in `0..<count` whose read `o * stride + offset` lies in `0..<size`: one
+    /// contiguous range, so loops over it need no bounds test.
+    static func inRangePositions(offset: Int, stride: Int, size: Int, count: Int) -> Range<Int> {
+        // o * s + off in [0, size)  ⇔  o in [ceil(-off / s), ceil((size - off) / s)).
+        let lo = offset >= 0 ? 0 : (-offset + stride - 1) / stride
+        let hi = size - offset > 0 ? (size - offset + stride - 1) / stride : 0
+        let l = min(max(lo, 0), count)
+        return l..<min(max(hi, l), count)
+    }
+
     /// Reads strides, dilations, pads and auto_pad and computes the output size of a sliding window.
     ///
     /// - `ceilMode`: pooling's ceil_mode. As in onnxruntime and PyTorch, a last window that would start
