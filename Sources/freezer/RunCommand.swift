@@ -23,7 +23,8 @@ struct RunCommand: ParsableCommand {
             cannot hold, such as bfloat16 and strings, are written as <output name>.pb instead).
 
             Every input is checked against the model's declared element type and fixed dimensions before \
-            anything runs. Evaluation is single-threaded and deterministic.
+            anything runs. Evaluation is single-threaded (--threads N for more BLAS threads) and \
+            deterministic: the same inputs give bit-identical outputs.
 
             Examples:
               freezer run model.onnx --test-data model_dir/test_data_set_0
@@ -71,6 +72,9 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Also report the time per operator type (over the --repeat runs, or one run after a warm-up).")
     var profile = false
 
+    @Option(help: "BLAS threads for matrix products and convolutions (1, the default, gives bit-reproducible results).")
+    var threads: Int = 1
+
     func validate() throws {
         if testData != nil && !inputs.isEmpty {
             throw ValidationError("give either --test-data DIR or --input NAME=FILE, not both.")
@@ -85,6 +89,7 @@ struct RunCommand: ParsableCommand {
             if let v, !(v.isFinite && v >= 0) { throw ValidationError("\(name) must be a non-negative number, not \(v).") }
         }
         if let repeatCount, repeatCount < 1 { throw ValidationError("--repeat must be at least 1.") }
+        if threads < 1 { throw ValidationError("--threads must be at least 1.") }
     }
 
     func run() throws {
@@ -92,7 +97,7 @@ struct RunCommand: ParsableCommand {
             let loaded = try ModelLoader.load(path: model, options: .init(computeDigests: false))
             let issues = Validator.validate(loaded.model)
             guard issues.isEmpty else { throw InvalidModelError(path: model, issues: issues) }
-            let interpreter = Interpreter(model: loaded.model, options: .init(inferenceSemantics: inferenceSemantics))
+            let interpreter = Interpreter(model: loaded.model, options: .init(inferenceSemantics: inferenceSemantics, threads: threads))
             var report = RunReport(model: model, mode: testData == nil ? "inputs" : "test-data", inferenceSemantics: inferenceSemantics)
             let feedsToTime: [String: NDArray]
             if let testData {

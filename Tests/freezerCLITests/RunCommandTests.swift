@@ -108,6 +108,14 @@ struct RunCommandTests {
         #expect(!text.stdout.contains("latency"))
     }
 
+    @Test func threadsMustBePositive() throws {
+        let r = try CLI.run(["run", Self.model] + Self.goodInputs + ["--threads", "0"])
+        #expect(r.status == 64)
+        #expect(r.stderr.contains("--threads must be at least 1"))
+        let ok = try CLI.run(["run", Self.model] + Self.goodInputs + ["--threads", "2"])
+        #expect(ok.status == 0, "\(ok.stderr)")
+    }
+
     @Test func helpTeachesWithExamples() throws {
         let r = try CLI.run(["run", "--help"])
         #expect(r.status == 0)
