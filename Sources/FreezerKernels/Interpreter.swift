@@ -134,7 +134,10 @@ public struct Interpreter {
             if step.hasSubgraphs {
                 var captured = outer
                 for (name, slot) in step.captures { captured[name] = env[slot] }
-                subgraphRunner = { (sub, subInputs) throws(EvaluationError) in try self.runSubgraph(sub, inputs: subInputs, outer: captured) }
+                let owner = step.info
+                subgraphRunner = { (sub, subInputs) throws(EvaluationError) in
+                    try self.runSubgraph(sub, inputs: subInputs, outer: captured, owner: owner)
+                }
             }
             let context = KernelContext(info: step.info, box: inputs, inferenceSemantics: options.inferenceSemantics,
                                         subgraphRunner: subgraphRunner)
@@ -168,12 +171,16 @@ public struct Interpreter {
     }
 
     /// Runs a subgraph (If branch, Loop or Scan body) with its inputs by position.
-    func runSubgraph(_ graph: Graph, inputs: [NDArray?], outer: [String: NDArray]) throws(EvaluationError) -> [NDArray] {
+    /// The plan of a node's subgraph is kept with the node, so a Loop or Scan body is planned once, not
+    /// on every iteration.
+    func runSubgraph(_ graph: Graph, inputs: [NDArray?], outer: [String: NDArray], owner: NodeInfo) throws(EvaluationError) -> [NDArray] {
         var feeds: [ValueID: NDArray] = [:]
         for (k, id) in graph.inputs.enumerated() where k < inputs.count {
             if let array = inputs[k] { feeds[id] = array }
         }
-        let plan = try ExecutionPlan(graph, wanted: graph.outputs, registry: registry)
+        let plan = try owner.subgraphPlan(for: graph) { () throws(EvaluationError) in
+            try ExecutionPlan(graph, wanted: graph.outputs, registry: registry)
+        }
         let env = try execute(plan, graph, feeds: feeds, outer: outer, isMain: false)
         return try zip(graph.outputs, plan.wanted).map { (id, slot) throws(EvaluationError) -> NDArray in
             guard let v = env[slot] else {

@@ -1,4 +1,5 @@
 import FreezerIR
+import Synchronization
 
 /// What a kernel sees of the node it computes: inputs, attributes, the opset version in effect, and a
 /// way to run subgraphs (for If, Loop, Scan).
@@ -105,10 +106,31 @@ final class NodeInfo: @unchecked Sendable {
     /// Per declared output: whether the node names it (trailing optional outputs may be absent).
     let declaredOutputs: [Bool]
 
+    /// Plans of the node's subgraph attributes, by position (attribute, graph within it).
+    private let subgraphPlans = Mutex<[[Int]: ExecutionPlan]>([:])
+
     init(_ node: Node, name: String) {
         self.node = node
         self.name = name
         opset = node.opsetVersion ?? 1
         declaredOutputs = node.outputs.map { $0 != nil }
+    }
+
+    /// The plan of `graph` when it is one of the node's subgraph attributes (planned on first use),
+    /// else a new plan. Kernels pass the attribute's graph itself, which compares equal in constant time
+    /// (same storage); any other graph is planned afresh.
+    func subgraphPlan(for graph: Graph, make: () throws(EvaluationError) -> ExecutionPlan) throws(EvaluationError) -> ExecutionPlan {
+        var key: [Int]? = nil
+        search: for (a, attribute) in node.attributes.enumerated() {
+            for (g, sub) in attribute.subgraphs.enumerated() where sub == graph {
+                key = [a, g]
+                break search
+            }
+        }
+        guard let key else { return try make() }
+        if let plan = subgraphPlans.withLock({ $0[key] }) { return plan }
+        let plan = try make()
+        subgraphPlans.withLock { $0[key] = plan }
+        return plan
     }
 }

@@ -221,6 +221,26 @@ struct LoopTests {
         #expect(r["xs"] == CF.f([9, 9, 9, 9, 9, 9], [3, 2, 1]))
     }
 
+    @Test func plannedBodiesReadFreshValuesOnEveryRunAndIteration() throws {
+        // Body plans are kept with their Loop node across iterations and runs: outer-scope values and
+        // carried values must still be read anew each time.
+        let body = CF.graph("body", inputs: [CF.vi("i", .int64, []), CF.vi("c", .bool, []), CF.vi("acc")],
+                            outputs: [CF.vi("c_out", .bool, []), CF.vi("acc_out"), CF.vi("seen")],
+                            nodes: [CF.identity("c", "c_out"), CF.node("Add", ["acc", "x"], ["acc_out"]), CF.identity("i", "seen")],
+                            outer: ["x", "four"])
+        let main = CF.graph("main", inputs: [CF.vi("x", .float, [1])], outputs: [CF.vi("total"), CF.vi("steps")],
+                            nodes: [CF.node("Loop", ["four", "", "zero"], ["total", "steps"], [CF.attr("body", body)])],
+                            initializers: [Tensor.makeInt64(name: "four", dims: [], values: [4]),
+                                           Tensor.make(name: "zero", type: .float, dims: [1], values: [0])])
+        let model = Model(irVersion: 8, opsetImports: [OpsetImport(domain: "", version: 17)], graph: main)
+        let interpreter = Interpreter(model: model)
+        for x in [Float(1.5), 10, -2] {
+            let r = try interpreter.run(["x": CF.f([x], [1])])
+            #expect(r["total"] == CF.f([4 * x], [1]))
+            #expect(r["steps"] == CF.i([0, 1, 2, 3], [4]))
+        }
+    }
+
     @Test func carriedShapesMayChangeButScanOutputsMayNot() throws {
         // Carried p [2] and q [3] swap every iteration (allowed); scanning p then fails on iteration 1.
         let body = CF.graph("body", inputs: [CF.vi("i", .int64, []), CF.vi("c", .bool, []), CF.vi("p", .float, nil), CF.vi("q", .float, nil)],
