@@ -104,6 +104,24 @@ struct BroadcastPlan {
         strides = cStrides.map { $0.reversed() }
     }
 
+    /// The plan for two operands of the same shape (the common case, built without the general
+    /// collapsing: small tensors in loops and attention blocks are dominated by plan construction).
+    init(sameShape shape: [Int]) {
+        outputShape = shape
+        count = shape.reduce(1, *)
+        if count == 1 {
+            dims = Self.one
+            strides = Self.allRepeated
+        } else {
+            dims = [count]
+            strides = Self.twoContiguous
+        }
+    }
+
+    private static let one = [1]
+    private static let allRepeated = [[0], [0], [0]]
+    private static let twoContiguous = [[1], [1], [0]]
+
     /// Operand `k`'s stride along the innermost row: 1 (contiguous) or 0 (repeated).
     func innerStride(_ k: Int) -> Int { strides[k][dims.count - 1] == 0 ? 0 : 1 }
 

@@ -7,8 +7,8 @@ extension KernelContext {
     /// `broadcast` and `axis` attributes apply: without `broadcast=1` the shapes must be equal; with it, B is
     /// broadcast to A's shape starting at `axis`. Otherwise NumPy multidirectional broadcasting applies.
     func broadcastPlan(_ a: NDArray, _ b: NDArray, legacy: Bool) throws(EvaluationError) -> BroadcastPlan {
+        if a.shape == b.shape { return BroadcastPlan(sameShape: a.shape) }
         if legacy {
-            if a.shape == b.shape { return BroadcastPlan(output: a.shape, operands: [a.shape, b.shape]) }
             guard int("broadcast", default: 0) == 1 else {
                 throw fail("input shapes \(Broadcasting.text(a.shape)) and \(Broadcasting.text(b.shape)) differ and "
                            + "attribute 'broadcast' is not 1 (opset \(opset) broadcasts only when asked)")
