@@ -7,6 +7,12 @@ import Synchronization
 /// Only the nodes the requested outputs depend on are evaluated, so a training graph's loss and
 /// gradient branches never run when only the inference outputs are asked for. Every operator a run
 /// needs is checked to be supported before the first node executes.
+///
+/// The first run for a set of requested outputs builds an `ExecutionPlan` (kept for later runs; a
+/// subgraph's plan is kept with its node). Values live in numbered slots and are released after their
+/// last reader; an input whose last reader is the node is handed to the kernel, which may write its
+/// result into that buffer. Initializers are converted once per interpreter. An interpreter may be
+/// shared between threads (its caches are locked), but BLAS threading is set process-wide.
 public struct Interpreter {
     public struct Options: Sendable {
         /// Evaluate training forms as they behave at inference: Dropout is the identity with an all-true
