@@ -11,8 +11,8 @@ import Synchronization
 /// The first run for a set of requested outputs builds an `ExecutionPlan` (kept for later runs; a
 /// subgraph's plan is kept with its node). Values live in numbered slots and are released after their
 /// last reader; an input whose last reader is the node is handed to the kernel, which may write its
-/// result into that buffer. Initializers are converted once per interpreter. An interpreter may be
-/// shared between threads (its caches are locked), but BLAS threading is set process-wide.
+/// result into that buffer. Initializers are converted once per interpreter. `Options.threads` sets
+/// OpenBLAS's thread count, which is process-wide.
 public struct Interpreter {
     public struct Options: Sendable {
         /// Evaluate training forms as they behave at inference: Dropout is the identity with an all-true
