@@ -16,4 +16,17 @@ struct FuzzRegressionTests {
         #expect(out[0] == NDArray(ints: [0, -1, -2], shape: [3]))
     }
 
+    /// A Scan that runs zero iterations takes its scan outputs' element shape from the body's declaration;
+    /// declared dims whose product overflows trapped when the empty stack was allocated.
+    @Test func scanEmptyStackWithOverflowingDeclaredShapeIsRefused() {
+        let huge = Int64(1) << 40
+        let body = CF.graph("body", inputs: [CF.vi("x_t", .float, [])], outputs: [CF.vi("y", .float, [huge, huge])],
+                            nodes: [CF.identity("x_t", "y")])
+        let g = CF.graph("main", inputs: [CF.vi("x", .float, [0])], outputs: [CF.vi("out")],
+                         nodes: [CF.node("Scan", ["x"], ["out"], [attr("num_scan_inputs", Int64(1)), attr("scan_output_axes", [Int64(-1)]),
+                                                                  CF.attr("body", body)], opset: 16)])
+        let error = #expect(throws: EvaluationError.self) { _ = try CF.run(g, opset: 16, ["x": CF.f([], [0])]) }
+        #expect(error?.description.contains("scan output 'y' takes its element shape from the body's declaration float32[1099511627776,1099511627776], whose element count overflows") == true,
+                "message was: \(error?.description ?? "none")")
+    }
 }
