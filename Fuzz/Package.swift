@@ -1,8 +1,9 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// A libFuzzer harness for the ONNX loader and saver, kept out of the main package so that its
-/// sanitizer build never slows the main build or CI. Build and run it with `scripts/fuzz.sh`.
+/// libFuzzer harnesses for the ONNX loader and saver (FuzzLoader) and the reference evaluator
+/// (FuzzEvaluator), kept out of the main package so that their sanitizer builds never slow the main
+/// build or CI. Build and run them with `scripts/fuzz.sh` (`FUZZ_TARGET=FuzzEvaluator` for the evaluator).
 let package = Package(
     name: "freezer-fuzz",
     platforms: [.macOS(.v13)],
@@ -16,6 +17,13 @@ let package = Package(
         .executableTarget(
             name: "FuzzLoader",
             dependencies: ["CFuzzerDriver", .product(name: "FreezerONNX", package: "freezer")]
+        ),
+        // Loads, validates and evaluates models on inputs made from their declared input types.
+        .executableTarget(
+            name: "FuzzEvaluator",
+            dependencies: ["CFuzzerDriver", .product(name: "FreezerONNX", package: "freezer"),
+                           .product(name: "FreezerIR", package: "freezer"),
+                           .product(name: "FreezerKernels", package: "freezer")]
         ),
     ]
 )

@@ -61,6 +61,11 @@ public enum ControlFlowOperators {
             throw ctx.fail("\(what) ran zero iterations, so the type of scan output '\(value.name)' can only come from the body's declaration, which is missing")
         }
         var shape = (tensor.shape ?? []).map { d -> Int in if case .value(let v) = d, v >= 0 { Int(v) } else { 0 } }
+        // The stack is empty whatever the element shape, but the product of the dims is still computed,
+        // and declared dims no tensor can have would overflow it.
+        guard TensorLayout.elementCount(shape) != nil else {
+            throw ctx.fail("\(what) ran zero iterations, so scan output '\(value.name)' takes its element shape from the body's declaration \(tensor), whose element count overflows; expected dimensions of a real tensor")
+        }
         shape.insert(0, at: min(max(0, axis), shape.count))
         return NDArray.filled(0, shape: shape, type: tensor.elementType)
     }

@@ -108,6 +108,10 @@ extension TensorOperators {
             guard d[0] != 0 else { throw ctx.fail("input 'delta' must not be zero") }
             let (diff, overflow) = l[0].subtractingReportingOverflow(s[0])
             guard !overflow else { throw ctx.fail("Range from \(s[0]) to \(l[0]) overflows") }
+            // Int64.min / -1 (and % -1) would trap: that count, 2^63, is far too large anyway.
+            guard !(diff == .min && d[0] == -1) else {
+                throw ctx.fail("Range from \(s[0]) to \(l[0]) by \(d[0]) would produce 2^63 elements")
+            }
             var q = diff / d[0]
             if diff % d[0] != 0 && (diff > 0) == (d[0] > 0) { q += 1 }
             let n = try rangeCount(Double(max(q, 0)), false, ctx)
