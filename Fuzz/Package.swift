@@ -13,15 +13,17 @@ let package = Package(
     targets: [
         // Declares libFuzzer's driver, which the harness's `main` calls.
         .target(name: "CFuzzerDriver"),
+        // What both harnesses need: a private scratch directory per process, writing the input file.
+        .target(name: "FuzzSupport"),
         // Built with `-sanitize=fuzzer,address -parse-as-library`; libFuzzer is linked by the sanitizer flag.
         .executableTarget(
             name: "FuzzLoader",
-            dependencies: ["CFuzzerDriver", .product(name: "FreezerONNX", package: "freezer")]
+            dependencies: ["CFuzzerDriver", "FuzzSupport", .product(name: "FreezerONNX", package: "freezer")]
         ),
         // Loads, validates and evaluates models on inputs made from their declared input types.
         .executableTarget(
             name: "FuzzEvaluator",
-            dependencies: ["CFuzzerDriver", .product(name: "FreezerONNX", package: "freezer"),
+            dependencies: ["CFuzzerDriver", "FuzzSupport", .product(name: "FreezerONNX", package: "freezer"),
                            .product(name: "FreezerIR", package: "freezer"),
                            .product(name: "FreezerKernels", package: "freezer")]
         ),

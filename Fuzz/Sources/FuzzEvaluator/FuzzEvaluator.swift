@@ -2,47 +2,18 @@ import CFuzzerDriver
 import FreezerIR
 import FreezerKernels
 import FreezerONNX
+import FuzzSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
 
-/// A private directory per process, under `$FREEZER_FUZZ_TMPDIR` (default /tmp), holding `in/`.
-///
-/// As in FuzzLoader: external-data locations resolve relative to the model's directory, so `in/` holds
-/// nothing but the input, and per-process paths let fork mode's jobs coexist.
-private let workDirectory: String = {
-    let root = getenv("FREEZER_FUZZ_TMPDIR").map { String(cString: $0) } ?? "/tmp"
-    var template = Array("\(root)/freezer-fuzz-eval-XXXXXX".utf8CString)
-    guard let dir = mkdtemp(&template) else { fatalError("mkdtemp in \(root) failed: \(String(cString: strerror(errno)))") }
-    let path = String(cString: dir)
-    mkdir(path + "/in", 0o700)
-    atexit(removeWorkDirectory)
-    return path
-}()
+/// This process's scratch directory; `in/` holds only the input.
+private let workDirectory = makeScratchDirectory(prefix: "freezer-fuzz-eval", subdirectories: ["in"], files: ["in/input.onnx"])
 
 /// The one input file, overwritten for every input: the loader takes a path, not bytes.
 private let inputPath = workDirectory + "/in/input.onnx"
-
-/// Best-effort cleanup at exit; after a crash the fuzz script removes what is left.
-private func removeWorkDirectory() {
-    for file in ["/in/input.onnx", "/in", ""] { _ = remove(workDirectory + file) }
-}
-
-/// Writes `size` bytes to `path`, replacing its content.
-private func writeFile(_ path: String, _ data: UnsafePointer<UInt8>, _ size: Int) {
-    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-    guard fd >= 0 else { fatalError("cannot write \(path): \(String(cString: strerror(errno)))") }
-    defer { close(fd) }
-    var done = 0
-    while done < size {
-        let n = write(fd, data + done, size - done)
-        if n < 0 && errno == EINTR { continue }
-        guard n > 0 else { fatalError("cannot write \(path): \(String(cString: strerror(errno)))") }
-        done += n
-    }
-}
 
 /// With `FREEZER_FUZZ_VERBOSE` set, every input's outcome is printed: why it was skipped or what the
 /// evaluator threw. For reproducing an artifact and for checking how deep the seeds reach.
