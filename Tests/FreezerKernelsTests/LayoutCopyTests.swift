@@ -1,6 +1,7 @@
 import Testing
 @testable import FreezerIR
 @testable import FreezerKernels
+import FreezerVerify
 
 /// The direct copy paths of the layout operators (Transpose, Slice, Gather, Concat, Expand, Split,
 /// Tile) against naive references written here: each reference lists, for every output element, the
@@ -11,17 +12,8 @@ struct LayoutCopyTests {
     /// Storage kinds the copies are generic over.
     enum Storage: CaseIterable, Sendable { case float, int, bool, string }
 
-    /// A deterministic generator (SplitMix64), so that a failure can be replayed.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    /// A deterministic generator (freezer's own SplitMix64), so that a failure can be replayed.
+    typealias Generator = SeededGenerator
 
     /// An array whose elements all differ (floats include -0 and NaN, compared by bit pattern).
     static func array(_ kind: Storage, _ shape: [Int], seed: Int = 0) -> NDArray {
@@ -89,7 +81,7 @@ struct LayoutCopyTests {
 
     @Test(arguments: Storage.allCases)
     func transposeMatchesReference(_ kind: Storage) throws {
-        var g = Generator(state: 1)
+        var g = Generator(seed: 1)
         for c in 0..<Self.cases {
             let rank = c % 7
             let shape = Self.shape(rank: rank, &g)
@@ -162,7 +154,7 @@ struct LayoutCopyTests {
 
     @Test(arguments: Storage.allCases)
     func sliceMatchesReference(_ kind: Storage) throws {
-        var g = Generator(state: 2)
+        var g = Generator(seed: 2)
         let steps: [Int64] = [1, 1, 1, 2, 3, -1, -1, -2, -3, .max, .min]
         for c in 0..<Self.cases {
             let rank = c % 7
@@ -198,7 +190,7 @@ struct LayoutCopyTests {
 
     @Test(arguments: Storage.allCases)
     func gatherMatchesReference(_ kind: Storage) throws {
-        var g = Generator(state: 3)
+        var g = Generator(seed: 3)
         for c in 0..<Self.cases {
             let rank = 1 + c % 5
             let shape = Self.shape(rank: rank, &g, limit: 200)
@@ -225,7 +217,7 @@ struct LayoutCopyTests {
 
     @Test(arguments: Storage.allCases)
     func concatMatchesReference(_ kind: Storage) throws {
-        var g = Generator(state: 4)
+        var g = Generator(seed: 4)
         for c in 0..<Self.cases {
             let rank = 1 + c % 6
             let base = Self.shape(rank: rank, &g, limit: 100)
@@ -251,7 +243,7 @@ struct LayoutCopyTests {
 
     @Test(arguments: Storage.allCases)
     func splitMatchesReference(_ kind: Storage) throws {
-        var g = Generator(state: 5)
+        var g = Generator(seed: 5)
         for c in 0..<Self.cases {
             let rank = 1 + c % 6
             let shape = Self.shape(rank: rank, &g)
@@ -281,7 +273,7 @@ struct LayoutCopyTests {
 
     @Test(arguments: Storage.allCases)
     func expandMatchesReference(_ kind: Storage) throws {
-        var g = Generator(state: 6)
+        var g = Generator(seed: 6)
         for c in 0..<Self.cases {
             let outRank = c % 7
             let full = Self.shape(rank: outRank, &g, limit: 300)
@@ -303,7 +295,7 @@ struct LayoutCopyTests {
 
     @Test(arguments: Storage.allCases)
     func tileMatchesReference(_ kind: Storage) throws {
-        var g = Generator(state: 7)
+        var g = Generator(seed: 7)
         for c in 0..<Self.cases {
             let rank = c % 6
             let shape = Self.shape(rank: rank, &g, limit: 60)
