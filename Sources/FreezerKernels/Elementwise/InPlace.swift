@@ -10,28 +10,28 @@ extension NDArray {
     /// reference. Returns false (and does nothing) when the array does not hold floats.
     @inline(__always)
     mutating func updateFloats(_ body: (inout [Float]) -> Void) -> Bool {
-        guard case .float(var values) = storage else { return false }
-        storage = .bool([])
-        body(&values)
-        storage = .float(values)
-        return true
+        update({ if case .float(let v) = $0 { v } else { nil } }, Storage.float, body)
     }
 
     @inline(__always)
     mutating func updateDoubles(_ body: (inout [Double]) -> Void) -> Bool {
-        guard case .double(var values) = storage else { return false }
-        storage = .bool([])
-        body(&values)
-        storage = .double(values)
-        return true
+        update({ if case .double(let v) = $0 { v } else { nil } }, Storage.double, body)
     }
 
     @inline(__always)
     mutating func updateInts(_ body: (inout [Int64]) -> Void) -> Bool {
-        guard case .int(var values) = storage else { return false }
+        update({ if case .int(let v) = $0 { v } else { nil } }, Storage.int, body)
+    }
+
+    /// The values `extract` finds in the storage, given to `body` while the storage holds an empty
+    /// array instead (so `body` has the only reference), then stored back with `wrap`.
+    @inline(__always)
+    private mutating func update<T>(_ extract: (Storage) -> [T]?, _ wrap: ([T]) -> Storage,
+                                    _ body: (inout [T]) -> Void) -> Bool {
+        guard var values = extract(storage) else { return false }
         storage = .bool([])
         body(&values)
-        storage = .int(values)
+        storage = wrap(values)
         return true
     }
 }
