@@ -62,8 +62,10 @@ final class ExecutionPlan: @unchecked Sendable {
 
     /// Plans the evaluation of `wanted` in `graph`. Throws for a cycle, a value nothing produces, or an
     /// operator the registry lacks (that check normally happened before, for every needed node).
-    init(_ graph: Graph, wanted wantedValues: [ValueID], registry: KernelRegistry) throws(EvaluationError) {
-        let needed = Self.neededNodes(graph, for: wantedValues)
+    /// `needed` may be passed when the caller already computed `neededNodes(graph, for: wanted)`.
+    init(_ graph: Graph, wanted wantedValues: [ValueID], needed: Set<NodeID>? = nil,
+         registry: KernelRegistry) throws(EvaluationError) {
+        let needed = needed ?? Self.neededNodes(graph, for: wantedValues)
         let order: [NodeID]
         do { order = try graph.topologicalOrder().filter(needed.contains) } catch { throw .cycle(error.description) }
 

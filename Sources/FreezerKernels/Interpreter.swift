@@ -68,8 +68,9 @@ public struct Interpreter {
             inputs[id] = array
         }
         let plan = try plans.plan(for: wanted) { () throws(EvaluationError) in
-            try checkSupported(graph, nodes: ExecutionPlan.neededNodes(graph, for: wanted))
-            return try ExecutionPlan(graph, wanted: wanted, registry: registry)
+            let needed = ExecutionPlan.neededNodes(graph, for: wanted)
+            try checkSupported(graph, nodes: needed)
+            return try ExecutionPlan(graph, wanted: wanted, needed: needed, registry: registry)
         }
         let env = try execute(plan, graph, feeds: inputs, outer: [:], isMain: true, profile: profile)
         profile?.finishRun()
