@@ -63,8 +63,13 @@ final class ExecutionPlan: @unchecked Sendable {
     /// Plans the evaluation of `wanted` in `graph`. Throws for a cycle, a value nothing produces, or an
     /// operator the registry lacks (that check normally happened before, for every needed node).
     /// `needed` may be passed when the caller already computed `neededNodes(graph, for: wanted)`.
+    ///
+    /// With `initializers` (the main graph's, read once per interpreter), nodes whose inputs are all
+    /// constants of the graph are computed here, once, like Constant nodes: an Identity or Transpose of
+    /// a weight, shape arithmetic on constants. Random operators and Dropout are never computed ahead.
     init(_ graph: Graph, wanted wantedValues: [ValueID], needed: Set<NodeID>? = nil,
-         registry: KernelRegistry) throws(EvaluationError) {
+         registry: KernelRegistry, initializers: ((ValueID) throws(EvaluationError) -> NDArray)? = nil,
+         inferenceSemantics: Bool = false) throws(EvaluationError) {
         let needed = needed ?? Self.neededNodes(graph, for: wantedValues)
         let order: [NodeID]
         do { order = try graph.topologicalOrder().filter(needed.contains) } catch { throw .cycle(error.description) }
@@ -98,6 +103,24 @@ final class ExecutionPlan: @unchecked Sendable {
             }
         }
 
+        // Values of the graph that are the same on every run, computed while planning.
+        var constantNodeOutputs = Set<ValueID>()
+        var computed: [ValueID: NDArray] = [:]
+        func constantInputs(of node: Node) throws(EvaluationError) -> [NDArray?]? {
+            guard let initializers, Self.isComputedAhead(node) else { return nil }
+            var values: [NDArray?] = []
+            for input in node.inputs {
+                guard let v = input else { values.append(nil); continue }
+                if let value = computed[v] {
+                    values.append(value)
+                } else if graph.value(v).producer == .initializer {
+                    values.append(try initializers(v))
+                } else {
+                    return nil
+                }
+            }
+            return values
+        }
         var steps: [Step] = []
         steps.reserveCapacity(order.count)
         for (k, id) in order.enumerated() {
@@ -109,8 +132,23 @@ final class ExecutionPlan: @unchecked Sendable {
             }
             if node.opType == "Constant" && (node.domain.isEmpty || node.domain == "ai.onnx") && node.inputs.isEmpty,
                let out = node.outputs.first ?? nil {
-                let value = try Self.evaluateConstant(node, name: name, kernel: kernel)
+                // evaluateAhead throws when output 0 is missing.
+                guard let value = try Self.evaluateAhead(node, name: name, kernel: kernel, inputs: [],
+                                                         inferenceSemantics: false)[0] else { continue }
                 if lastReader[out] != nil || wantedSet.contains(out) { sources.append((slot(out), .computed(value))) }
+                constantNodeOutputs.insert(out)
+                computed[out] = value
+                continue
+            }
+            if let inputs = try constantInputs(of: node) {
+                let values = try Self.evaluateAhead(node, name: name, kernel: kernel, inputs: inputs,
+                                                    inferenceSemantics: inferenceSemantics)
+                for (out, value) in zip(node.outputs, values) {
+                    guard let out, let value else { continue }
+                    if lastReader[out] != nil || wantedSet.contains(out) { sources.append((slot(out), .computed(value))) }
+                    constantNodeOutputs.insert(out)
+                    computed[out] = value
+                }
                 continue
             }
             for v in node.inputs.compactMap({ $0 }) + node.captures { try noteSource(v) }
@@ -128,7 +166,10 @@ final class ExecutionPlan: @unchecked Sendable {
                 guard let out, lastReader[out] != nil || wantedSet.contains(out) else { return nil }
                 return slot(out)
             }
-            steps.append(Step(info: NodeInfo(node, name: name), kernel: kernel,
+            let constantInputs = node.inputs.map { input in
+                input.map { graph.value($0).producer == .initializer || constantNodeOutputs.contains($0) } ?? false
+            }
+            steps.append(Step(info: NodeInfo(node, name: name, constantInputs: constantInputs), kernel: kernel,
                               inputs: node.inputs.map { $0.map(slot) },
                               outputs: outputs,
                               captures: node.captures.map { (graph.value($0).name, slot($0)) },
@@ -142,10 +183,23 @@ final class ExecutionPlan: @unchecked Sendable {
         self.slotCount = slotOf.count
     }
 
-    /// A Constant node's value: the same on every run, so computed once.
-    private static func evaluateConstant(_ node: Node, name: String, kernel: Kernel) throws(EvaluationError) -> NDArray {
-        let context = KernelContext(info: NodeInfo(node, name: name), box: KernelInputs(),
-                                    inferenceSemantics: false, subgraphRunner: nil)
+    /// Operators that may be computed while planning when their inputs are constants: ONNX operators
+    /// without subgraphs, except those whose result is random (and Dropout, random in training mode).
+    private static func isComputedAhead(_ node: Node) -> Bool {
+        guard node.domain.isEmpty || node.domain == "ai.onnx", !node.inputs.isEmpty,
+              node.inputs.contains(where: { $0 != nil }), !node.hasSubgraphs, node.captures.isEmpty else { return false }
+        return !["Dropout", "RandomNormal", "RandomNormalLike", "RandomUniform", "RandomUniformLike", "Multinomial",
+                 "Bernoulli"].contains(node.opType)
+    }
+
+    /// The outputs of a node whose inputs are constants (a Constant node has none): the same on every
+    /// run, so computed once. Absent or uncomputed outputs are nil; output 0 must be computed.
+    private static func evaluateAhead(_ node: Node, name: String, kernel: Kernel, inputs: [NDArray?],
+                                      inferenceSemantics: Bool) throws(EvaluationError) -> [NDArray?] {
+        let box = KernelInputs()
+        box.values = inputs
+        let context = KernelContext(info: NodeInfo(node, name: name), box: box,
+                                    inferenceSemantics: inferenceSemantics, subgraphRunner: nil)
         let outputs: [NDArray?]
         do {
             outputs = try kernel(context)
@@ -154,8 +208,8 @@ final class ExecutionPlan: @unchecked Sendable {
         } catch {
             throw .node(name: name, opType: node.opType, reason: "\(error)")
         }
-        guard let value = outputs.first ?? nil else { throw .node(name: name, opType: node.opType, reason: "output 0 was not computed") }
-        return value.rounded()
+        guard let first = outputs.first ?? nil else { throw .node(name: name, opType: node.opType, reason: "output 0 was not computed") }
+        return [first.rounded()] + outputs.dropFirst().map { $0?.rounded() }
     }
 
     /// Nodes that the values in `wanted` depend on.

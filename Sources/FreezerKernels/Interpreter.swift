@@ -18,7 +18,9 @@ public struct Interpreter {
         /// Evaluate training forms as they behave at inference: Dropout is the identity with an all-true
         /// mask, BatchNormalization uses its running statistics whatever training_mode/is_test says.
         public var inferenceSemantics: Bool
-        /// BLAS threads. 1 (the default) gives bit-identical results run after run.
+        /// Threads of matrix products. freezer's own float product (on CPUs with AVX-512) gives the same
+        /// bits with any count; the BLAS (double precision, other CPUs) is bit-identical run after run
+        /// with 1, the default.
         public var threads: Int
         public init(inferenceSemantics: Bool = false, threads: Int = 1) {
             self.inferenceSemantics = inferenceSemantics
@@ -40,6 +42,7 @@ public struct Interpreter {
         plans = PlanCache()
         BLASSetup.ready
         openblas_set_num_threads(Int32(max(1, options.threads)))
+        PackedProduct.threads.store(max(1, options.threads), ordering: .relaxed)
     }
 
     /// Names of the main graph's inputs that must be fed (initializer-backed inputs are optional).
@@ -70,7 +73,14 @@ public struct Interpreter {
         let plan = try plans.plan(for: wanted) { () throws(EvaluationError) in
             let needed = ExecutionPlan.neededNodes(graph, for: wanted)
             try checkSupported(graph, nodes: needed)
-            return try ExecutionPlan(graph, wanted: wanted, needed: needed, registry: registry)
+            return try ExecutionPlan(graph, wanted: wanted, needed: needed, registry: registry,
+                                     initializers: { (v) throws(EvaluationError) in
+                                         guard let tensor = graph.initializer(v) else {
+                                             throw .node(name: graph.name, opType: "graph", reason: "initializer '\(graph.value(v).name)' has no tensor")
+                                         }
+                                         return try constants.array(for: v, tensor)
+                                     },
+                                     inferenceSemantics: options.inferenceSemantics)
         }
         let env = try execute(plan, graph, feeds: inputs, outer: [:], isMain: true, profile: profile)
         profile?.finishRun()

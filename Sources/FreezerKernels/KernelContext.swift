@@ -64,6 +64,9 @@ public struct KernelContext {
         return v
     }
 
+    /// Whether input `i` is a constant of the graph: the same array on every run, worth preparing once.
+    public func inputIsConstant(_ i: Int) -> Bool { i < info.constantInputs.count && info.constantInputs[i] }
+
     /// Optional input `i`, nil when absent.
     public func optionalInput(_ i: Int) -> NDArray? { i < inputs.count ? inputs[i] : nil }
 
@@ -91,6 +94,20 @@ public struct KernelContext {
     }
 }
 
+/// A packed constant operand with the array it was packed from (see `NodeInfo.packedConstant`).
+final class PackedConstant: @unchecked Sendable {
+    // Immutable; `values` only keeps the source buffer alive.
+    let values: Any
+    let address: UnsafeRawPointer?
+    let packed: PackedMatrix
+
+    init(values: Any, address: UnsafeRawPointer?, packed: PackedMatrix) {
+        self.values = values
+        self.address = address
+        self.packed = packed
+    }
+}
+
 /// The inputs of the node being evaluated. A class, so that a kernel can take an input out of it (see
 /// `KernelContext.takeInput`) and leave the evaluator without a second reference to the buffer.
 final class KernelInputs {
@@ -106,14 +123,34 @@ final class NodeInfo: @unchecked Sendable {
     /// Per declared output: whether the node names it (trailing optional outputs may be absent).
     let declaredOutputs: [Bool]
 
+    /// Per input: whether it is a constant of the graph (an initializer that is not a graph input, or a
+    /// Constant node's output), the same array on every run.
+    let constantInputs: [Bool]
+
     /// Plans of the node's subgraph attributes, by position (attribute, graph within it).
     private let subgraphPlans = Mutex<[[Int]: ExecutionPlan]>([:])
+    /// Packed forms of constant matrix operands, by a key the kernel chooses (see `packedConstant`).
+    private let packedConstants = Mutex<[[Int]: PackedConstant]>([:])
 
-    init(_ node: Node, name: String) {
+    init(_ node: Node, name: String, constantInputs: [Bool] = []) {
         self.node = node
         self.name = name
         opset = node.opsetVersion ?? 1
         declaredOutputs = node.outputs.map { $0 != nil }
+        self.constantInputs = constantInputs
+    }
+
+    /// The packed form of a constant operand, packed on first use and kept for later runs.
+    ///
+    /// The entry keeps the array it was packed from: while it holds that buffer, no other array can have
+    /// the same address and copy-on-write keeps its elements unchanged, so an equal address proves the
+    /// cached form is still the operand's (an input that turned out not to be constant is repacked).
+    func packedConstant<T>(_ key: [Int], of values: [T], make: () -> PackedMatrix) -> PackedMatrix {
+        let address = values.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+        if let entry = packedConstants.withLock({ $0[key] }), entry.address == address { return entry.packed }
+        let packed = make()
+        packedConstants.withLock { $0[key] = PackedConstant(values: values, address: address, packed: packed) }
+        return packed
     }
 
     /// The plan of `graph` when it is one of the node's subgraph attributes (planned on first use),

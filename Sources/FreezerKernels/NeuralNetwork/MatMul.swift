@@ -28,14 +28,16 @@ extension NeuralNetworkOperators {
         if b.rank > 1 { outShape.append(n) }
         _ = try elementCount(outShape, ctx, what: "the output")
         let plan = BatchPlan(aBatch: aBatch, bBatch: bBatch, batch: batch, m: m, k: k, n: n)
+        // Constant weights (the usual right operand) are packed once, on the node.
+        let constantB = ctx.inputIsConstant(1) ? ctx.info : nil
 
         switch a.storage {
         case .float(let av):
             guard case .float(let bv) = b.storage else { throw ctx.fail("input B is not \(a.elementType)") }
-            return [NDArray(elementType: a.elementType, shape: outShape, storage: .float(matMulFloating(av, bv, plan)))]
+            return [NDArray(elementType: a.elementType, shape: outShape, storage: .float(matMulFloating(av, bv, plan, constantB: constantB)))]
         case .double(let av):
             guard case .double(let bv) = b.storage else { throw ctx.fail("input B is not \(a.elementType)") }
-            return [NDArray(elementType: a.elementType, shape: outShape, storage: .double(matMulFloating(av, bv, plan)))]
+            return [NDArray(elementType: a.elementType, shape: outShape, storage: .double(matMulFloating(av, bv, plan, constantB: constantB)))]
         case .int(let av):
             guard case .int(let bv) = b.storage else { throw ctx.fail("input B is not \(a.elementType)") }
             let out = matMulInteger(av, bv, plan).map { wrapInteger($0, to: a.elementType) }
@@ -80,7 +82,10 @@ extension NeuralNetworkOperators {
         var count: Int { aOffsets.count }
     }
 
-    static func matMulFloating<T: BLASFloat>(_ a: [T], _ b: [T], _ p: BatchPlan) -> [T] {
+    static func matMulFloating<T: BLASFloat>(_ a: [T], _ b: [T], _ p: BatchPlan, constantB: NodeInfo? = nil) -> [T] {
+        func constant(at offset: Int) -> ConstantOperand<T>? {
+            constantB.map { ConstantOperand(info: $0, key: [1, offset], values: b) }
+        }
         let count = p.count * p.m * p.n
         // A gemm with beta 0 writes every element of its output, so the result is not zero-filled first;
         // an empty inner dimension (k = 0) has no gemm to run and is all zeros.
@@ -93,12 +98,13 @@ extension NeuralNetworkOperators {
                     guard let a0 = ap.baseAddress, let b0 = bp.baseAddress else { return }
                     if p.foldsIntoOneGemm {
                         gemm(transA: false, transB: false, m: p.count * p.m, n: p.n, k: p.k, alpha: 1, a: a0, lda: p.k,
-                             b: b0, ldb: p.n, beta: 0, c: o0, ldc: p.n)
+                             b: b0, ldb: p.n, beta: 0, c: o0, ldc: p.n, constantB: constant(at: 0))
                         return
                     }
                     for i in 0..<p.count {
                         gemm(transA: false, transB: false, m: p.m, n: p.n, k: p.k, alpha: 1, a: a0 + p.aOffsets[i], lda: p.k,
-                             b: b0 + p.bOffsets[i], ldb: p.n, beta: 0, c: o0 + i * p.m * p.n, ldc: p.n)
+                             b: b0 + p.bOffsets[i], ldb: p.n, beta: 0, c: o0 + i * p.m * p.n, ldc: p.n,
+                             constantB: constant(at: p.bOffsets[i]))
                     }
                 }
             }

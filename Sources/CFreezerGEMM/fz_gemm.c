@@ -1,0 +1,306 @@
+// Packed single-precision product with AVX-512 micro-kernels (see fz_gemm.h for the contract).
+//
+// Layout of the packed operands, with k split into blocks of KC:
+//   A: per k-block, blocks of MR rows, each stored k-major ([p][r], r < rows of the block);
+//   B: per k-block, panels of NR columns (the last one 16 or 32 wide, zero-padded), stored k-major.
+// Within a k-block, A's block i starts at i·MR·kc and B's panel j at j·NR·kc; a k-block starts at
+// k0·m for A and k0·npad for B (npad: n rounded up to 16).
+//
+// Loop order: column chunk, k-block, column panel, row block. The B panel (kc × 32 floats) stays in
+// L1 while the row blocks stream past it. Accumulators start from C (or 0 on the first k-block), so
+// each element's sum is one fma chain over k whatever the blocking.
+#include "fz_gemm.h"
+
+#include <stdint.h>
+#include <string.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+enum { MR = 12, NR = 32, KC = 256, NC = 512 };
+
+static size_t round_up(size_t x, size_t to) { return (x + to - 1) / to * to; }
+static size_t min_size(size_t a, size_t b) { return a < b ? a : b; }
+
+int fz_sgemm_supported(void) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f");
+#else
+    return 0;
+#endif
+}
+
+size_t fz_packed_a_count(size_t m, size_t k) { return m * k; }
+size_t fz_packed_b_count(size_t k, size_t n) { return k * round_up(n, 16); }
+size_t fz_sgemm_workspace_count(void) { return (size_t)KC * NC; }
+
+void fz_pack_a(size_t m, size_t k, const float *a, size_t lda, int transpose, float *packed) {
+    for (size_t k0 = 0; k0 < k; k0 += KC) {
+        size_t kc = min_size(KC, k - k0);
+        float *slice = packed + k0 * m;
+        for (size_t i0 = 0; i0 < m; i0 += MR) {
+            size_t rows = min_size(MR, m - i0);
+            float *block = slice + i0 * kc;
+            for (size_t p = 0; p < kc; p++)
+                for (size_t r = 0; r < rows; r++)
+                    block[p * rows + r] = transpose ? a[(k0 + p) * lda + i0 + r] : a[(i0 + r) * lda + k0 + p];
+        }
+    }
+}
+
+// One k-block of op(B) (kc rows, n columns; `b` points at its first element) as consecutive panels.
+static void pack_panels(size_t kc, size_t n, const float *b, size_t ldb, int transpose, float *panels) {
+    size_t npad = round_up(n, 16);
+    for (size_t j0 = 0; j0 < n; j0 += NR) {
+        size_t width = min_size(NR, npad - j0), cols = min_size(width, n - j0);
+        float *panel = panels + j0 * kc;
+        for (size_t p = 0; p < kc; p++) {
+            float *dst = panel + p * width;
+            if (transpose)
+                for (size_t c = 0; c < cols; c++) dst[c] = b[(j0 + c) * ldb + p];
+            else
+                memcpy(dst, b + p * ldb + j0, cols * sizeof(float));
+            for (size_t c = cols; c < width; c++) dst[c] = 0;
+        }
+    }
+}
+
+void fz_pack_b(size_t k, size_t n, const float *b, size_t ldb, int transpose, float *packed) {
+    size_t npad = round_up(n, 16);
+    for (size_t k0 = 0; k0 < k; k0 += KC)
+        pack_panels(min_size(KC, k - k0), n, transpose ? b + k0 : b + k0 * ldb, ldb, transpose, packed + k0 * npad);
+}
+
+// C = 0 for an empty inner dimension; returns whether there is nothing (more) to compute.
+static int finish_if_empty(size_t m, size_t k, int accumulate, float *c, size_t ldc, size_t column_begin,
+                           size_t column_end) {
+    if (m == 0 || column_begin >= column_end) return 1;
+    if (k > 0) return 0;
+    if (!accumulate)
+        for (size_t i = 0; i < m; i++) memset(c + i * ldc + column_begin, 0, (column_end - column_begin) * sizeof(float));
+    return 1;
+}
+
+#if defined(__x86_64__)
+
+#define FZ_AVX512 __attribute__((target("avx512f")))
+
+static inline FZ_AVX512 __mmask16 column_mask(size_t cols) {
+    return cols >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << cols) - 1u);
+}
+
+// One tile: ROWS rows × (16·VECS) columns of C, of which `cols` are stored. Written once as an inline
+// function with constant ROWS and VECS, so each instantiation keeps its accumulators in registers.
+static inline __attribute__((always_inline)) FZ_AVX512 void
+tile(const int ROWS, const int VECS, size_t kc, const float *restrict a, const float *restrict b,
+     float *restrict c, size_t ldc, size_t cols, int load_c) {
+    __m512 acc[MR][2];
+    __mmask16 mask0 = column_mask(cols), mask1 = column_mask(cols > 16 ? cols - 16 : 0);
+    for (int r = 0; r < ROWS; r++) {
+        acc[r][0] = load_c ? _mm512_maskz_loadu_ps(mask0, c + r * ldc) : _mm512_setzero_ps();
+        if (VECS > 1) acc[r][1] = load_c ? _mm512_maskz_loadu_ps(mask1, c + r * ldc + 16) : _mm512_setzero_ps();
+    }
+    for (size_t p = 0; p < kc; p++) {
+        __m512 b0 = _mm512_loadu_ps(b + p * 16 * VECS);
+        __m512 b1 = VECS > 1 ? _mm512_loadu_ps(b + p * 16 * VECS + 16) : b0;
+        for (int r = 0; r < ROWS; r++) {
+            __m512 x = _mm512_set1_ps(a[p * ROWS + r]);
+            acc[r][0] = _mm512_fmadd_ps(x, b0, acc[r][0]);
+            if (VECS > 1) acc[r][1] = _mm512_fmadd_ps(x, b1, acc[r][1]);
+        }
+    }
+    for (int r = 0; r < ROWS; r++) {
+        _mm512_mask_storeu_ps(c + r * ldc, mask0, acc[r][0]);
+        if (VECS > 1) _mm512_mask_storeu_ps(c + r * ldc + 16, mask1, acc[r][1]);
+    }
+}
+
+typedef void (*tile_fn)(size_t, const float *, const float *, float *, size_t, size_t, int);
+
+#define TILE(R, V)                                                                                          \
+    static FZ_AVX512 void tile_##R##_##V(size_t kc, const float *a, const float *b, float *c, size_t ldc,  \
+                                         size_t cols, int load_c) {                                         \
+        tile(R, V, kc, a, b, c, ldc, cols, load_c);                                                         \
+    }
+#define TILES(R) TILE(R, 1) TILE(R, 2)
+TILES(1) TILES(2) TILES(3) TILES(4) TILES(5) TILES(6) TILES(7) TILES(8) TILES(9) TILES(10) TILES(11) TILES(12)
+
+static const tile_fn tiles[MR + 1][3] = {
+    {0, 0, 0},
+    {0, tile_1_1, tile_1_2}, {0, tile_2_1, tile_2_2}, {0, tile_3_1, tile_3_2}, {0, tile_4_1, tile_4_2},
+    {0, tile_5_1, tile_5_2}, {0, tile_6_1, tile_6_2}, {0, tile_7_1, tile_7_2}, {0, tile_8_1, tile_8_2},
+    {0, tile_9_1, tile_9_2}, {0, tile_10_1, tile_10_2}, {0, tile_11_1, tile_11_2}, {0, tile_12_1, tile_12_2},
+};
+
+// C's columns [column_begin, column_end) for one k-block: packed A's slice times B's panels, the first
+// of which holds column `column_begin`; `npad` is the padded width the panels were packed for.
+static void multiply_block(size_t m, size_t kc, size_t npad, const float *a_slice, const float *panels,
+                           int load_c, float *c, size_t ldc, size_t column_begin, size_t column_end) {
+    for (size_t j0 = column_begin; j0 < column_end; j0 += NR) {
+        size_t width = min_size(NR, npad - j0), cols = min_size(width, column_end - j0);
+        const float *panel = panels + (j0 - column_begin) * kc;
+        for (size_t i0 = 0; i0 < m; i0 += MR) {
+            size_t rows = min_size(MR, m - i0);
+            tiles[rows][width / 16](kc, a_slice + i0 * kc, panel, c + i0 * ldc + j0, ldc, cols, load_c);
+        }
+    }
+}
+
+void fz_sgemm_packed(size_t m, size_t n, size_t k, const float *packed_a, const float *packed_b,
+                     int accumulate, float *c, size_t ldc, size_t column_begin, size_t column_end) {
+    column_end = min_size(column_end, n);
+    if (finish_if_empty(m, k, accumulate, c, ldc, column_begin, column_end)) return;
+    size_t npad = round_up(n, 16);
+    for (size_t k0 = 0; k0 < k; k0 += KC) {
+        size_t kc = min_size(KC, k - k0);
+        multiply_block(m, kc, npad, packed_a + k0 * m, packed_b + k0 * npad + column_begin * kc,
+                       accumulate || k0 > 0, c, ldc, column_begin, column_end);
+    }
+}
+
+// Packs rows k0..<k0+kc and columns n0..<n1 of the right operand as consecutive panels.
+typedef void (*pack_block_fn)(const void *source, size_t k0, size_t kc, size_t n0, size_t n1, float *panels);
+
+// The product with the right operand packed block by block (kc × NC) into `workspace` just before
+// use, so the packed block is still in L2 when the row blocks stream past it.
+static void multiply_packing_b(size_t m, size_t n, size_t k, const float *packed_a, pack_block_fn pack,
+                               const void *source, int accumulate, float *c, size_t ldc, size_t column_begin,
+                               size_t column_end, float *workspace) {
+    column_end = min_size(column_end, n);
+    if (finish_if_empty(m, k, accumulate, c, ldc, column_begin, column_end)) return;
+    for (size_t n0 = column_begin; n0 < column_end; n0 += NC) {
+        size_t n1 = min_size(column_end, n0 + NC);
+        for (size_t k0 = 0; k0 < k; k0 += KC) {
+            size_t kc = min_size(KC, k - k0);
+            pack(source, k0, kc, n0, n1, workspace);
+            // Panels of the chunk are padded from n0 on: their padded end is n0 + round_up(n1 - n0, 16).
+            multiply_block(m, kc, n0 + round_up(n1 - n0, 16), packed_a + k0 * m, workspace,
+                           accumulate || k0 > 0, c, ldc, n0, n1);
+        }
+    }
+}
+
+typedef struct {
+    const float *b;
+    size_t ldb;
+    int transpose;
+} matrix_source;
+
+static void pack_matrix_block(const void *source, size_t k0, size_t kc, size_t n0, size_t n1, float *panels) {
+    const matrix_source *s = source;
+    const float *origin = s->transpose ? s->b + n0 * s->ldb + k0 : s->b + k0 * s->ldb + n0;
+    pack_panels(kc, n1 - n0, origin, s->ldb, s->transpose, panels);
+}
+
+void fz_sgemm(size_t m, size_t n, size_t k, const float *packed_a, const float *b, size_t ldb, int transpose_b,
+              int accumulate, float *c, size_t ldc, size_t column_begin, size_t column_end, float *workspace) {
+    matrix_source source = {b, ldb, transpose_b};
+    multiply_packing_b(m, n, k, packed_a, pack_matrix_block, &source, accumulate, c, ldc, column_begin, column_end,
+                       workspace);
+}
+
+// Lanes [lane, lane + count) of a 16-lane vector of packed columns: output row oy, columns ox on.
+typedef struct {
+    unsigned lane, count;
+    size_t oy, ox;
+} row_segment;
+
+// Row p = (channel·kh + ky)·kw + kx, column j = oy·out_w + ox of the implicit im2col matrix of a 2-D
+// convolution is x[channel][oy·sh + ky·dh − pad_top][ox·sw + kx·dw − pad_left], 0 outside the image.
+//
+// The block's columns are cut into 16-lane vectors once; each vector is a few output-row segments.
+// Per row p, a segment's lanes inside the image are one masked load (stride 1) or masked gather, and
+// lanes in the padding stay 0. Masked-off lanes are never read, so no load touches memory outside x.
+static FZ_AVX512 void pack_conv2d_block(const void *source, size_t k0, size_t kc, size_t n0, size_t n1,
+                                        float *panels) {
+    enum { VECTORS = NC / 16, SEGMENTS = 17 };
+    const fz_conv2d *g = source;
+    size_t npad = round_up(n1 - n0, 16), vectors = npad / 16;
+    row_segment segments[VECTORS][SEGMENTS];
+    unsigned segment_count[VECTORS];
+    for (size_t v = 0; v < vectors; v++) {
+        size_t j = n0 + v * 16;
+        unsigned lanes = (unsigned)min_size(16, n1 - j), lane = 0, count = 0;
+        size_t oy = j / g->out_w, ox = j % g->out_w;
+        while (lane < lanes) {
+            unsigned run = (unsigned)min_size(g->out_w - ox, lanes - lane);
+            segments[v][count++] = (row_segment){lane, run, oy, ox};
+            lane += run;
+            oy++;
+            ox = 0;
+        }
+        segment_count[v] = count;
+    }
+    ptrdiff_t sw = (ptrdiff_t)g->stride_w;
+    const __m512i lane_index = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    size_t window = g->kernel_h * g->kernel_w;
+    for (size_t p = k0; p < k0 + kc; p++) {
+        size_t channel = p / window, ky = p % window / g->kernel_w, kx = p % g->kernel_w;
+        const float *plane = g->image + channel * g->height * g->width;
+        ptrdiff_t row_offset = (ptrdiff_t)(ky * g->dilation_h) - g->pad_top;
+        ptrdiff_t column_offset = (ptrdiff_t)(kx * g->dilation_w) - g->pad_left;
+        // Output columns whose input column ox·sw + column_offset lies in [0, width): ox in [first, last).
+        size_t first = column_offset < 0 ? (size_t)((-column_offset + sw - 1) / sw) : 0;
+        ptrdiff_t limit = (ptrdiff_t)g->width - column_offset;
+        size_t last = limit <= 0 ? 0 : min_size(g->out_w, (size_t)((limit + sw - 1) / sw));
+        for (size_t v = 0; v < vectors; v++) {
+            __m512 values = _mm512_setzero_ps();
+            for (unsigned s = 0; s < segment_count[v]; s++) {
+                const row_segment seg = segments[v][s];
+                ptrdiff_t iy = (ptrdiff_t)(seg.oy * g->stride_h) + row_offset;
+                size_t a = seg.ox > first ? seg.ox : first, b = min_size(last, seg.ox + seg.count);
+                if (iy < 0 || iy >= (ptrdiff_t)g->height || a >= b) continue;
+                unsigned lane_a = seg.lane + (unsigned)(a - seg.ox);
+                __mmask16 mask = (__mmask16)(((1u << (b - a)) - 1u) << lane_a);
+                // Lane L reads row[(a + L − lane_a)·sw + column_offset] for the lanes in the mask.
+                const float *row = plane + (size_t)iy * g->width;
+                ptrdiff_t at_lane_a = (ptrdiff_t)a * sw + column_offset;
+                // Zero-masked loads, merged by OR (the masks are disjoint): the loads of a vector's
+                // segments do not wait for each other as merge-masked loads would.
+                __m512 part;
+                if (sw == 1) {
+                    const float *base = (const float *)((uintptr_t)(row + at_lane_a) - lane_a * sizeof(float));
+                    part = _mm512_maskz_loadu_ps(mask, base);
+                } else {
+                    __m512i index = _mm512_mullo_epi32(_mm512_sub_epi32(lane_index, _mm512_set1_epi32((int)lane_a)),
+                                                       _mm512_set1_epi32((int)sw));
+                    part = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), mask, index, row + at_lane_a, 4);
+                }
+                values = _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(values), _mm512_castps_si512(part)));
+            }
+            size_t panel = v / 2, width = min_size(NR, npad - panel * NR);
+            _mm512_storeu_ps(panels + panel * NR * kc + (p - k0) * width + (v % 2) * 16, values);
+        }
+    }
+}
+
+void fz_sgemm_conv2d(size_t m, const float *packed_a, const fz_conv2d *convolution, int accumulate, float *c,
+                     size_t ldc, size_t column_begin, size_t column_end, float *workspace) {
+    size_t k = convolution->channels * convolution->kernel_h * convolution->kernel_w;
+    size_t n = convolution->out_h * convolution->out_w;
+    multiply_packing_b(m, n, k, packed_a, pack_conv2d_block, convolution, accumulate, c, ldc, column_begin,
+                       column_end, workspace);
+}
+
+#else
+
+void fz_sgemm_packed(size_t m, size_t n, size_t k, const float *packed_a, const float *packed_b,
+                     int accumulate, float *c, size_t ldc, size_t column_begin, size_t column_end) {
+    (void)m; (void)n; (void)k; (void)packed_a; (void)packed_b; (void)accumulate; (void)c; (void)ldc;
+    (void)column_begin; (void)column_end;
+}
+
+void fz_sgemm(size_t m, size_t n, size_t k, const float *packed_a, const float *b, size_t ldb, int transpose_b,
+              int accumulate, float *c, size_t ldc, size_t column_begin, size_t column_end, float *workspace) {
+    (void)m; (void)n; (void)k; (void)packed_a; (void)b; (void)ldb; (void)transpose_b; (void)accumulate; (void)c;
+    (void)ldc; (void)column_begin; (void)column_end; (void)workspace;
+}
+
+void fz_sgemm_conv2d(size_t m, const float *packed_a, const fz_conv2d *convolution, int accumulate, float *c,
+                     size_t ldc, size_t column_begin, size_t column_end, float *workspace) {
+    (void)m; (void)packed_a; (void)convolution; (void)accumulate; (void)c; (void)ldc; (void)column_begin;
+    (void)column_end; (void)workspace;
+}
+
+#endif

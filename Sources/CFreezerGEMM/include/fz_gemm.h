@@ -1,0 +1,72 @@
+// freezer's single-precision matrix product on packed operands.
+//
+// C = A · B (or C += A · B), with both operands packed into panels first. The constant operand of a
+// layer (a convolution's or matrix product's weights) is packed once and reused on every run; the
+// other operand is packed per call.
+//
+// Every element of C is one fused multiply-add chain in increasing k order, starting from 0 (or from
+// C's value when accumulating):  c = fma(a[i,0], b[0,j], c); c = fma(a[i,1], b[1,j], c); …
+// The result therefore depends neither on the blocking nor on how columns are split among threads,
+// and equals a plain scalar loop of fmaf calls bit for bit.
+#ifndef FZ_GEMM_H
+#define FZ_GEMM_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Whether this processor runs the packed product (it needs AVX-512F); when not, callers use BLAS.
+int fz_sgemm_supported(void);
+
+/// Floats that the packed form of an m×k left operand occupies.
+size_t fz_packed_a_count(size_t m, size_t k);
+/// Packs op(A) (m×k; A is k×m read transposed when `transpose` is non-zero), row-major with leading
+/// dimension `lda`, into `packed` (fz_packed_a_count floats).
+void fz_pack_a(size_t m, size_t k, const float *a, size_t lda, int transpose, float *packed);
+
+/// Floats that the packed form of a k×n right operand occupies.
+size_t fz_packed_b_count(size_t k, size_t n);
+/// Packs op(B) (k×n; B is n×k read transposed when `transpose` is non-zero), row-major with leading
+/// dimension `ldb`, into `packed` (fz_packed_b_count floats).
+void fz_pack_b(size_t k, size_t n, const float *b, size_t ldb, int transpose, float *packed);
+
+/// The columns [column_begin, column_end) of C (m×n, leading dimension ldc) = packed A · packed B, or
+/// C += packed A · packed B when `accumulate` is non-zero. `column_begin` must be a multiple of
+/// FZ_SGEMM_COLUMN_ALIGNMENT so that disjoint column ranges can run on different threads.
+void fz_sgemm_packed(size_t m, size_t n, size_t k, const float *packed_a, const float *packed_b,
+                     int accumulate, float *c, size_t ldc, size_t column_begin, size_t column_end);
+
+/// Like fz_sgemm_packed, with B unpacked: op(B) is k×n (B is n×k read transposed when `transpose_b` is
+/// non-zero), row-major with leading dimension `ldb`. B is packed block by block into `workspace`
+/// (fz_sgemm_workspace_count floats, one per concurrent call) just before use, so it stays in cache.
+void fz_sgemm(size_t m, size_t n, size_t k, const float *packed_a, const float *b, size_t ldb, int transpose_b,
+              int accumulate, float *c, size_t ldc, size_t column_begin, size_t column_end, float *workspace);
+/// Floats of the workspace fz_sgemm needs.
+size_t fz_sgemm_workspace_count(void);
+
+/// A 2-D convolution's input as the right operand of a product: the implicit im2col matrix, whose row
+/// (c·kernel_h + ky)·kernel_w + kx and column oy·out_w + ox hold
+/// image[c][oy·stride_h + ky·dilation_h − pad_top][ox·stride_w + kx·dilation_w − pad_left] (0 outside).
+typedef struct {
+    const float *image;  // channels planes of height × width floats
+    size_t channels, height, width;
+    size_t kernel_h, kernel_w, stride_h, stride_w, dilation_h, dilation_w;
+    ptrdiff_t pad_top, pad_left;
+    size_t out_h, out_w;
+} fz_conv2d;
+
+/// Like fz_sgemm with the convolution's implicit im2col matrix (k = channels·kernel_h·kernel_w,
+/// n = out_h·out_w) as B, packed straight from the image: no im2col buffer is written.
+void fz_sgemm_conv2d(size_t m, const float *packed_a, const fz_conv2d *convolution, int accumulate, float *c,
+                     size_t ldc, size_t column_begin, size_t column_end, float *workspace);
+
+/// Column ranges given to fz_sgemm_packed start at multiples of this.
+#define FZ_SGEMM_COLUMN_ALIGNMENT 32
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

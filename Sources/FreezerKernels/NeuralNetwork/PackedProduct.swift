@@ -1,0 +1,109 @@
+import CFreezerGEMM
+import Foundation
+import Synchronization
+
+/// A matrix operand in the packed layout of freezer's sgemm (CFreezerGEMM), in memory it owns.
+final class PackedMatrix: @unchecked Sendable {
+    // Written once by `init`'s fill, read-only afterwards.
+    let base: UnsafeMutablePointer<Float>
+    let count: Int
+
+    init(count: Int, fill: (UnsafeMutablePointer<Float>) -> Void) {
+        self.count = count
+        // Aligned to a cache line, so a panel row never straddles two.
+        base = UnsafeMutableRawPointer.allocate(byteCount: max(1, count) * MemoryLayout<Float>.stride, alignment: 64)
+            .bindMemory(to: Float.self, capacity: max(1, count))
+        fill(base)
+    }
+
+    deinit { base.deallocate() }
+}
+
+/// freezer's single-precision matrix product, used for float tensors when the CPU runs it (AVX-512).
+///
+/// Every element of the result is one fused multiply-add chain over k in increasing order, starting
+/// from 0 (or from C when accumulating). Unlike a BLAS, whose summation order depends on its blocking,
+/// kernel choice and thread split, the result is therefore fixed by the operands alone: the same with
+/// 1 or 8 threads, and equal to a scalar loop of `fma` calls. The constant operand of a layer can be
+/// packed once (`NodeInfo.packedConstant`) instead of on every call as BLAS does.
+enum PackedProduct {
+    /// Whether this CPU runs the packed product; when not, products go to OpenBLAS.
+    static let isAvailable: Bool = fz_sgemm_supported() != 0
+
+    /// Threads a product splits its columns over (process-wide, like OpenBLAS's thread count).
+    static let threads = Atomic<Int>(1)
+
+    static func packA(m: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int, transposed: Bool) -> PackedMatrix {
+        PackedMatrix(count: fz_packed_a_count(m, k)) { fz_pack_a(m, k, a, lda, transposed ? 1 : 0, $0) }
+    }
+
+    static func packB(k: Int, n: Int, _ b: UnsafePointer<Float>, ldb: Int, transposed: Bool) -> PackedMatrix {
+        PackedMatrix(count: fz_packed_b_count(k, n)) { fz_pack_b(k, n, b, ldb, transposed ? 1 : 0, $0) }
+    }
+
+    /// The right operand of a product: packed, or packed block by block as it is used from a row-major
+    /// matrix or from a 2-D convolution's input (its implicit im2col matrix, never written out).
+    enum Right {
+        case packed(PackedMatrix)
+        case matrix(UnsafePointer<Float>, ld: Int, transposed: Bool)
+        case convolution(fz_conv2d)
+    }
+
+    /// C (m×n, leading dimension ldc) = A·op(B), or C += A·op(B) when `accumulate`.
+    static func multiply(m: Int, n: Int, k: Int, a: PackedMatrix, b: Right, accumulate: Bool,
+                         c: UnsafeMutablePointer<Float>, ldc: Int) {
+        let alignment = Int(FZ_SGEMM_COLUMN_ALIGNMENT)
+        let panels = (n + alignment - 1) / alignment
+        let parts = max(1, min(threads.load(ordering: .relaxed), panels))
+        // Column ranges of whole panels; each element's sum is the same whichever range computes it.
+        let product = Product(m: m, n: n, k: k, a: a, b: b, accumulate: accumulate, c: c, ldc: ldc,
+                              columnsPerPart: (panels + parts - 1) / parts * alignment)
+        if parts == 1 {
+            product.run(part: 0)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: parts) { product.run(part: $0) }
+        }
+    }
+
+    /// One product, split into column ranges that threads compute independently.
+    private struct Product: @unchecked Sendable {
+        // The parts write disjoint columns of `c` and only read the rest.
+        let m: Int, n: Int, k: Int
+        let a: PackedMatrix
+        let b: Right
+        let accumulate: Bool
+        let c: UnsafeMutablePointer<Float>
+        let ldc: Int
+        let columnsPerPart: Int
+
+        func run(part: Int) {
+            let begin = part * columnsPerPart, end = min(n, begin + columnsPerPart)
+            guard begin < end else { return }
+            switch b {
+            case .packed(let packed):
+                fz_sgemm_packed(m, n, k, a.base, packed.base, accumulate ? 1 : 0, c, ldc, begin, end)
+            case .matrix(let matrix, let ld, let transposed):
+                Workspaces.shared.withWorkspace { workspace in
+                    fz_sgemm(m, n, k, a.base, matrix, ld, transposed ? 1 : 0, accumulate ? 1 : 0, c, ldc, begin, end, workspace)
+                }
+            case .convolution(var convolution):
+                Workspaces.shared.withWorkspace { workspace in
+                    fz_sgemm_conv2d(m, a.base, &convolution, accumulate ? 1 : 0, c, ldc, begin, end, workspace)
+                }
+            }
+        }
+    }
+
+    /// Reusable packing buffers for unpacked right operands (one per concurrent product), so a product
+    /// does not allocate and fault in half a megabyte on every call.
+    final class Workspaces: Sendable {
+        static let shared = Workspaces()
+        private let free = Mutex<[PackedMatrix]>([])
+
+        func withWorkspace(_ body: (UnsafeMutablePointer<Float>) -> Void) {
+            let workspace = free.withLock { $0.popLast() } ?? PackedMatrix(count: fz_sgemm_workspace_count()) { _ in }
+            body(workspace.base)
+            free.withLock { $0.append(workspace) }
+        }
+    }
+}
