@@ -134,8 +134,9 @@ extension Float: NeuralNetworkOperators.BLASFloat {
                                weights: NeuralNetworkOperators.ConstantOperand<Float>?, _ w0: UnsafePointer<Float>,
                                outputChannels m: Int, geometry g: NeuralNetworkOperators.SpatialGeometry,
                                into y0: UnsafeMutablePointer<Float>) -> Bool {
-        guard PackedProduct.isAvailable, g.rank == 2 else { return false }
         let k = channels * g.kernelCount, n = g.outputCount
+        // A single row or column goes to gemv on the im2col path, as every such product does.
+        guard PackedProduct.isAvailable, g.rank == 2, m > 1, n > 1, k > 0 else { return false }
         func packA() -> PackedMatrix { PackedProduct.packA(m: m, k: k, w0, lda: k, transposed: false) }
         // The same key and shape as the im2col path's first slice: both pack the group's whole weights.
         let packedA = weights.map { $0.info.packedConstant($0.key + [m, k, k, 0], of: $0.values, make: packA) } ?? packA()

@@ -19,7 +19,8 @@ final class PackedMatrix: @unchecked Sendable {
     deinit { base.deallocate() }
 }
 
-/// freezer's single-precision matrix product, used for float tensors when the CPU runs it (AVX-512).
+/// freezer's single-precision matrix product, used for float tensors when the CPU runs it (AVX-512),
+/// for every product with more than one row and column (one row or column is a gemv of the BLAS).
 ///
 /// Every element of the result is one fused multiply-add chain over k in increasing order, starting
 /// from 0 (or from C when accumulating). Unlike a BLAS, whose summation order depends on its blocking,
