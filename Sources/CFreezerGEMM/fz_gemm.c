@@ -1,10 +1,9 @@
 // Packed single-precision product with AVX-512 micro-kernels (see fz_gemm.h for the contract).
 //
-// Layout of the packed operands, with k split into blocks of KC:
-//   A: per k-block, blocks of MR rows, each stored k-major ([p][r], r < rows of the block);
-//   B: per k-block, panels of NR columns (the last one 16 or 32 wide, zero-padded), stored k-major.
-// Within a k-block, A's block i starts at i·MR·kc and B's panel j at j·NR·kc; a k-block starts at
-// k0·m for A and k0·npad for B (npad: n rounded up to 16).
+// A is read in place, MR rows at a time, one broadcast element per row and k (as MLAS does; packing
+// A measured no faster). B is packed, with k split into blocks of KC: per k-block, panels of NR
+// columns (the last one 16 or 32 wide, zero-padded), each stored k-major. Within a k-block panel j
+// starts at j·NR·kc; a k-block starts at k0·npad (npad: n rounded up to 16).
 //
 // Loop order: column chunk, k-block, column panel, row block. The B panel (kc × 32 floats) stays in
 // L1 while the row blocks stream past it. Accumulators start from C (or 0 on the first k-block), so
@@ -31,23 +30,8 @@ int fz_sgemm_supported(void) {
 #endif
 }
 
-size_t fz_packed_a_count(size_t m, size_t k) { return m * k; }
 size_t fz_packed_b_count(size_t k, size_t n) { return k * round_up(n, 16); }
 size_t fz_sgemm_workspace_count(void) { return (size_t)KC * NC; }
-
-void fz_pack_a(size_t m, size_t k, const float *a, size_t lda, int transpose, float *packed) {
-    for (size_t k0 = 0; k0 < k; k0 += KC) {
-        size_t kc = min_size(KC, k - k0);
-        float *slice = packed + k0 * m;
-        for (size_t i0 = 0; i0 < m; i0 += MR) {
-            size_t rows = min_size(MR, m - i0);
-            float *block = slice + i0 * kc;
-            for (size_t p = 0; p < kc; p++)
-                for (size_t r = 0; r < rows; r++)
-                    block[p * rows + r] = transpose ? a[(k0 + p) * lda + i0 + r] : a[(i0 + r) * lda + k0 + p];
-        }
-    }
-}
 
 // One k-block of op(B) (kc rows, n columns; `b` points at its first element) as consecutive panels.
 static void pack_panels(size_t kc, size_t n, const float *b, size_t ldb, int transpose, float *panels) {
@@ -92,9 +76,10 @@ static inline FZ_AVX512 __mmask16 column_mask(size_t cols) {
 
 // One tile: ROWS rows × (16·VECS) columns of C, of which `cols` are stored. Written once as an inline
 // function with constant ROWS and VECS, so each instantiation keeps its accumulators in registers.
+// A is read in place: element (r, p) of the tile's rows is a[r·rs + p·ks].
 static inline __attribute__((always_inline)) FZ_AVX512 void
-tile(const int ROWS, const int VECS, size_t kc, const float *restrict a, const float *restrict b,
-     float *restrict c, size_t ldc, size_t cols, int load_c) {
+tile(const int ROWS, const int VECS, size_t kc, const float *restrict a, size_t rs, size_t ks,
+     const float *restrict b, float *restrict c, size_t ldc, size_t cols, int load_c) {
     __m512 acc[MR][2];
     __mmask16 mask0 = column_mask(cols), mask1 = column_mask(cols > 16 ? cols - 16 : 0);
     for (int r = 0; r < ROWS; r++) {
@@ -105,7 +90,7 @@ tile(const int ROWS, const int VECS, size_t kc, const float *restrict a, const f
         __m512 b0 = _mm512_loadu_ps(b + p * 16 * VECS);
         __m512 b1 = VECS > 1 ? _mm512_loadu_ps(b + p * 16 * VECS + 16) : b0;
         for (int r = 0; r < ROWS; r++) {
-            __m512 x = _mm512_set1_ps(a[p * ROWS + r]);
+            __m512 x = _mm512_set1_ps(a[r * rs + p * ks]);
             acc[r][0] = _mm512_fmadd_ps(x, b0, acc[r][0]);
             if (VECS > 1) acc[r][1] = _mm512_fmadd_ps(x, b1, acc[r][1]);
         }
@@ -116,16 +101,17 @@ tile(const int ROWS, const int VECS, size_t kc, const float *restrict a, const f
     }
 }
 
-typedef void (*tile_fn)(size_t, const float *, const float *, float *, size_t, size_t, int);
+typedef void (*tile_fn)(size_t, const float *, size_t, size_t, const float *, float *, size_t, size_t, int);
 
 #define TILE(R, V)                                                                                          \
-    static FZ_AVX512 void tile_##R##_##V(size_t kc, const float *a, const float *b, float *c, size_t ldc,  \
-                                         size_t cols, int load_c) {                                         \
-        tile(R, V, kc, a, b, c, ldc, cols, load_c);                                                         \
+    static FZ_AVX512 void tile_##R##_##V(size_t kc, const float *a, size_t rs, size_t ks, const float *b,   \
+                                         float *c, size_t ldc, size_t cols, int load_c) {                   \
+        tile(R, V, kc, a, rs, ks, b, c, ldc, cols, load_c);                                                 \
     }
 #define TILES(R) TILE(R, 1) TILE(R, 2)
 TILES(1) TILES(2) TILES(3) TILES(4) TILES(5) TILES(6) TILES(7) TILES(8) TILES(9) TILES(10) TILES(11) TILES(12)
 
+// By rows, then 16-column vectors.
 static const tile_fn tiles[MR + 1][3] = {
     {0, 0, 0},
     {0, tile_1_1, tile_1_2}, {0, tile_2_1, tile_2_2}, {0, tile_3_1, tile_3_2}, {0, tile_4_1, tile_4_2},
@@ -133,28 +119,30 @@ static const tile_fn tiles[MR + 1][3] = {
     {0, tile_9_1, tile_9_2}, {0, tile_10_1, tile_10_2}, {0, tile_11_1, tile_11_2}, {0, tile_12_1, tile_12_2},
 };
 
-// C's columns [column_begin, column_end) for one k-block: packed A's slice times B's panels, the first
-// of which holds column `column_begin`; `npad` is the padded width the panels were packed for.
-static void multiply_block(size_t m, size_t kc, size_t npad, const float *a_slice, const float *panels,
+// C's columns [column_begin, column_end) for k-block k0..<k0+kc: A times B's panels, the first of which
+// holds column `column_begin`; `npad` is the padded width the panels were packed for.
+static void multiply_block(size_t m, size_t k0, size_t kc, size_t npad, const fz_left *a, const float *panels,
                            int load_c, float *c, size_t ldc, size_t column_begin, size_t column_end) {
     for (size_t j0 = column_begin; j0 < column_end; j0 += NR) {
         size_t width = min_size(NR, npad - j0), cols = min_size(width, column_end - j0);
         const float *panel = panels + (j0 - column_begin) * kc;
         for (size_t i0 = 0; i0 < m; i0 += MR) {
             size_t rows = min_size(MR, m - i0);
-            tiles[rows][width / 16](kc, a_slice + i0 * kc, panel, c + i0 * ldc + j0, ldc, cols, load_c);
+            const float *block = a->data + i0 * a->row_stride + k0 * a->k_stride;
+            tiles[rows][width / 16](kc, block, a->row_stride, a->k_stride, panel, c + i0 * ldc + j0, ldc,
+                                             cols, load_c);
         }
     }
 }
 
-void fz_sgemm_packed(size_t m, size_t n, size_t k, const float *packed_a, const float *packed_b,
+void fz_sgemm_packed(size_t m, size_t n, size_t k, const fz_left *a, const float *packed_b,
                      int accumulate, float *c, size_t ldc, size_t column_begin, size_t column_end) {
     column_end = min_size(column_end, n);
     if (finish_if_empty(m, k, accumulate, c, ldc, column_begin, column_end)) return;
     size_t npad = round_up(n, 16);
     for (size_t k0 = 0; k0 < k; k0 += KC) {
         size_t kc = min_size(KC, k - k0);
-        multiply_block(m, kc, npad, packed_a + k0 * m, packed_b + k0 * npad + column_begin * kc,
+        multiply_block(m, k0, kc, npad, a, packed_b + k0 * npad + column_begin * kc,
                        accumulate || k0 > 0, c, ldc, column_begin, column_end);
     }
 }
@@ -164,7 +152,7 @@ typedef void (*pack_block_fn)(const void *source, size_t k0, size_t kc, size_t n
 
 // The product with the right operand packed block by block (kc × NC) into `workspace` just before
 // use, so the packed block is still in L2 when the row blocks stream past it.
-static void multiply_packing_b(size_t m, size_t n, size_t k, const float *packed_a, pack_block_fn pack,
+static void multiply_packing_b(size_t m, size_t n, size_t k, const fz_left *a, pack_block_fn pack,
                                const void *source, int accumulate, float *c, size_t ldc, size_t column_begin,
                                size_t column_end, float *workspace) {
     column_end = min_size(column_end, n);
@@ -175,7 +163,7 @@ static void multiply_packing_b(size_t m, size_t n, size_t k, const float *packed
             size_t kc = min_size(KC, k - k0);
             pack(source, k0, kc, n0, n1, workspace);
             // Panels of the chunk are padded from n0 on: their padded end is n0 + round_up(n1 - n0, 16).
-            multiply_block(m, kc, n0 + round_up(n1 - n0, 16), packed_a + k0 * m, workspace,
+            multiply_block(m, k0, kc, n0 + round_up(n1 - n0, 16), a, workspace,
                            accumulate || k0 > 0, c, ldc, n0, n1);
         }
     }
@@ -193,10 +181,10 @@ static void pack_matrix_block(const void *source, size_t k0, size_t kc, size_t n
     pack_panels(kc, n1 - n0, origin, s->ldb, s->transpose, panels);
 }
 
-void fz_sgemm(size_t m, size_t n, size_t k, const float *packed_a, const float *b, size_t ldb, int transpose_b,
+void fz_sgemm(size_t m, size_t n, size_t k, const fz_left *a, const float *b, size_t ldb, int transpose_b,
               int accumulate, float *c, size_t ldc, size_t column_begin, size_t column_end, float *workspace) {
     matrix_source source = {b, ldb, transpose_b};
-    multiply_packing_b(m, n, k, packed_a, pack_matrix_block, &source, accumulate, c, ldc, column_begin, column_end,
+    multiply_packing_b(m, n, k, a, pack_matrix_block, &source, accumulate, c, ldc, column_begin, column_end,
                        workspace);
 }
 
@@ -275,31 +263,31 @@ static FZ_AVX512 void pack_conv2d_block(const void *source, size_t k0, size_t kc
     }
 }
 
-void fz_sgemm_conv2d(size_t m, const float *packed_a, const fz_conv2d *convolution, int accumulate, float *c,
+void fz_sgemm_conv2d(size_t m, const fz_left *a, const fz_conv2d *convolution, int accumulate, float *c,
                      size_t ldc, size_t column_begin, size_t column_end, float *workspace) {
     size_t k = convolution->channels * convolution->kernel_h * convolution->kernel_w;
     size_t n = convolution->out_h * convolution->out_w;
-    multiply_packing_b(m, n, k, packed_a, pack_conv2d_block, convolution, accumulate, c, ldc, column_begin,
+    multiply_packing_b(m, n, k, a, pack_conv2d_block, convolution, accumulate, c, ldc, column_begin,
                        column_end, workspace);
 }
 
 #else
 
-void fz_sgemm_packed(size_t m, size_t n, size_t k, const float *packed_a, const float *packed_b,
+void fz_sgemm_packed(size_t m, size_t n, size_t k, const fz_left *a, const float *packed_b,
                      int accumulate, float *c, size_t ldc, size_t column_begin, size_t column_end) {
-    (void)m; (void)n; (void)k; (void)packed_a; (void)packed_b; (void)accumulate; (void)c; (void)ldc;
+    (void)m; (void)n; (void)k; (void)a; (void)packed_b; (void)accumulate; (void)c; (void)ldc;
     (void)column_begin; (void)column_end;
 }
 
-void fz_sgemm(size_t m, size_t n, size_t k, const float *packed_a, const float *b, size_t ldb, int transpose_b,
+void fz_sgemm(size_t m, size_t n, size_t k, const fz_left *a, const float *b, size_t ldb, int transpose_b,
               int accumulate, float *c, size_t ldc, size_t column_begin, size_t column_end, float *workspace) {
-    (void)m; (void)n; (void)k; (void)packed_a; (void)b; (void)ldb; (void)transpose_b; (void)accumulate; (void)c;
+    (void)m; (void)n; (void)k; (void)a; (void)b; (void)ldb; (void)transpose_b; (void)accumulate; (void)c;
     (void)ldc; (void)column_begin; (void)column_end; (void)workspace;
 }
 
-void fz_sgemm_conv2d(size_t m, const float *packed_a, const fz_conv2d *convolution, int accumulate, float *c,
+void fz_sgemm_conv2d(size_t m, const fz_left *a, const fz_conv2d *convolution, int accumulate, float *c,
                      size_t ldc, size_t column_begin, size_t column_end, float *workspace) {
-    (void)m; (void)packed_a; (void)convolution; (void)accumulate; (void)c; (void)ldc; (void)column_begin;
+    (void)m; (void)a; (void)convolution; (void)accumulate; (void)c; (void)ldc; (void)column_begin;
     (void)column_end; (void)workspace;
 }
 

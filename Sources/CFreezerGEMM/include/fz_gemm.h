@@ -1,8 +1,8 @@
 // freezer's single-precision matrix product on packed operands.
 //
-// C = A · B (or C += A · B), with both operands packed into panels first. The constant operand of a
-// layer (a convolution's or matrix product's weights) is packed once and reused on every run; the
-// other operand is packed per call.
+// C = A · B (or C += A · B): A is read in place, B is packed into panels. A constant B (a matrix
+// product's weights) is packed once and reused on every run; otherwise B is packed block by block as
+// the product goes, straight from a convolution's image when B is its im2col matrix.
 //
 // Every element of C is one fused multiply-add chain in increasing k order, starting from 0 (or from
 // C's value when accumulating):  c = fma(a[i,0], b[0,j], c); c = fma(a[i,1], b[1,j], c); …
@@ -20,11 +20,12 @@ extern "C" {
 /// Whether this processor runs the packed product (it needs AVX-512F); when not, callers use BLAS.
 int fz_sgemm_supported(void);
 
-/// Floats that the packed form of an m×k left operand occupies.
-size_t fz_packed_a_count(size_t m, size_t k);
-/// Packs op(A) (m×k; A is k×m read transposed when `transpose` is non-zero), row-major with leading
-/// dimension `lda`, into `packed` (fz_packed_a_count floats).
-void fz_pack_a(size_t m, size_t k, const float *a, size_t lda, int transpose, float *packed);
+/// The left operand of a product, read in place: op(A)[i][p] = data[i·row_stride + p·k_stride]
+/// (row-major A: lda and 1; A read transposed: 1 and lda).
+typedef struct {
+    const float *data;
+    size_t row_stride, k_stride;
+} fz_left;
 
 /// Floats that the packed form of a k×n right operand occupies.
 size_t fz_packed_b_count(size_t k, size_t n);
@@ -32,16 +33,16 @@ size_t fz_packed_b_count(size_t k, size_t n);
 /// dimension `ldb`, into `packed` (fz_packed_b_count floats).
 void fz_pack_b(size_t k, size_t n, const float *b, size_t ldb, int transpose, float *packed);
 
-/// The columns [column_begin, column_end) of C (m×n, leading dimension ldc) = packed A · packed B, or
-/// C += packed A · packed B when `accumulate` is non-zero. `column_begin` must be a multiple of
+/// The columns [column_begin, column_end) of C (m×n, leading dimension ldc) = A · packed B, or
+/// C += A · packed B when `accumulate` is non-zero. `column_begin` must be a multiple of
 /// FZ_SGEMM_COLUMN_ALIGNMENT so that disjoint column ranges can run on different threads.
-void fz_sgemm_packed(size_t m, size_t n, size_t k, const float *packed_a, const float *packed_b,
+void fz_sgemm_packed(size_t m, size_t n, size_t k, const fz_left *a, const float *packed_b,
                      int accumulate, float *c, size_t ldc, size_t column_begin, size_t column_end);
 
 /// Like fz_sgemm_packed, with B unpacked: op(B) is k×n (B is n×k read transposed when `transpose_b` is
 /// non-zero), row-major with leading dimension `ldb`. B is packed block by block into `workspace`
 /// (fz_sgemm_workspace_count floats, one per concurrent call) just before use, so it stays in cache.
-void fz_sgemm(size_t m, size_t n, size_t k, const float *packed_a, const float *b, size_t ldb, int transpose_b,
+void fz_sgemm(size_t m, size_t n, size_t k, const fz_left *a, const float *b, size_t ldb, int transpose_b,
               int accumulate, float *c, size_t ldc, size_t column_begin, size_t column_end, float *workspace);
 /// Floats of the workspace fz_sgemm needs.
 size_t fz_sgemm_workspace_count(void);
@@ -59,7 +60,7 @@ typedef struct {
 
 /// Like fz_sgemm with the convolution's implicit im2col matrix (k = channels·kernel_h·kernel_w,
 /// n = out_h·out_w) as B, packed straight from the image: no im2col buffer is written.
-void fz_sgemm_conv2d(size_t m, const float *packed_a, const fz_conv2d *convolution, int accumulate, float *c,
+void fz_sgemm_conv2d(size_t m, const fz_left *a, const fz_conv2d *convolution, int accumulate, float *c,
                      size_t ldc, size_t column_begin, size_t column_end, float *workspace);
 
 /// Column ranges given to fz_sgemm_packed start at multiples of this.

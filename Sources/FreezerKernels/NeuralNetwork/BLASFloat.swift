@@ -17,16 +17,16 @@ extension NeuralNetworkOperators {
         static func nnGemv(trans: Bool, rows: Int, cols: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,
                            x: UnsafePointer<Self>, incx: Int, beta: Self, y: UnsafeMutablePointer<Self>, incy: Int)
         /// Row-major `C = op(A) * op(B)` (beta 0) or `C += op(A) * op(B)` (beta 1) through freezer's packed
-        /// product (`PackedProduct`), packing a constant operand once; false when this type or CPU has no
+        /// product (`PackedProduct`), packing a constant B once; false when this type or CPU has no
         /// packed product, and the caller uses `nnGemm` instead.
         static func nnPackedGemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                                  a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
                                  accumulate: Bool, c: UnsafeMutablePointer<Self>, ldc: Int,
-                                 constantA: ConstantOperand<Self>?, constantB: ConstantOperand<Self>?) -> Bool
+                                 constantB: ConstantOperand<Self>?) -> Bool
         /// One image and group of a 2-D convolution, `y0 = W · im2col(x0)`, through freezer's packed product
         /// with the im2col matrix packed straight from the image; false when this type or CPU has none.
-        static func nnPackedConv2D(_ x0: UnsafePointer<Self>, channels: Int, weights: ConstantOperand<Self>?,
-                                   _ w0: UnsafePointer<Self>, outputChannels: Int, geometry: SpatialGeometry,
+        static func nnPackedConv2D(_ x0: UnsafePointer<Self>, channels: Int, _ w0: UnsafePointer<Self>,
+                                   outputChannels: Int, geometry: SpatialGeometry,
                                    into y0: UnsafeMutablePointer<Self>) -> Bool
         /// The values of `array` in this type when its storage holds this type, else nil.
         static func nnValues(_ array: NDArray) -> [Self]?
@@ -45,8 +45,8 @@ extension NeuralNetworkOperators {
         }
     }
 
-    /// An operand of a product that is a constant of the graph, so its packed form can be kept by the
-    /// node: `key` tells the node's operands apart (input index and position within it, e.g. the group).
+    /// The right operand of a product when it is a constant of the graph, so its packed form can be kept
+    /// by the node: `key` tells the node's operands apart (input index and position within it).
     struct ConstantOperand<T> {
         let info: NodeInfo
         let key: [Int]
@@ -59,11 +59,10 @@ extension NeuralNetworkOperators {
     /// With k == 0 the product is empty: C becomes `beta * C` (BLAS would also do that, but some
     /// implementations reject lda/ldb of 0, so this is done here). Products with alpha 1 and beta 0 or
     /// 1 (every one but Gemm's with other factors) go through freezer's packed product where it runs,
-    /// with a constant operand (`constantA`, `constantB`) packed once.
+    /// with a constant right operand (`constantB`) packed once.
     static func gemm<T: BLASFloat>(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: T,
                                    a: UnsafePointer<T>, lda: Int, b: UnsafePointer<T>, ldb: Int,
-                                   beta: T, c: UnsafeMutablePointer<T>, ldc: Int,
-                                   constantA: ConstantOperand<T>? = nil, constantB: ConstantOperand<T>? = nil) {
+                                   beta: T, c: UnsafeMutablePointer<T>, ldc: Int, constantB: ConstantOperand<T>? = nil) {
         guard m > 0, n > 0 else { return }
         BLASSetup.ready
         guard k > 0 else {
@@ -89,7 +88,7 @@ extension NeuralNetworkOperators {
         }
         if alpha == 1, beta == 0 || beta == 1,
            T.nnPackedGemm(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: max(1, lda), b: b, ldb: max(1, ldb),
-                          accumulate: beta == 1, c: c, ldc: max(1, ldc), constantA: constantA, constantB: constantB) {
+                          accumulate: beta == 1, c: c, ldc: max(1, ldc), constantB: constantB) {
             return
         }
         T.nnGemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: max(1, lda),
@@ -112,39 +111,33 @@ extension Float: NeuralNetworkOperators.BLASFloat {
     static func nnPackedGemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                              a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                              accumulate: Bool, c: UnsafeMutablePointer<Float>, ldc: Int,
-                             constantA: NeuralNetworkOperators.ConstantOperand<Float>?,
                              constantB: NeuralNetworkOperators.ConstantOperand<Float>?) -> Bool {
         guard PackedProduct.isAvailable else { return false }
-        func packA() -> PackedMatrix { PackedProduct.packA(m: m, k: k, a, lda: lda, transposed: transA) }
-        // The packed form depends on the operand's place in its array as well as on the key.
-        let aShape = [m, k, lda, transA ? 1 : 0], bShape = [k, n, ldb, transB ? 1 : 0]
+        let left = PackedProduct.left(a, rowStride: transA ? 1 : lda, kStride: transA ? lda : 1)
+        let right: PackedProduct.Right
         if let constantB {
-            let packedB = constantB.info.packedConstant(constantB.key + bShape, of: constantB.values) {
+            // The packed form depends on the operand's place in its array as well as on the key.
+            right = .packed(constantB.info.packedConstant(constantB.key + [k, n, ldb, transB ? 1 : 0], of: constantB.values) {
                 PackedProduct.packB(k: k, n: n, b, ldb: ldb, transposed: transB)
-            }
-            PackedProduct.multiply(m: m, n: n, k: k, a: packA(), b: .packed(packedB), accumulate: accumulate, c: c, ldc: ldc)
+            })
         } else {
-            let packedA = constantA.map { $0.info.packedConstant($0.key + aShape, of: $0.values, make: packA) } ?? packA()
-            PackedProduct.multiply(m: m, n: n, k: k, a: packedA, b: .matrix(b, ld: ldb, transposed: transB),
-                                   accumulate: accumulate, c: c, ldc: ldc)
+            right = .matrix(b, ld: ldb, transposed: transB)
         }
+        PackedProduct.multiply(m: m, n: n, k: k, a: left, b: right, accumulate: accumulate, c: c, ldc: ldc)
         return true
     }
-    static func nnPackedConv2D(_ x0: UnsafePointer<Float>, channels: Int,
-                               weights: NeuralNetworkOperators.ConstantOperand<Float>?, _ w0: UnsafePointer<Float>,
+    static func nnPackedConv2D(_ x0: UnsafePointer<Float>, channels: Int, _ w0: UnsafePointer<Float>,
                                outputChannels m: Int, geometry g: NeuralNetworkOperators.SpatialGeometry,
                                into y0: UnsafeMutablePointer<Float>) -> Bool {
         let k = channels * g.kernelCount, n = g.outputCount
         // A single row or column goes to gemv on the im2col path, as every such product does.
         guard PackedProduct.isAvailable, g.rank == 2, m > 1, n > 1, k > 0 else { return false }
-        func packA() -> PackedMatrix { PackedProduct.packA(m: m, k: k, w0, lda: k, transposed: false) }
-        // The same key and shape as the im2col path's first slice: both pack the group's whole weights.
-        let packedA = weights.map { $0.info.packedConstant($0.key + [m, k, k, 0], of: $0.values, make: packA) } ?? packA()
         let convolution = fz_conv2d(image: x0, channels: channels, height: g.input[0], width: g.input[1],
                                     kernel_h: g.kernel[0], kernel_w: g.kernel[1], stride_h: g.strides[0], stride_w: g.strides[1],
                                     dilation_h: g.dilations[0], dilation_w: g.dilations[1],
                                     pad_top: g.padBegin[0], pad_left: g.padBegin[1], out_h: g.output[0], out_w: g.output[1])
-        PackedProduct.multiply(m: m, n: n, k: k, a: packedA, b: .convolution(convolution), accumulate: false, c: y0, ldc: n)
+        PackedProduct.multiply(m: m, n: n, k: k, a: PackedProduct.left(w0, rowStride: k, kStride: 1),
+                               b: .convolution(convolution), accumulate: false, c: y0, ldc: n)
         return true
     }
     static func nnValues(_ array: NDArray) -> [Float]? {
@@ -170,10 +163,8 @@ extension Double: NeuralNetworkOperators.BLASFloat {
     static func nnPackedGemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                              a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
                              accumulate: Bool, c: UnsafeMutablePointer<Double>, ldc: Int,
-                             constantA: NeuralNetworkOperators.ConstantOperand<Double>?,
                              constantB: NeuralNetworkOperators.ConstantOperand<Double>?) -> Bool { false }
-    static func nnPackedConv2D(_ x0: UnsafePointer<Double>, channels: Int,
-                               weights: NeuralNetworkOperators.ConstantOperand<Double>?, _ w0: UnsafePointer<Double>,
+    static func nnPackedConv2D(_ x0: UnsafePointer<Double>, channels: Int, _ w0: UnsafePointer<Double>,
                                outputChannels: Int, geometry: NeuralNetworkOperators.SpatialGeometry,
                                into y0: UnsafeMutablePointer<Double>) -> Bool { false }
     static func nnValues(_ array: NDArray) -> [Double]? {

@@ -20,8 +20,7 @@ extension NeuralNetworkOperators {
         if let b, b.shape != [m] { throw ctx.fail("bias B is \(text(b.shape)) but must be \(text([m]))") }
         let outShape = [n, m] + geometry.output
         _ = try elementCount(outShape, ctx, what: "the output")
-        var problem = ConvProblem(n: n, c: c, m: m, group: group, geometry: geometry)
-        if ctx.inputIsConstant(1) { problem.constantWeights = ctx.info }
+        let problem = ConvProblem(n: n, c: c, m: m, group: group, geometry: geometry)
         switch kind {
         case .float:
             let y = convolve(x.floats, w.floats, b?.floats, problem)
@@ -40,8 +39,6 @@ extension NeuralNetworkOperators {
         var bufferLimit = NeuralNetworkOperators.im2colLimit
         /// False runs the general loops instead of the kernels specialised by shape (tests compare them).
         var specialisedKernels = true
-        /// The node, when the weights are a constant of its graph: their packed form is kept there.
-        var constantWeights: NodeInfo? = nil
         var inputChannelsPerGroup: Int { c / group }
         var outputChannelsPerGroup: Int { m / group }
     }
@@ -59,7 +56,7 @@ extension NeuralNetworkOperators {
         return [T](unsafeUninitializedCapacity: total) { yb, initialized in
             x.withUnsafeBufferPointer { xb in
                 w.withUnsafeBufferPointer { wb in
-                    convolve(xb.baseAddress!, wb.baseAddress!, weights: w, bias, into: yb.baseAddress!, p)
+                    convolve(xb.baseAddress!, wb.baseAddress!, bias, into: yb.baseAddress!, p)
                 }
             }
             initialized = total
@@ -67,12 +64,8 @@ extension NeuralNetworkOperators {
     }
 
     /// `convolve` on non-empty buffers; writes every element of `y0`.
-    private static func convolve<T: BLASFloat>(_ x0: UnsafePointer<T>, _ w0: UnsafePointer<T>, weights: [T], _ bias: [T]?,
+    private static func convolve<T: BLASFloat>(_ x0: UnsafePointer<T>, _ w0: UnsafePointer<T>, _ bias: [T]?,
                                                into y0: UnsafeMutablePointer<T>, _ p: ConvProblem) {
-        // The weights of a group (from input channel `first` on), as a constant operand when they are one.
-        func constantWeights(group: Int, first: Int) -> ConstantOperand<T>? {
-            p.constantWeights.map { ConstantOperand(info: $0, key: [1, group, first], values: weights) }
-        }
         let g = p.geometry
         let inCount = g.inputCount, outCount = g.outputCount, kCount = g.kernelCount
         let cg = p.inputChannelsPerGroup, mg = p.outputChannelsPerGroup
@@ -112,13 +105,13 @@ extension NeuralNetworkOperators {
                     let planes = x0 + (image * p.c + group * cg) * inCount
                     let out = y0 + (image * p.m + group * mg) * outCount
                     if !pointwise && p.specialisedKernels,
-                       T.nnPackedConv2D(planes, channels: cg, weights: constantWeights(group: group, first: 0),
-                                        w0 + group * mg * depth, outputChannels: mg, geometry: g, into: out) {
+                       T.nnPackedConv2D(planes, channels: cg, w0 + group * mg * depth, outputChannels: mg, geometry: g,
+                                        into: out) {
                         // Packed straight from the image, without an im2col buffer.
                     } else if pointwise {
                         gemm(transA: false, transB: false, m: mg, n: outCount, k: depth, alpha: 1,
                              a: w0 + group * mg * depth, lda: depth, b: planes, ldb: outCount,
-                             beta: 0, c: out, ldc: outCount, constantA: constantWeights(group: group, first: 0))
+                             beta: 0, c: out, ldc: outCount)
                     } else if let c0 = cb.baseAddress {
                         for first in stride(from: 0, to: cg, by: chunk) {
                             let count = min(chunk, cg - first)
@@ -135,8 +128,7 @@ extension NeuralNetworkOperators {
                             }
                             gemm(transA: false, transB: false, m: mg, n: outCount, k: count * kCount, alpha: 1,
                                  a: w0 + group * mg * depth + first * kCount, lda: depth, b: c0, ldb: outCount,
-                                 beta: first == 0 ? 0 : 1, c: out, ldc: outCount,
-                                 constantA: constantWeights(group: group, first: first))
+                                 beta: first == 0 ? 0 : 1, c: out, ldc: outCount)
                         }
                     }
                     // After the products, as before (adding the bias first would round differently),

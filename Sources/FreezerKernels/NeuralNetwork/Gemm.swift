@@ -36,20 +36,20 @@ extension NeuralNetworkOperators {
             }
         }
         let useC = c != nil && beta != 0
-        // Constant operands (usually B, the weights) are packed once, on the node.
-        let constants = (a: ctx.inputIsConstant(0) ? ctx.info : nil, b: ctx.inputIsConstant(1) ? ctx.info : nil)
+        // Constant weights (B) are packed once, on the node.
+        let constantB = ctx.inputIsConstant(1) ? ctx.info : nil
         let shape = [m, n]
         switch a.storage {
         case .float(let av):
             guard case .float(let bv) = b.storage else { throw ctx.fail("input B is not \(a.elementType)") }
             let y = gemmFloating(av, bv, c: useC ? c.flatMap { Float.nnValues($0) } : nil, cShape: c?.shape ?? [],
-                                 m: m, n: n, k: k, transA: transA, transB: transB, alpha: alpha, beta: beta, constants: constants)
+                                 m: m, n: n, k: k, transA: transA, transB: transB, alpha: alpha, beta: beta, constantB: constantB)
             return [NDArray(elementType: a.elementType, shape: shape, storage: .float(y))]
         case .double(let av):
             guard case .double(let bv) = b.storage else { throw ctx.fail("input B is not \(a.elementType)") }
             let y = gemmFloating(av, bv, c: useC ? c.flatMap { Double.nnValues($0) } : nil, cShape: c?.shape ?? [],
                                  m: m, n: n, k: k, transA: transA, transB: transB, alpha: Double(alpha), beta: Double(beta),
-                                 constants: constants)
+                                 constantB: constantB)
             return [NDArray(elementType: a.elementType, shape: shape, storage: .double(y))]
         case .int(let av):
             guard case .int(let bv) = b.storage else { throw ctx.fail("input B is not \(a.elementType)") }
@@ -63,7 +63,7 @@ extension NeuralNetworkOperators {
 
     static func gemmFloating<T: BLASFloat>(_ a: [T], _ b: [T], c: [T]?, cShape: [Int], m: Int, n: Int, k: Int,
                                           transA: Bool, transB: Bool, alpha: T, beta: T,
-                                          constants: (a: NodeInfo?, b: NodeInfo?) = (nil, nil)) -> [T] {
+                                          constantB: NodeInfo? = nil) -> [T] {
         var y = c.flatMap { broadcast($0, from: cShape, to: [m, n]) } ?? [T](repeating: 0, count: m * n)
         let hasC = c != nil
         a.withUnsafeBufferPointer { ap in
@@ -72,8 +72,7 @@ extension NeuralNetworkOperators {
                     guard let a0 = ap.baseAddress, let b0 = bp.baseAddress, let y0 = yp.baseAddress else { return }
                     gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a0, lda: transA ? m : k,
                          b: b0, ldb: transB ? k : n, beta: hasC ? beta : 0, c: y0, ldc: n,
-                         constantA: constants.a.map { ConstantOperand(info: $0, key: [0], values: a) },
-                         constantB: constants.b.map { ConstantOperand(info: $0, key: [1], values: b) })
+                         constantB: constantB.map { ConstantOperand(info: $0, key: [1], values: b) })
                 }
             }
         }

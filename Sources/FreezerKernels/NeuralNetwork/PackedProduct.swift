@@ -25,18 +25,15 @@ final class PackedMatrix: @unchecked Sendable {
 /// Every element of the result is one fused multiply-add chain over k in increasing order, starting
 /// from 0 (or from C when accumulating). Unlike a BLAS, whose summation order depends on its blocking,
 /// kernel choice and thread split, the result is therefore fixed by the operands alone: the same with
-/// 1 or 8 threads, and equal to a scalar loop of `fma` calls. The constant operand of a layer can be
-/// packed once (`NodeInfo.packedConstant`) instead of on every call as BLAS does.
+/// 1 or 8 threads, and equal to a scalar loop of `fma` calls. The left operand is read in place; a
+/// constant right operand (a layer's weights) is packed once (`NodeInfo.packedConstant`) instead of
+/// on every call as BLAS does.
 enum PackedProduct {
     /// Whether this CPU runs the packed product; when not, products go to OpenBLAS.
     static let isAvailable: Bool = fz_sgemm_supported() != 0
 
     /// Threads a product splits its columns over (process-wide, like OpenBLAS's thread count).
     static let threads = Atomic<Int>(1)
-
-    static func packA(m: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int, transposed: Bool) -> PackedMatrix {
-        PackedMatrix(count: fz_packed_a_count(m, k)) { fz_pack_a(m, k, a, lda, transposed ? 1 : 0, $0) }
-    }
 
     static func packB(k: Int, n: Int, _ b: UnsafePointer<Float>, ldb: Int, transposed: Bool) -> PackedMatrix {
         PackedMatrix(count: fz_packed_b_count(k, n)) { fz_pack_b(k, n, b, ldb, transposed ? 1 : 0, $0) }
@@ -50,8 +47,13 @@ enum PackedProduct {
         case convolution(fz_conv2d)
     }
 
-    /// C (m×n, leading dimension ldc) = A·op(B), or C += A·op(B) when `accumulate`.
-    static func multiply(m: Int, n: Int, k: Int, a: PackedMatrix, b: Right, accumulate: Bool,
+    /// The left operand, read in place: op(A)[i][p] = a[i·rowStride + p·kStride].
+    static func left(_ a: UnsafePointer<Float>, rowStride: Int, kStride: Int) -> fz_left {
+        fz_left(data: a, row_stride: rowStride, k_stride: kStride)
+    }
+
+    /// C (m×n, leading dimension ldc) = op(A)·op(B), or C += op(A)·op(B) when `accumulate`.
+    static func multiply(m: Int, n: Int, k: Int, a: fz_left, b: Right, accumulate: Bool,
                          c: UnsafeMutablePointer<Float>, ldc: Int) {
         let alignment = Int(FZ_SGEMM_COLUMN_ALIGNMENT)
         let panels = (n + alignment - 1) / alignment
@@ -70,7 +72,7 @@ enum PackedProduct {
     private struct Product: @unchecked Sendable {
         // The parts write disjoint columns of `c` and only read the rest.
         let m: Int, n: Int, k: Int
-        let a: PackedMatrix
+        let a: fz_left
         let b: Right
         let accumulate: Bool
         let c: UnsafeMutablePointer<Float>
@@ -80,16 +82,17 @@ enum PackedProduct {
         func run(part: Int) {
             let begin = part * columnsPerPart, end = min(n, begin + columnsPerPart)
             guard begin < end else { return }
+            var a = a
             switch b {
             case .packed(let packed):
-                fz_sgemm_packed(m, n, k, a.base, packed.base, accumulate ? 1 : 0, c, ldc, begin, end)
+                fz_sgemm_packed(m, n, k, &a, packed.base, accumulate ? 1 : 0, c, ldc, begin, end)
             case .matrix(let matrix, let ld, let transposed):
                 Workspaces.shared.withWorkspace { workspace in
-                    fz_sgemm(m, n, k, a.base, matrix, ld, transposed ? 1 : 0, accumulate ? 1 : 0, c, ldc, begin, end, workspace)
+                    fz_sgemm(m, n, k, &a, matrix, ld, transposed ? 1 : 0, accumulate ? 1 : 0, c, ldc, begin, end, workspace)
                 }
             case .convolution(var convolution):
                 Workspaces.shared.withWorkspace { workspace in
-                    fz_sgemm_conv2d(m, a.base, &convolution, accumulate ? 1 : 0, c, ldc, begin, end, workspace)
+                    fz_sgemm_conv2d(m, &a, &convolution, accumulate ? 1 : 0, c, ldc, begin, end, workspace)
                 }
             }
         }
