@@ -194,12 +194,21 @@ typedef struct {
     size_t oy, ox;
 } row_segment;
 
+// Where one vector's lanes come from for one kernel position: lanes in `mask` read
+// plane[offset + lane·stride_w] (offset may be negative: it is lane 0's, which need not be read).
+typedef struct {
+    ptrdiff_t offset;
+    __mmask16 mask;
+} lane_source;
+
 // Row p = (channel·kh + ky)·kw + kx, column j = oy·out_w + ox of the implicit im2col matrix of a 2-D
 // convolution is x[channel][oy·sh + ky·dh − pad_top][ox·sw + kx·dw − pad_left], 0 outside the image.
 //
-// The block's columns are cut into 16-lane vectors once; each vector is a few output-row segments.
-// Per row p, a segment's lanes inside the image are one masked load (stride 1) or masked gather, and
-// lanes in the padding stay 0. Masked-off lanes are never read, so no load touches memory outside x.
+// The block's columns are cut into 16-lane vectors, each a few output-row segments. Per kernel
+// position, the segments' lanes inside the image become (offset, mask) sources, the same for every
+// channel; each row p is then one masked load (stride 1) or masked gather per source, merged by OR
+// (the masks are disjoint). Lanes in the padding stay 0, and masked-off lanes are never read, so no
+// load touches memory outside the image.
 static FZ_AVX512 void pack_conv2d_block(const void *source, size_t k0, size_t kc, size_t n0, size_t n1,
                                         float *panels) {
     enum { VECTORS = NC / 16, SEGMENTS = 17 };
@@ -220,12 +229,18 @@ static FZ_AVX512 void pack_conv2d_block(const void *source, size_t k0, size_t kc
         }
         segment_count[v] = count;
     }
+    lane_source sources[VECTORS][SEGMENTS];
+    unsigned source_count[VECTORS];
     ptrdiff_t sw = (ptrdiff_t)g->stride_w;
-    const __m512i lane_index = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-    size_t window = g->kernel_h * g->kernel_w;
-    for (size_t p = k0; p < k0 + kc; p++) {
-        size_t channel = p / window, ky = p % window / g->kernel_w, kx = p % g->kernel_w;
-        const float *plane = g->image + channel * g->height * g->width;
+    const __m512i lane_steps = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+                                                  _mm512_set1_epi32((int)sw));
+    size_t window = g->kernel_h * g->kernel_w, plane_size = g->height * g->width;
+    for (size_t q = 0; q < window; q++) {
+        // Channels whose row p = channel·window + q lies in the block.
+        size_t first_channel = k0 > q ? (k0 - q + window - 1) / window : 0;
+        size_t end_channel = k0 + kc > q ? (k0 + kc - q + window - 1) / window : 0;
+        if (first_channel >= end_channel) continue;
+        size_t ky = q / g->kernel_w, kx = q % g->kernel_w;
         ptrdiff_t row_offset = (ptrdiff_t)(ky * g->dilation_h) - g->pad_top;
         ptrdiff_t column_offset = (ptrdiff_t)(kx * g->dilation_w) - g->pad_left;
         // Output columns whose input column ox·sw + column_offset lies in [0, width): ox in [first, last).
@@ -233,32 +248,33 @@ static FZ_AVX512 void pack_conv2d_block(const void *source, size_t k0, size_t kc
         ptrdiff_t limit = (ptrdiff_t)g->width - column_offset;
         size_t last = limit <= 0 ? 0 : min_size(g->out_w, (size_t)((limit + sw - 1) / sw));
         for (size_t v = 0; v < vectors; v++) {
-            __m512 values = _mm512_setzero_ps();
+            unsigned count = 0;
             for (unsigned s = 0; s < segment_count[v]; s++) {
                 const row_segment seg = segments[v][s];
                 ptrdiff_t iy = (ptrdiff_t)(seg.oy * g->stride_h) + row_offset;
                 size_t a = seg.ox > first ? seg.ox : first, b = min_size(last, seg.ox + seg.count);
                 if (iy < 0 || iy >= (ptrdiff_t)g->height || a >= b) continue;
                 unsigned lane_a = seg.lane + (unsigned)(a - seg.ox);
-                __mmask16 mask = (__mmask16)(((1u << (b - a)) - 1u) << lane_a);
-                // Lane L reads row[(a + L − lane_a)·sw + column_offset] for the lanes in the mask.
-                const float *row = plane + (size_t)iy * g->width;
-                ptrdiff_t at_lane_a = (ptrdiff_t)a * sw + column_offset;
-                // Zero-masked loads, merged by OR (the masks are disjoint): the loads of a vector's
-                // segments do not wait for each other as merge-masked loads would.
-                __m512 part;
-                if (sw == 1) {
-                    const float *base = (const float *)((uintptr_t)(row + at_lane_a) - lane_a * sizeof(float));
-                    part = _mm512_maskz_loadu_ps(mask, base);
-                } else {
-                    __m512i index = _mm512_mullo_epi32(_mm512_sub_epi32(lane_index, _mm512_set1_epi32((int)lane_a)),
-                                                       _mm512_set1_epi32((int)sw));
-                    part = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), mask, index, row + at_lane_a, 4);
-                }
-                values = _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(values), _mm512_castps_si512(part)));
+                // Lane L reads row iy, column (a + L − lane_a)·sw + column_offset.
+                ptrdiff_t offset = iy * (ptrdiff_t)g->width + (ptrdiff_t)a * sw + column_offset - (ptrdiff_t)lane_a * sw;
+                sources[v][count++] = (lane_source){offset, (__mmask16)(((1u << (b - a)) - 1u) << lane_a)};
             }
-            size_t panel = v / 2, width = min_size(NR, npad - panel * NR);
-            _mm512_storeu_ps(panels + panel * NR * kc + (p - k0) * width + (v % 2) * 16, values);
+            source_count[v] = count;
+        }
+        for (size_t channel = first_channel; channel < end_channel; channel++) {
+            uintptr_t plane = (uintptr_t)(g->image + channel * plane_size);
+            size_t row = channel * window + q - k0;
+            for (size_t v = 0; v < vectors; v++) {
+                __m512i values = _mm512_setzero_si512();
+                for (unsigned e = 0; e < source_count[v]; e++) {
+                    const float *base = (const float *)(plane + (uintptr_t)(sources[v][e].offset * (ptrdiff_t)sizeof(float)));
+                    __m512 part = sw == 1 ? _mm512_maskz_loadu_ps(sources[v][e].mask, base)
+                                          : _mm512_mask_i32gather_ps(_mm512_setzero_ps(), sources[v][e].mask, lane_steps, base, 4);
+                    values = _mm512_or_si512(values, _mm512_castps_si512(part));
+                }
+                size_t panel = v / 2, width = min_size(NR, npad - panel * NR);
+                _mm512_storeu_si512(panels + panel * NR * kc + row * width + (v % 2) * 16, values);
+            }
         }
     }
 }
