@@ -17,7 +17,8 @@ final class ExecutionPlan: @unchecked Sendable {
         case constant(ValueID)
         /// A value of an enclosing graph, by name.
         case outerScope(String)
-        /// The output of a Constant node, computed once when planning.
+        /// A value known when planning: a Constant node's output, a node's computed from constants, or
+        /// (in the main graph) an initializer.
         case computed(NDArray)
     }
 
@@ -96,7 +97,13 @@ final class ExecutionPlan: @unchecked Sendable {
             guard value.producingNode == nil, seenSource.insert(v).inserted else { return }
             switch value.producer {
             case .graphInput: sources.append((slot(v), .graphInput(v)))
-            case .initializer: sources.append((slot(v), .constant(v)))
+            case .initializer:
+                // The main graph's constants are read once, here; a subgraph's when it runs.
+                if let initializers {
+                    sources.append((slot(v), .computed(try initializers(v))))
+                } else {
+                    sources.append((slot(v), .constant(v)))
+                }
             case .outerScope: sources.append((slot(v), .outerScope(value.name)))
             case .missing: throw .node(name: graph.name, opType: "graph", reason: "value '\(value.name)' is not produced by anything")
             case .node: break

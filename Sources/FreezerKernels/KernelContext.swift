@@ -129,6 +129,8 @@ final class NodeInfo: @unchecked Sendable {
 
     /// Plans of the node's subgraph attributes, by position (attribute, graph within it).
     private let subgraphPlans = Mutex<[[Int]: ExecutionPlan]>([:])
+    /// The broadcast plan of the two input shapes the node saw last (see `KernelContext.broadcastPlan`).
+    private let broadcast = Mutex<(a: [Int], b: [Int], plan: BroadcastPlan)?>(nil)
     /// Packed forms of constant matrix operands, by a key the kernel chooses (see `packedConstant`).
     private let packedConstants = Mutex<[[Int]: PackedConstant]>([:])
 
@@ -138,6 +140,17 @@ final class NodeInfo: @unchecked Sendable {
         opset = node.opsetVersion ?? 1
         declaredOutputs = node.outputs.map { $0 != nil }
         self.constantInputs = constantInputs
+    }
+
+    func lastBroadcastPlan(_ a: [Int], _ b: [Int]) -> BroadcastPlan? {
+        broadcast.withLock { last in
+            guard let last, last.a == a, last.b == b else { return nil }
+            return last.plan
+        }
+    }
+
+    func keepBroadcastPlan(_ plan: BroadcastPlan, for a: [Int], _ b: [Int]) {
+        broadcast.withLock { $0 = (a, b, plan) }
     }
 
     /// The packed form of a constant operand, packed on first use and kept for later runs.

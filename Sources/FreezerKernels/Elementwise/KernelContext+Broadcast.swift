@@ -8,6 +8,14 @@ extension KernelContext {
     /// broadcast to A's shape starting at `axis`. Otherwise NumPy multidirectional broadcasting applies.
     func broadcastPlan(_ a: NDArray, _ b: NDArray, legacy: Bool) throws(EvaluationError) -> BroadcastPlan {
         if a.shape == b.shape { return BroadcastPlan(sameShape: a.shape) }
+        // A node sees the same shapes run after run: its last plan is kept.
+        if let plan = info.lastBroadcastPlan(a.shape, b.shape) { return plan }
+        let plan = try makeBroadcastPlan(a, b, legacy: legacy)
+        info.keepBroadcastPlan(plan, for: a.shape, b.shape)
+        return plan
+    }
+
+    private func makeBroadcastPlan(_ a: NDArray, _ b: NDArray, legacy: Bool) throws(EvaluationError) -> BroadcastPlan {
         if legacy {
             guard int("broadcast", default: 0) == 1 else {
                 throw fail("input shapes \(Broadcasting.text(a.shape)) and \(Broadcasting.text(b.shape)) differ and "
