@@ -10,7 +10,8 @@
 #
 # For each model it reports steady-state latency, the median of RUNS runs after warm-up, of:
 #   freezer   `freezer run --repeat RUNS` of the release build: Interpreter.run alone, model loading and
-#             input reading excluded, one warm-up run; single-threaded (freezer's default)
+#             input reading excluded, after warm-up runs (at least 3 and 0.25 s); single-threaded
+#             (freezer's default)
 #   ort-noopt onnxruntime, intra_op_num_threads=1, graph optimizations disabled (ORT_DISABLE_ALL)
 #   ort-opt   onnxruntime, intra_op_num_threads=1, all graph optimizations (ORT_ENABLE_ALL)
 # and the ratios freezer/ort. The three contenders are measured in turn, ROUNDS times, and each one's

@@ -103,8 +103,13 @@ def time_ort(model_dir: Path, opt: str, runs: int, warmup: int) -> None:
                                         else ort.GraphOptimizationLevel.ORT_ENABLE_ALL)
     session = ort.InferenceSession(str(model_dir / "model.onnx"), options, providers=["CPUExecutionProvider"])
     feeds = {"input": np.load(model_dir / "input.npy")}
-    for _ in range(warmup):
+    # Warm-up as `freezer run --repeat` does: at least `warmup` runs and a quarter of a second, since a
+    # CPU coming out of idle runs slower for a while.
+    warm_until = time.perf_counter() + 0.25
+    done = 0
+    while done < warmup or time.perf_counter() < warm_until:
         session.run(None, feeds)
+        done += 1
     samples = []
     for _ in range(runs):
         start = time.perf_counter()

@@ -66,10 +66,10 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Print the result as JSON.")
     var json = false
 
-    @Option(name: .customLong("repeat"), help: ArgumentHelp("Also time N runs of the evaluation (after one warm-up) and report median and minimum latency.", valueName: "n"))
+    @Option(name: .customLong("repeat"), help: ArgumentHelp("Also time N runs of the evaluation (after warm-up runs: at least 3 and 0.25 s) and report median and minimum latency.", valueName: "n"))
     var repeatCount: Int?
 
-    @Flag(help: "Also report the time per operator type (over the --repeat runs, or one run after a warm-up).")
+    @Flag(help: "Also report the time per operator type (over the --repeat runs, or one run after warm-up).")
     var profile = false
 
     @Option(help: "BLAS threads for matrix products and convolutions (1, the default, gives bit-reproducible results).")
@@ -246,13 +246,20 @@ struct RunCommand: ParsableCommand {
         do { return try interpreter.run(feeds, outputs: outputs, profile: profile) } catch { throw RunError.evaluation(error) }
     }
 
-    /// Median and minimum time of `runs` evaluations, after one untimed warm-up.
+    /// Median and minimum time of `runs` evaluations, after untimed warm-up runs: at least three and
+    /// at least a quarter of a second, since a CPU coming out of idle runs slower for a while (measured
+    /// here: the first ~100 ms of runs of a 0.4 ms model took 1.7× as long as later ones).
     private func time(_ interpreter: Interpreter, _ feeds: [String: NDArray], runs: Int,
                       profile: RunProfile?) throws -> RunReport.Latency {
         let graph = interpreter.model.graph
         let outputs = graph.outputs.map { graph.value($0).name }
-        _ = try evaluate(interpreter, feeds, outputs: outputs)
         let clock = ContinuousClock()
+        let warmUpEnd = clock.now + .milliseconds(250)
+        var warmUpRuns = 0
+        while warmUpRuns < 3 || clock.now < warmUpEnd {
+            _ = try evaluate(interpreter, feeds, outputs: outputs)
+            warmUpRuns += 1
+        }
         var samples: [Double] = []
         samples.reserveCapacity(runs)
         for _ in 0..<runs {
@@ -263,6 +270,7 @@ struct RunCommand: ParsableCommand {
         }
         samples.sort()
         let median = runs % 2 == 1 ? samples[runs / 2] : (samples[runs / 2 - 1] + samples[runs / 2]) / 2
-        return .init(runs: runs, medianMs: median, minMs: samples[0], meanMs: samples.reduce(0, +) / Double(runs))
+        return .init(runs: runs, warmUpRuns: warmUpRuns, medianMs: median, minMs: samples[0],
+                     meanMs: samples.reduce(0, +) / Double(runs))
     }
 }

@@ -55,9 +55,11 @@ struct RunReport: Codable {
     }
 
     /// Time of `Interpreter.run` alone (model loading, input reading and output writing excluded),
-    /// over `runs` runs after one warm-up run.
+    /// over `runs` runs after `warmUpRuns` untimed ones.
     struct Latency: Codable {
         var runs: Int
+        /// Untimed runs before the timed ones (see `RunCommand.time`).
+        var warmUpRuns: Int
         var medianMs: Double
         var minMs: Double
         var meanMs: Double
@@ -125,8 +127,8 @@ struct RunReport: Codable {
             }
         }
         if let latency {
-            lines.append(String(format: "latency (Interpreter.run only, %d runs after 1 warm-up): median %.3f ms, min %.3f ms",
-                                latency.runs, latency.medianMs, latency.minMs))
+            lines.append(String(format: "latency (Interpreter.run only, %d runs after %d warm-up runs): median %.3f ms, min %.3f ms",
+                                latency.runs, latency.warmUpRuns, latency.medianMs, latency.minMs))
         }
         if let profile {
             lines.append(String(format: "profile (%d run%@, %.3f ms per run, of which nodes %.3f ms):", profile.runs,
