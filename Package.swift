@@ -42,10 +42,10 @@ let package = Package(
         ),
         // OpenBLAS's CBLAS interface (Debian: libopenblas-dev).
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
-        // freezer's single-precision matrix product on packed operands (AVX-512 micro-kernels in C).
-        .target(name: "CFreezerGEMM"),
+        // freezer's C kernels (AVX-512): the packed single-precision matrix product, softmax rows.
+        .target(name: "CFreezerKernels"),
         // The reference evaluator: runs ONNX graphs in Swift, one file per operator family.
-        .target(name: "FreezerKernels", dependencies: ["FreezerIR", "CBLAS", "CFreezerGEMM"]),
+        .target(name: "FreezerKernels", dependencies: ["FreezerIR", "CBLAS", "CFreezerKernels"]),
         // Finds training-specific constructs, by the categories of the conversion log template.
         .target(name: "FreezerInspect", dependencies: ["FreezerIR"]),
         // Rewrites that freeze a model; each returns its changes and skips as evidence for the log.

@@ -1,3 +1,4 @@
+import CFreezerKernels
 import Foundation
 import FreezerIR
 
@@ -33,6 +34,8 @@ enum Softmax {
             inner = rank == 0 ? 1 : x.shape[(axis + 1)...].reduce(1, *)
         }
         switch x.storage {
+        case .float(let v) where !log && inner == 1 && NativeKernels.isAvailable:
+            x.storage = .float(softmaxRows(v, length: length))
         case .float(let v):
             x.storage = .float(normalize(v, outer: outer, length: length, inner: inner, log: log,
                                          exp: { Foundation.exp($0) }, ln: { Foundation.log($0) }))
@@ -43,6 +46,20 @@ enum Softmax {
             throw ctx.unsupported(x.elementType)
         }
         return [x]
+    }
+
+    /// Softmax of contiguous rows of `length` floats with the vectorized C kernel (its exp is within
+    /// 2 ulp, its row sums are 16 lane sums added in a fixed order: as accurate as libm's expf with a
+    /// sequential sum, measured against float64; the transformer benchmark's Softmax nodes take a fifth
+    /// of the time).
+    static func softmaxRows(_ values: [Float], length: Int) -> [Float] {
+        guard length > 0, !values.isEmpty else { return values }
+        return values.withUnsafeBufferPointer { x in
+            [Float](unsafeUninitializedCapacity: values.count) { y, initialized in
+                fz_softmax_rows(x.baseAddress!, y.baseAddress!, values.count / length, length)
+                initialized = values.count
+            }
+        }
     }
 
     /// Normalizes `values` viewed as `[outer, length, inner]` along the middle dimension.

@@ -1,5 +1,5 @@
 import CBLAS
-import CFreezerGEMM
+import CFreezerKernels
 
 extension NeuralNetworkOperators {
     /// A floating-point computation type of the evaluator (Float or Double) with its BLAS gemm.

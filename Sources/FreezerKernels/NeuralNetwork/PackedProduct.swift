@@ -1,8 +1,8 @@
-import CFreezerGEMM
+import CFreezerKernels
 import Foundation
 import Synchronization
 
-/// A matrix operand in the packed layout of freezer's sgemm (CFreezerGEMM), in memory it owns.
+/// A matrix operand in the packed layout of freezer's sgemm (CFreezerKernels), in memory it owns.
 final class PackedMatrix: @unchecked Sendable {
     // Written once by `init`'s fill, read-only afterwards.
     let base: UnsafeMutablePointer<Float>
@@ -30,7 +30,7 @@ final class PackedMatrix: @unchecked Sendable {
 /// on every call as BLAS does.
 enum PackedProduct {
     /// Whether this CPU runs the packed product; when not, products go to OpenBLAS.
-    static let isAvailable: Bool = fz_sgemm_supported() != 0
+    static var isAvailable: Bool { NativeKernels.isAvailable }
 
     /// Threads a product splits its columns over (process-wide, like OpenBLAS's thread count).
     static let threads = Atomic<Int>(1)

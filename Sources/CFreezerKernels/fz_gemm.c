@@ -21,15 +21,6 @@ enum { MR = 12, NR = 32, KC = 256, NC = 512 };
 static size_t round_up(size_t x, size_t to) { return (x + to - 1) / to * to; }
 static size_t min_size(size_t a, size_t b) { return a < b ? a : b; }
 
-int fz_sgemm_supported(void) {
-#if defined(__x86_64__)
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f");
-#else
-    return 0;
-#endif
-}
-
 size_t fz_packed_b_count(size_t k, size_t n) { return k * round_up(n, 16); }
 size_t fz_sgemm_workspace_count(void) { return (size_t)KC * NC; }
 

@@ -17,8 +17,7 @@
 extern "C" {
 #endif
 
-/// Whether this processor runs the packed product (it needs AVX-512F); when not, callers use BLAS.
-int fz_sgemm_supported(void);
+// Callable only where fz_kernels_supported() (fz_support.h) is true.
 
 /// The left operand of a product, read in place: op(A)[i][p] = data[i·row_stride + p·k_stride]
 /// (row-major A: lda and 1; A read transposed: 1 and lda).
