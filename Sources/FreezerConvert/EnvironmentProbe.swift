@@ -1,5 +1,6 @@
 import CBLAS
 import Foundation
+import FreezerKernels
 import FreezerLog
 #if canImport(Glibc)
 import Glibc
@@ -26,7 +27,9 @@ enum EnvironmentProbe {
             kernel: "\(field(uts.sysname)) \(field(uts.release)) \(field(uts.version))",
             architecture: field(uts.machine),
             cpuModel: model,
-            cpuFeaturesUsed: used.map { $0 == "sha_ni" ? "sha_ni (SHA-256)" : $0 } + ["OpenBLAS core \(blas)"],
+            cpuFeaturesUsed: used.map { $0 == "sha_ni" ? "sha_ni (SHA-256)" : $0 }
+                + (Interpreter.usesNativeKernels ? ["freezer AVX-512 kernels (float products, 2-D convolutions, softmax)"] : [])
+                + ["OpenBLAS core \(blas)"],
             cores: ProcessInfo.processInfo.activeProcessorCount,
             memoryBytes: ProcessInfo.processInfo.physicalMemory,
             swiftRuntime: swiftVersion,

@@ -105,7 +105,9 @@ struct RecordBuilder {
             libraries: [
                 PackageVersion(name: "swift-protobuf", version: ModelIOLibraries.swiftProtobufVersion, detail: "ONNX protobuf types generated from onnx \(ModelIOLibraries.onnxSchemaVersion) (onnx-ml.proto)"),
                 PackageVersion(name: "swift-crypto", version: "3.12.3 ..< 5.0.0", detail: "SHA-256 digests; version range of Package.swift"),
-                PackageVersion(name: "OpenBLAS", version: OpenBLASInfo.config, detail: "matrix products of the reference evaluator"),
+                PackageVersion(name: "OpenBLAS", version: OpenBLASInfo.config, detail: Interpreter.usesNativeKernels
+                    ? "double-precision and matrix-vector products of the reference evaluator"
+                    : "matrix products of the reference evaluator"),
                 PackageVersion(name: "Swift", version: EnvironmentProbe.swiftVersion, detail: "compiler and runtime"),
             ],
             onnxRead: describe(original), onnxWritten: describe(frozen))
