@@ -86,7 +86,7 @@ struct ConvertCommand: ParsableCommand {
     @Flag(name: .customLong("keep-failed"), help: "When equivalence fails, keep the frozen model as FROZEN.failed.onnx for debugging.")
     var keepFailed = false
 
-    @Option(help: "BLAS threads for verification (1 gives bit-reproducible results).")
+    @Option(help: "Threads for the matrix products of verification (float products on AVX-512 give the same bits with any count; with OpenBLAS, 1 is bit-reproducible).")
     var threads: Int = 1
 
     @Flag(name: .customLong("record-host"), help: "Record the host name in the log's environment information.")

@@ -23,8 +23,8 @@ struct RunCommand: ParsableCommand {
             cannot hold, such as bfloat16 and strings, are written as <output name>.pb instead).
 
             Every input is checked against the model's declared element type and fixed dimensions before \
-            anything runs. Evaluation is single-threaded (--threads N for more BLAS threads) and \
-            deterministic: the same inputs give bit-identical outputs.
+            anything runs. Evaluation is single-threaded (--threads N splits matrix products and \
+            convolutions) and deterministic: the same inputs give bit-identical outputs.
 
             Examples:
               freezer run model.onnx --test-data model_dir/test_data_set_0
@@ -72,7 +72,7 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Also report the time per operator type (over the --repeat runs, or one run after warm-up).")
     var profile = false
 
-    @Option(help: "BLAS threads for matrix products and convolutions (1, the default, gives bit-reproducible results).")
+    @Option(help: "Threads for matrix products and convolutions. Float products on AVX-512 give the same bits with any count; elsewhere (OpenBLAS) 1, the default, is bit-reproducible.")
     var threads: Int = 1
 
     func validate() throws {

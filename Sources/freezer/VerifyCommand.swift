@@ -51,7 +51,7 @@ struct VerifyCommand: ParsableCommand {
     @Flag(help: "Re-run the equivalence check of the original and the frozen model (requires --original).")
     var reverify = false
 
-    @Option(help: "BLAS threads for --reverify.")
+    @Option(help: "Threads for the matrix products of --reverify.")
     var threads: Int = 1
 
     @Flag(help: "Print the report as JSON.")
