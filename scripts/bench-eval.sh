@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks freezer's reference evaluator against onnxruntime on three exported PyTorch models.
 #
-#   scripts/bench-eval.sh [RUNS] [ROUNDS]   (default 20 timed runs per measurement, 3 rounds)
+#   scripts/bench-eval.sh [RUNS] [ROUNDS]   (default at least 20 timed runs per measurement, and enough
+#                                           to span 0.5 s; 3 rounds)
 #
 # Models (scripts/bench_eval.py, random seeded weights, batch 1): torchvision ResNet-18 and
 # MobileNetV2 (1x3x224x224), nn.TransformerEncoder (2 layers, d_model 128, 4 heads, seq 32), exported
@@ -67,35 +68,40 @@ for m in "${models[@]}"; do
   timeFreezer=no
   if [ "$status" = ok ] || [[ "$status" == FAIL* ]]; then timeFreezer=yes; fi
   noopt="" opt="" fz=""
+  # At least RUNS runs, and enough to span half a second: the machine's speed drifts over seconds, so a
+  # sub-millisecond model timed over a few milliseconds would catch one contender in a slow moment.
+  "$python" "$helper" ort "$dir" --opt disabled --runs 5 > "$dir/ort-calibration.json"
+  n=$("$python" -c "import sys, math; print(max(int(sys.argv[1]), math.ceil(500 / float(sys.argv[2]))))" \
+      "$runs" "$("$python" "$helper" field "$dir/ort-calibration.json" medianMs)")
   best() { if [ -z "$1" ] || "$python" -c "import sys; sys.exit(0 if float(sys.argv[2]) < float(sys.argv[1]) else 1)" "$1" "$2"; then echo "$2"; else echo "$1"; fi; }
   for round in $(seq "$rounds"); do
-    "$python" "$helper" ort "$dir" --opt disabled --runs "$runs" > "$dir/ort-noopt.json"
+    "$python" "$helper" ort "$dir" --opt disabled --runs "$n" > "$dir/ort-noopt.json"
     noopt=$(best "$noopt" "$("$python" "$helper" field "$dir/ort-noopt.json" medianMs)")
-    "$python" "$helper" ort "$dir" --opt all --runs "$runs" > "$dir/ort-opt.json"
+    "$python" "$helper" ort "$dir" --opt all --runs "$n" > "$dir/ort-opt.json"
     opt=$(best "$opt" "$("$python" "$helper" field "$dir/ort-opt.json" medianMs)")
     if [ "$timeFreezer" = yes ]; then
-      "$freezer" run "$dir/model.onnx" --input "input=$dir/input.npy" --repeat "$runs" --json > "$dir/freezer.json"
+      "$freezer" run "$dir/model.onnx" --input "input=$dir/input.npy" --repeat "$n" --json > "$dir/freezer.json"
       fz=$(best "$fz" "$("$python" "$helper" field "$dir/freezer.json" latency medianMs)")
     fi
   done
   # Where freezer's time goes, for the record (not part of the comparison).
   [ "$timeFreezer" = no ] || "$freezer" run "$dir/model.onnx" --input "input=$dir/input.npy" --repeat "$runs" --profile > "$dir/freezer-profile.txt"
-  rows+=("$m|$fz|$noopt|$opt|$status")
+  rows+=("$m|$n|$fz|$noopt|$opt|$status")
 done
 
 echo
 "$python" - "$runs" "$rounds" "${rows[@]}" <<'PY'
 import sys
 runs = sys.argv[1]
-print(f"median latency of {runs} runs, best of {sys.argv[2]} rounds, ms (batch 1, one thread)")
-print(f"{'model':<22}{'freezer':>10}{'ort-noopt':>11}{'ort-opt':>10}{'fz/noopt':>10}{'fz/opt':>9}  freezer output check")
+print(f"median latency of at least {runs} runs (and 0.5 s), best of {sys.argv[2]} rounds, ms (batch 1, one thread)")
+print(f"{'model':<22}{'runs':>6}{'freezer':>10}{'ort-noopt':>11}{'ort-opt':>10}{'fz/noopt':>10}{'fz/opt':>9}  freezer output check")
 for row in sys.argv[3:]:
-    name, fz, noopt, opt, status = row.split("|", 4)
+    name, n, fz, noopt, opt, status = row.split("|", 5)
     noopt, opt = float(noopt), float(opt)
     if fz:
         fz = float(fz)
-        print(f"{name:<22}{fz:>10.2f}{noopt:>11.2f}{opt:>10.2f}{fz / noopt:>9.2f}x{fz / opt:>8.2f}x  {status}")
+        print(f"{name:<22}{n:>6}{fz:>10.2f}{noopt:>11.2f}{opt:>10.2f}{fz / noopt:>9.2f}x{fz / opt:>8.2f}x  {status}")
     else:
-        print(f"{name:<22}{'n/a':>10}{noopt:>11.2f}{opt:>10.2f}{'':>10}{'':>9}  {status}")
+        print(f"{name:<22}{n:>6}{'n/a':>10}{noopt:>11.2f}{opt:>10.2f}{'':>10}{'':>9}  {status}")
 PY
 echo "per-operator profiles of freezer: $work/<model>/freezer-profile.txt"

@@ -214,13 +214,16 @@ public struct Interpreter {
     /// Checks a fed array against the declared input type: element type and every fixed dimension.
     static func checkFeed(_ array: NDArray, against value: Value) throws(EvaluationError) {
         guard let tensor = value.type?.tensor else { return }
-        let expected = tensor.description
-        let actual = "\(array.elementType)[\(array.shape.map(String.init).joined(separator: ","))]"
-        if tensor.elementType != array.elementType { throw .inputMismatch(name: value.name, expected: expected, actual: actual) }
+        // The messages are built only for a refusal: this runs on every run.
+        func mismatch() -> EvaluationError {
+            .inputMismatch(name: value.name, expected: tensor.description,
+                           actual: "\(array.elementType)[\(array.shape.map(String.init).joined(separator: ","))]")
+        }
+        if tensor.elementType != array.elementType { throw mismatch() }
         guard let shape = tensor.shape else { return }
-        if shape.count != array.rank { throw .inputMismatch(name: value.name, expected: expected, actual: actual) }
+        if shape.count != array.rank { throw mismatch() }
         for (d, n) in zip(shape, array.shape) {
-            if case .value(let v) = d, v != Int64(n) { throw .inputMismatch(name: value.name, expected: expected, actual: actual) }
+            if case .value(let v) = d, v != Int64(n) { throw mismatch() }
         }
     }
 }
