@@ -15,8 +15,9 @@
 #             (freezer's default)
 #   ort-noopt onnxruntime, intra_op_num_threads=1, graph optimizations disabled (ORT_DISABLE_ALL)
 #   ort-opt   onnxruntime, intra_op_num_threads=1, all graph optimizations (ORT_ENABLE_ALL)
-# and the ratios freezer/ort. The three contenders are measured in turn, ROUNDS times, and each one's
-# best median counts: on a shared machine a neighbour's burst then slows one round, not the verdict.
+# and the ratios freezer/ort. The three contenders are measured in turn (in a rotating order), ROUNDS
+# times, and each one's best median counts: on a shared machine a neighbour's burst then slows one
+# round, not the verdict.
 # Before timing, `freezer run --test-data` checks freezer's output against
 # onnxruntime's (rtol 1e-3, atol 1e-4); a model freezer cannot run yet is reported as such, not timed.
 #
@@ -74,15 +75,22 @@ for m in "${models[@]}"; do
   n=$("$python" -c "import sys, math; print(max(int(sys.argv[1]), math.ceil(500 / float(sys.argv[2]))))" \
       "$runs" "$("$python" "$helper" field "$dir/ort-calibration.json" medianMs)")
   best() { if [ -z "$1" ] || "$python" -c "import sys; sys.exit(0 if float(sys.argv[2]) < float(sys.argv[1]) else 1)" "$1" "$2"; then echo "$2"; else echo "$1"; fi; }
+  measure() {
+    case $1 in
+      noopt) "$python" "$helper" ort "$dir" --opt disabled --runs "$n" > "$dir/ort-noopt.json"
+             noopt=$(best "$noopt" "$("$python" "$helper" field "$dir/ort-noopt.json" medianMs)") ;;
+      opt)   "$python" "$helper" ort "$dir" --opt all --runs "$n" > "$dir/ort-opt.json"
+             opt=$(best "$opt" "$("$python" "$helper" field "$dir/ort-opt.json" medianMs)") ;;
+      fz)    [ "$timeFreezer" = yes ] || return 0
+             "$freezer" run "$dir/model.onnx" --input "input=$dir/input.npy" --repeat "$n" --json > "$dir/freezer.json"
+             fz=$(best "$fz" "$("$python" "$helper" field "$dir/freezer.json" latency medianMs)") ;;
+    esac
+  }
+  # The order of the contenders rotates from round to round, so that slow spells of the machine that
+  # recur at some period cannot keep hitting the same contender.
+  order=(noopt opt fz)
   for round in $(seq "$rounds"); do
-    "$python" "$helper" ort "$dir" --opt disabled --runs "$n" > "$dir/ort-noopt.json"
-    noopt=$(best "$noopt" "$("$python" "$helper" field "$dir/ort-noopt.json" medianMs)")
-    "$python" "$helper" ort "$dir" --opt all --runs "$n" > "$dir/ort-opt.json"
-    opt=$(best "$opt" "$("$python" "$helper" field "$dir/ort-opt.json" medianMs)")
-    if [ "$timeFreezer" = yes ]; then
-      "$freezer" run "$dir/model.onnx" --input "input=$dir/input.npy" --repeat "$n" --json > "$dir/freezer.json"
-      fz=$(best "$fz" "$("$python" "$helper" field "$dir/freezer.json" latency medianMs)")
-    fi
+    for i in 0 1 2; do measure "${order[$(( (i + round) % 3 ))]}"; done
   done
   # Where freezer's time goes, for the record (not part of the comparison).
   [ "$timeFreezer" = no ] || "$freezer" run "$dir/model.onnx" --input "input=$dir/input.npy" --repeat "$runs" --profile > "$dir/freezer-profile.txt"
