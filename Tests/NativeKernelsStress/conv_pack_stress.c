@@ -6,14 +6,14 @@
 // Stress test of the convolution packing of CFreezerKernels, built with AddressSanitizer by
 // scripts/check-native-kernels.sh: random 2-D geometries (padding wider than the kernel, windows
 // wholly outside the image, strides and dilations larger than the image, images narrower than a
-// vector) computed with the B operand packed straight from the image and with a naive im2col matrix.
+// vector; every 8th case with enough channels that k spans several k-blocks) computed with the B operand packed straight from the image and with a naive im2col matrix.
 // The products must agree bit for bit, and no masked load may touch memory outside the image (the
 // sanitizer checks masked loads and gathers lane by lane). Usage: conv_pack_stress [SEED].
 int main(int argc,char**argv){ int bad=0,n=0; srand(argc>1?atoi(argv[1]):7);
  if(!fz_kernels_supported()){ printf("conv_pack_stress: no AVX-512 here, nothing to check\n"); return 0; }
  float *ws=aligned_alloc(64,4*fz_sgemm_workspace_count());
  for(int t=0;t<4000;t++){
-  int C=1+rand()%4,H=1+rand()%9,W=1+rand()%70,M=1+rand()%20,kh=1+rand()%5,kw=1+rand()%5,sh=1+rand()%4,sw=1+rand()%4,dh=1+rand()%3,dw=1+rand()%3;
+  int C=(t%8==0)?20+rand()%50:1+rand()%4,H=1+rand()%9,W=1+rand()%70,M=1+rand()%20,kh=1+rand()%5,kw=1+rand()%5,sh=1+rand()%4,sw=1+rand()%4,dh=1+rand()%3,dw=1+rand()%3;
   int pt=rand()%7,pl=rand()%7,pb=rand()%7,pr=rand()%7;
   int oh=(H+pt+pb-dh*(kh-1)-1)/sh+1, ow=(W+pl+pr-dw*(kw-1)-1)/sw+1; if(H+pt+pb-dh*(kh-1)-1<0||W+pl+pr-dw*(kw-1)-1<0) continue;
   size_t K=(size_t)C*kh*kw, N=(size_t)oh*ow;
