@@ -111,9 +111,11 @@ final class ExecutionPlan: @unchecked Sendable {
         }
 
         // Values of the graph that are the same on every run, computed while planning.
-        var constantNodeOutputs = Set<ValueID>()
         var computed: [ValueID: NDArray] = [:]
-        func constantInputs(of node: Node) throws(EvaluationError) -> [NDArray?]? {
+        /// The inputs of `node` when all of them are known while planning (none, for a Constant node),
+        /// else nil.
+        func knownInputs(of node: Node) throws(EvaluationError) -> [NDArray?]? {
+            if Self.isConstantNode(node) { return [] }
             guard let initializers, Self.isComputedAhead(node) else { return nil }
             var values: [NDArray?] = []
             for input in node.inputs {
@@ -137,23 +139,12 @@ final class ExecutionPlan: @unchecked Sendable {
                 throw .unsupportedOperators([.init(domain: node.domain, opType: node.opType, version: node.opsetVersion)],
                                             supported: registry.supportedOperators)
             }
-            if node.opType == "Constant" && (node.domain.isEmpty || node.domain == "ai.onnx") && node.inputs.isEmpty,
-               let out = node.outputs.first ?? nil {
-                // evaluateAhead throws when output 0 is missing.
-                guard let value = try Self.evaluateAhead(node, name: name, kernel: kernel, inputs: [],
-                                                         inferenceSemantics: false)[0] else { continue }
-                if lastReader[out] != nil || wantedSet.contains(out) { sources.append((slot(out), .computed(value))) }
-                constantNodeOutputs.insert(out)
-                computed[out] = value
-                continue
-            }
-            if let inputs = try constantInputs(of: node) {
+            if let inputs = try knownInputs(of: node) {
                 let values = try Self.evaluateAhead(node, name: name, kernel: kernel, inputs: inputs,
                                                     inferenceSemantics: inferenceSemantics)
                 for (out, value) in zip(node.outputs, values) {
                     guard let out, let value else { continue }
                     if lastReader[out] != nil || wantedSet.contains(out) { sources.append((slot(out), .computed(value))) }
-                    constantNodeOutputs.insert(out)
                     computed[out] = value
                 }
                 continue
@@ -174,7 +165,7 @@ final class ExecutionPlan: @unchecked Sendable {
                 return slot(out)
             }
             let constantInputs = node.inputs.map { input in
-                input.map { graph.value($0).producer == .initializer || constantNodeOutputs.contains($0) } ?? false
+                input.map { graph.value($0).producer == .initializer || computed[$0] != nil } ?? false
             }
             steps.append(Step(info: NodeInfo(node, name: name, constantInputs: constantInputs), kernel: kernel,
                               inputs: node.inputs.map { $0.map(slot) },
@@ -188,6 +179,11 @@ final class ExecutionPlan: @unchecked Sendable {
         self.sources = sources
         self.steps = steps
         self.slotCount = slotOf.count
+    }
+
+    /// An ONNX Constant node: its value is computed while planning in every graph.
+    private static func isConstantNode(_ node: Node) -> Bool {
+        node.opType == "Constant" && (node.domain.isEmpty || node.domain == "ai.onnx") && node.inputs.isEmpty
     }
 
     /// Operators that may be computed while planning when their inputs are constants: ONNX operators

@@ -12,7 +12,7 @@ import Synchronization
 /// subgraph's plan is kept with its node). Values live in numbered slots and are released after their
 /// last reader; an input whose last reader is the node is handed to the kernel, which may write its
 /// result into that buffer. Initializers are converted once per interpreter. `Options.threads` sets
-/// OpenBLAS's thread count, which is process-wide.
+/// the thread count of matrix products (OpenBLAS's and freezer's own), which is process-wide.
 public struct Interpreter {
     public struct Options: Sendable {
         /// Evaluate training forms as they behave at inference: Dropout is the identity with an all-true
@@ -126,8 +126,9 @@ public struct Interpreter {
                     throw .missingInput(name: graph.value(v).name, expected: graph.runtimeInputs.map { graph.value($0).name })
                 }
             case .constant(let v):
+                // Only subgraphs have these: the main graph's initializers are resolved while planning.
                 guard let tensor = graph.initializer(v) else { continue }
-                env[slot] = isMain ? try constants.array(for: v, tensor) : try NDArray(tensor)
+                env[slot] = try NDArray(tensor)
             case .computed(let array):
                 env[slot] = array
             case .outerScope(let name):
