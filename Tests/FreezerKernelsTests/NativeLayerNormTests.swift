@@ -25,6 +25,15 @@ struct NativeLayerNormTests {
         }
     }
 
+    @Test func emptyRowsKeepTheirNaNStatistics() throws {
+        // Rows of no elements have no mean: the operator leaves them to the Swift loops, which say NaN.
+        let outputs = try runNode("LayerNormalization", [NDArray(floats: [], shape: [2, 0]), NDArray(floats: [], shape: [0])],
+                                  outputs: 3)
+        #expect(outputs[0].shape == [2, 0])
+        #expect(outputs[1].floats.count == 2 && outputs[1].floats.allSatisfy(\.isNaN))
+        #expect(outputs[2].floats.count == 2 && outputs[2].floats.allSatisfy(\.isNaN))
+    }
+
     @Test func aConstantRowNormalizesToTheBias() {
         // Zero variance: (x − mean) is exactly 0, so y is the bias whatever the scale.
         let layout = Ops.LayerLayout(rows: 2, size: 11)

@@ -172,7 +172,7 @@ extension NeuralNetworkOperators {
         let layout = LayerLayout(rows: outer, size: inner)
         let (y, mean, invStd): (NDArray.Storage, [Double], [Double])
         switch kind {
-        case .float where NativeKernels.isAvailable && !s.full && !(b?.full ?? false):
+        case .float where NativeKernels.isAvailable && inner > 0 && !s.full && !(b?.full ?? false):
             let r = layerNormRows(x.floats, scale: s.values, bias: b?.values, layout, epsilon)
             (y, mean, invStd) = (.float(r.0), r.1, r.2)
         case .float:
@@ -193,25 +193,18 @@ extension NeuralNetworkOperators {
 
     /// `layerNorm` of float rows with parameters along the row, on the AVX-512 kernel: the same
     /// operations per element in double; each row's sums are 8 lane sums added in a fixed order.
+    /// Rows must not be empty (`layerNorm` gives their NaN statistics).
     static func layerNormRows(_ x: [Float], scale: [Double], bias: [Double]?, _ l: LayerLayout,
                               _ epsilon: Double) -> ([Float], [Double], [Double]) {
         var mean = [Double](repeating: 0, count: l.rows), invStd = [Double](repeating: 0, count: l.rows)
         guard !x.isEmpty else { return ([], mean, invStd) }
+        let biasValues = bias ?? []
         let y = [Float](unsafeUninitializedCapacity: x.count) { yb, initialized in
             x.withUnsafeBufferPointer { xb in
                 scale.withUnsafeBufferPointer { sb in
-                    mean.withUnsafeMutableBufferPointer { mb in
-                        invStd.withUnsafeMutableBufferPointer { ib in
-                            if let bias {
-                                bias.withUnsafeBufferPointer { bb in
-                                    fz_layer_norm_rows(xb.baseAddress!, yb.baseAddress!, l.rows, l.size, sb.baseAddress!,
-                                                       bb.baseAddress!, epsilon, mb.baseAddress!, ib.baseAddress!)
-                                }
-                            } else {
-                                fz_layer_norm_rows(xb.baseAddress!, yb.baseAddress!, l.rows, l.size, sb.baseAddress!,
-                                                   nil, epsilon, mb.baseAddress!, ib.baseAddress!)
-                            }
-                        }
+                    biasValues.withUnsafeBufferPointer { bb in
+                        fz_layer_norm_rows(xb.baseAddress!, yb.baseAddress!, l.rows, l.size, sb.baseAddress!,
+                                           bias == nil ? nil : bb.baseAddress, epsilon, &mean, &invStd)
                     }
                 }
             }
