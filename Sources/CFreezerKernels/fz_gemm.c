@@ -41,10 +41,24 @@ static void pack_panels(size_t kc, size_t n, const float *b, size_t ldb, int tra
     }
 }
 
+// A row-major op(B) as the source of packed blocks.
+typedef struct {
+    const float *b;
+    size_t ldb;
+    int transpose;
+} matrix_source;
+
+// Rows k0..<k0+kc and columns n0..<n1 of op(B) as consecutive panels.
+static void pack_matrix_block(const void *source, size_t k0, size_t kc, size_t n0, size_t n1, float *panels) {
+    const matrix_source *s = source;
+    const float *origin = s->transpose ? s->b + n0 * s->ldb + k0 : s->b + k0 * s->ldb + n0;
+    pack_panels(kc, n1 - n0, origin, s->ldb, s->transpose, panels);
+}
+
 void fz_pack_b(size_t k, size_t n, const float *b, size_t ldb, int transpose, float *packed) {
+    matrix_source source = {b, ldb, transpose};
     size_t npad = round_up(n, 16);
-    for (size_t k0 = 0; k0 < k; k0 += KC)
-        pack_panels(min_size(KC, k - k0), n, transpose ? b + k0 : b + k0 * ldb, ldb, transpose, packed + k0 * npad);
+    for (size_t k0 = 0; k0 < k; k0 += KC) pack_matrix_block(&source, k0, min_size(KC, k - k0), 0, n, packed + k0 * npad);
 }
 
 // C = 0 for an empty inner dimension; returns whether there is nothing (more) to compute.
@@ -158,18 +172,6 @@ static void multiply_packing_b(size_t m, size_t n, size_t k, const fz_left *a, p
                            accumulate || k0 > 0, c, ldc, n0, n1);
         }
     }
-}
-
-typedef struct {
-    const float *b;
-    size_t ldb;
-    int transpose;
-} matrix_source;
-
-static void pack_matrix_block(const void *source, size_t k0, size_t kc, size_t n0, size_t n1, float *panels) {
-    const matrix_source *s = source;
-    const float *origin = s->transpose ? s->b + n0 * s->ldb + k0 : s->b + k0 * s->ldb + n0;
-    pack_panels(kc, n1 - n0, origin, s->ldb, s->transpose, panels);
 }
 
 void fz_sgemm(size_t m, size_t n, size_t k, const fz_left *a, const float *b, size_t ldb, int transpose_b,

@@ -28,7 +28,7 @@ enum EnvironmentProbe {
             architecture: field(uts.machine),
             cpuModel: model,
             cpuFeaturesUsed: used.map { $0 == "sha_ni" ? "sha_ni (SHA-256)" : $0 }
-                + (Interpreter.usesNativeKernels ? ["freezer AVX-512 kernels (float products, 2-D convolutions, softmax)"] : [])
+                + (Interpreter.usesNativeKernels ? ["freezer AVX-512 kernels (float products, 2-D convolutions, softmax, layer normalization)"] : [])
                 + ["OpenBLAS core \(blas)"],
             cores: ProcessInfo.processInfo.activeProcessorCount,
             memoryBytes: ProcessInfo.processInfo.physicalMemory,

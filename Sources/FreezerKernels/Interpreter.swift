@@ -28,8 +28,9 @@ public struct Interpreter {
         }
     }
 
-    /// Whether float products, 2-D convolutions and softmax run on freezer's AVX-512 kernels on this
-    /// machine (otherwise on OpenBLAS and Swift loops): their results are fixed per kind of machine.
+    /// Whether float products, 2-D convolutions, softmax and layer normalization run on freezer's
+    /// AVX-512 kernels on this machine (otherwise on OpenBLAS and Swift loops): their results are fixed
+    /// per kind of machine.
     public static var usesNativeKernels: Bool { NativeKernels.isAvailable }
 
     public let model: Model

@@ -112,7 +112,7 @@ extension Float: NeuralNetworkOperators.BLASFloat {
                              a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                              accumulate: Bool, c: UnsafeMutablePointer<Float>, ldc: Int,
                              constantB: NeuralNetworkOperators.ConstantOperand<Float>?) -> Bool {
-        guard PackedProduct.isAvailable else { return false }
+        guard NativeKernels.isAvailable else { return false }
         let left = PackedProduct.left(a, rowStride: transA ? 1 : lda, kStride: transA ? lda : 1)
         let right: PackedProduct.Right
         if let constantB {
@@ -131,7 +131,7 @@ extension Float: NeuralNetworkOperators.BLASFloat {
                                into y0: UnsafeMutablePointer<Float>) -> Bool {
         let k = channels * g.kernelCount, n = g.outputCount
         // A single row or column goes to gemv on the im2col path, as every such product does.
-        guard PackedProduct.isAvailable, g.rank == 2, m > 1, n > 1, k > 0 else { return false }
+        guard NativeKernels.isAvailable, g.rank == 2, m > 1, n > 1, k > 0 else { return false }
         let convolution = fz_conv2d(image: x0, channels: channels, height: g.input[0], width: g.input[1],
                                     kernel_h: g.kernel[0], kernel_w: g.kernel[1], stride_h: g.strides[0], stride_w: g.strides[1],
                                     dilation_h: g.dilations[0], dilation_w: g.dilations[1],

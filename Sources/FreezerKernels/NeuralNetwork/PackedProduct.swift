@@ -19,7 +19,8 @@ final class PackedMatrix: @unchecked Sendable {
     deinit { base.deallocate() }
 }
 
-/// freezer's single-precision matrix product, used for float tensors when the CPU runs it (AVX-512),
+/// freezer's single-precision matrix product, used for float tensors when the CPU runs it
+/// (`NativeKernels.isAvailable`; elsewhere products go to OpenBLAS),
 /// for every product with more than one row and column (one row or column is a gemv of the BLAS).
 ///
 /// Every element of the result is one fused multiply-add chain over k in increasing order, starting
@@ -29,9 +30,6 @@ final class PackedMatrix: @unchecked Sendable {
 /// constant right operand (a layer's weights) is packed once (`NodeInfo.packedConstant`) instead of
 /// on every call as BLAS does.
 enum PackedProduct {
-    /// Whether this CPU runs the packed product; when not, products go to OpenBLAS.
-    static var isAvailable: Bool { NativeKernels.isAvailable }
-
     /// Threads a product splits its columns over (process-wide, like OpenBLAS's thread count).
     static let threads = Atomic<Int>(1)
 
