@@ -11,19 +11,20 @@ let package = Package(
     // where the repository was cloned.
     dependencies: [.package(name: "freezer", path: "..")],
     targets: [
-        // Declares libFuzzer's driver, which the harness's `main` calls.
+        // Declares libFuzzer's driver, which FuzzSupport.runLibFuzzer calls.
         .target(name: "CFuzzerDriver"),
-        // What both harnesses need: a private scratch directory per process, writing the input file.
-        .target(name: "FuzzSupport"),
+        // What both harnesses need: starting libFuzzer, a private scratch directory per process, writing
+        // the input file.
+        .target(name: "FuzzSupport", dependencies: ["CFuzzerDriver"]),
         // Built with `-sanitize=fuzzer,address -parse-as-library`; libFuzzer is linked by the sanitizer flag.
         .executableTarget(
             name: "FuzzLoader",
-            dependencies: ["CFuzzerDriver", "FuzzSupport", .product(name: "FreezerONNX", package: "freezer")]
+            dependencies: ["FuzzSupport", .product(name: "FreezerONNX", package: "freezer")]
         ),
         // Loads, validates and evaluates models on inputs made from their declared input types.
         .executableTarget(
             name: "FuzzEvaluator",
-            dependencies: ["CFuzzerDriver", "FuzzSupport", .product(name: "FreezerONNX", package: "freezer"),
+            dependencies: ["FuzzSupport", .product(name: "FreezerONNX", package: "freezer"),
                            .product(name: "FreezerIR", package: "freezer"),
                            .product(name: "FreezerKernels", package: "freezer")]
         ),

@@ -1,4 +1,3 @@
-import CFuzzerDriver
 import FreezerIR
 import FreezerKernels
 import FreezerONNX
@@ -122,15 +121,13 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-/// Hands control to libFuzzer (see FuzzLoader: SwiftPM's `main` alias leaves libFuzzer's unused).
+/// Hands control to libFuzzer (see `runLibFuzzer`).
 @main
 enum FuzzMain {
     static func main() {
-        var argc = CommandLine.argc
-        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
-        exit(LLVMFuzzerRunDriver(&argc, &argv) { data, size in
+        runLibFuzzer { data, size in
             guard let data else { return 0 } // libFuzzer passes a valid pointer even for empty inputs
             return fuzz(data, size)
-        })
+        }
     }
 }

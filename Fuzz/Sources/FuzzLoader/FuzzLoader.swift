@@ -1,4 +1,3 @@
-import CFuzzerDriver
 import FreezerONNX
 import FuzzSupport
 #if canImport(Glibc)
@@ -65,18 +64,13 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-/// Hands control to libFuzzer.
-///
-/// SwiftPM links every Swift executable with `main` aliased to its own entry point, which would leave
-/// libFuzzer's `main` unused (and the link failing without one), so the harness starts the driver itself.
+/// Hands control to libFuzzer (see `runLibFuzzer`).
 @main
 enum FuzzMain {
     static func main() {
-        var argc = CommandLine.argc
-        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
-        exit(LLVMFuzzerRunDriver(&argc, &argv) { data, size in
+        runLibFuzzer { data, size in
             guard let data else { return 0 } // libFuzzer passes a valid pointer even for empty inputs
             return fuzz(data, size)
-        })
+        }
     }
 }

@@ -1,3 +1,4 @@
+import CFuzzerDriver
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -41,4 +42,18 @@ public func writeFile(_ path: String, _ data: UnsafePointer<UInt8>, _ size: Int)
         guard n > 0 else { fatalError("cannot write \(path): \(String(cString: strerror(errno)))") }
         done += n
     }
+}
+
+/// A harness's per-input function as libFuzzer calls it: the input's bytes, 0 to go on.
+public typealias FuzzTarget = @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+
+/// Hands control to libFuzzer, which calls `target` for every input, and exits with its status.
+///
+/// SwiftPM links every Swift executable with `main` aliased to its own entry point, which would leave
+/// libFuzzer's `main` unused (and the link failing without one), so each harness's `@main` starts the
+/// driver through this.
+public func runLibFuzzer(_ target: FuzzTarget) -> Never {
+    var argc = CommandLine.argc
+    var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+    exit(LLVMFuzzerRunDriver(&argc, &argv, target))
 }
