@@ -66,8 +66,8 @@ public enum Conversion {
             let report: EquivalenceReport
             do {
                 report = try EquivalenceChecker.check(original: original, frozen: result.model, samples: samples, defaults: defaults,
-                                                      options: .init(rtol: options.rtol, atol: options.atol, threads: options.threads)) { k, n in
-                    if k < n { progress?("verifying sample \(k + 1)/\(n)") }
+                                                      options: .init(rtol: options.rtol, atol: options.atol, threads: options.threads)) { stage, k, n in
+                    if k < n { progress?("verifying: \(stage.rawValue), sample \(k + 1)/\(n)") }
                 }
             } catch {
                 throw ConversionError.evaluation(error.description)

@@ -35,10 +35,8 @@ public enum ConversionError: Error, CustomStringConvertible {
         case let .badOption(message):
             message
         case let .equivalenceFailed(report, keptAt):
-            "the frozen model does not compute what the original computes at inference:\n"
-                + report.outputs.filter { $0.outsideTolerance > 0 }.map {
-                    "  - output '\($0.name)': \($0.outsideTolerance) of \($0.elementsCompared) elements outside rtol \($0.rtol), atol \($0.atol) (max abs error \($0.maxAbsError), max rel error \($0.maxRelError))"
-                }.joined(separator: "\n")
+            "the frozen model does not compute what the original computes at inference.\n"
+                + report.text(histograms: false)
                 + (keptAt.map { "\nThe failed frozen model was kept for debugging at '\($0)'." } ?? "\nNo frozen model was written (use --keep-failed to keep it for debugging).")
         case let .evaluation(message):
             "the equivalence check could not run: \(message)"

@@ -146,21 +146,7 @@ struct RecordBuilder {
             return EquivalenceResult(verdict: "skipped", statement: "Verification was skipped at the user's request (--no-verify): no evidence of equivalence is recorded for this conversion.",
                                      method: "none", samples: [], outputs: [], defaults: [])
         }
-        let outputs = report.outputs.map {
-            OutputComparison(name: $0.name, type: "\($0.elementType)\($0.shape)", rtol: $0.rtol, atol: $0.atol, elementsCompared: $0.elementsCompared,
-                             maxAbsError: $0.maxAbsError, maxRelError: $0.maxRelError, meanAbsError: $0.meanAbsError, outsideTolerance: $0.outsideTolerance)
-        }
-        let samples = report.samples.map { s in
-            EquivalenceSample(source: s.source, inputs: s.inputs.map { "\($0.name): \($0.elementType)\($0.shape)" + ($0.sha256.map { " sha256 \($0)" } ?? "") })
-        }
-        let worst = report.outputs.map(\.maxAbsError).max() ?? 0
-        return EquivalenceResult(
-            verdict: report.verdict.rawValue,
-            statement: report.verdict == .equivalent
-                ? "On \(report.samples.count) input sample(s) every output of the frozen model is within tolerance of the verified learning model evaluated in inference mode (largest absolute error \(worst))."
-                : "The frozen model is NOT equivalent.",
-            method: "freezer's reference evaluator runs the verified learning model with \(report.originalSemantics) and the frozen model as written, on the same inputs; |frozen − original| ≤ atol + rtol·|original| per element",
-            samples: samples, outputs: outputs, defaults: report.defaults)
+        return EquivalenceRecord.make(report)
     }
 
     func warnings() -> [String] {

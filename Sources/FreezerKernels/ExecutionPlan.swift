@@ -70,7 +70,7 @@ final class ExecutionPlan: @unchecked Sendable {
     /// a weight, shape arithmetic on constants. Random operators and Dropout are never computed ahead.
     init(_ graph: Graph, wanted wantedValues: [ValueID], needed: Set<NodeID>? = nil,
          registry: KernelRegistry, initializers: ((ValueID) throws(EvaluationError) -> NDArray)? = nil,
-         inferenceSemantics: Bool = false) throws(EvaluationError) {
+         inferenceSemantics: Bool = false, precision: Precision = .own) throws(EvaluationError) {
         let needed = needed ?? Self.neededNodes(graph, for: wantedValues)
         let order: [NodeID]
         do { order = try graph.topologicalOrder().filter(needed.contains) } catch { throw .cycle(error.description) }
@@ -141,7 +141,7 @@ final class ExecutionPlan: @unchecked Sendable {
             }
             if let inputs = try knownInputs(of: node) {
                 let values = try Self.evaluateAhead(node, name: name, kernel: kernel, inputs: inputs,
-                                                    inferenceSemantics: inferenceSemantics)
+                                                    inferenceSemantics: inferenceSemantics, precision: precision)
                 for (out, value) in zip(node.outputs, values) {
                     guard let out, let value else { continue }
                     if lastReader[out] != nil || wantedSet.contains(out) { sources.append((slot(out), .computed(value))) }
@@ -198,11 +198,11 @@ final class ExecutionPlan: @unchecked Sendable {
     /// The outputs of a node whose inputs are constants (a Constant node has none): the same on every
     /// run, so computed once. Absent or uncomputed outputs are nil; output 0 must be computed.
     private static func evaluateAhead(_ node: Node, name: String, kernel: Kernel, inputs: [NDArray?],
-                                      inferenceSemantics: Bool) throws(EvaluationError) -> [NDArray?] {
+                                      inferenceSemantics: Bool, precision: Precision) throws(EvaluationError) -> [NDArray?] {
         let box = KernelInputs()
         box.values = inputs
         let context = KernelContext(info: NodeInfo(node, name: name), box: box,
-                                    inferenceSemantics: inferenceSemantics, subgraphRunner: nil)
+                                    inferenceSemantics: inferenceSemantics, precision: precision, subgraphRunner: nil)
         let outputs: [NDArray?]
         do {
             outputs = try kernel(context)
@@ -212,7 +212,7 @@ final class ExecutionPlan: @unchecked Sendable {
             throw .node(name: name, opType: node.opType, reason: "\(error)")
         }
         guard let first = outputs.first ?? nil else { throw .node(name: name, opType: node.opType, reason: "output 0 was not computed") }
-        return [first.rounded()] + outputs.dropFirst().map { $0?.rounded() }
+        return [precision.adopt(first)] + outputs.dropFirst().map { $0.map(precision.adopt) }
     }
 
     /// Nodes that the values in `wanted` depend on.

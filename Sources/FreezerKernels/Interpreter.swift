@@ -22,9 +22,14 @@ public struct Interpreter {
         /// bits with any count; the BLAS (double precision, other CPUs) is bit-identical run after run
         /// with 1, the default.
         public var threads: Int
-        public init(inferenceSemantics: Bool = false, threads: Int = 1) {
+        /// The precision floating-point values are computed in: each type its own (the model as it runs),
+        /// or every float16, bfloat16 and float32 value widened exactly to float64 (the exact reference of
+        /// the equivalence check).
+        public var precision: Precision
+        public init(inferenceSemantics: Bool = false, threads: Int = 1, precision: Precision = .own) {
             self.inferenceSemantics = inferenceSemantics
             self.threads = threads
+            self.precision = precision
         }
     }
 
@@ -43,7 +48,7 @@ public struct Interpreter {
         self.model = model
         self.registry = registry
         self.options = options
-        constants = ConstantCache()
+        constants = ConstantCache(precision: options.precision)
         plans = PlanCache()
         BLASSetup.ready
         openblas_set_num_threads(Int32(max(1, options.threads)))
@@ -73,7 +78,7 @@ public struct Interpreter {
                 throw .unexpectedInput(name: name, expected: declared)
             }
             try Self.checkFeed(array, against: graph.value(id))
-            inputs[id] = array
+            inputs[id] = options.precision.adopt(array)
         }
         let plan = try plans.plan(for: wanted) { () throws(EvaluationError) in
             let needed = ExecutionPlan.neededNodes(graph, for: wanted)
@@ -85,7 +90,7 @@ public struct Interpreter {
                                          }
                                          return try constants.array(for: v, tensor)
                                      },
-                                     inferenceSemantics: options.inferenceSemantics)
+                                     inferenceSemantics: options.inferenceSemantics, precision: options.precision)
         }
         let env = try execute(plan, graph, feeds: inputs, outer: [:], isMain: true, profile: profile)
         profile?.finishRun()
@@ -122,14 +127,14 @@ public struct Interpreter {
                 if let fed = feeds[v] {
                     env[slot] = fed
                 } else if let tensor = graph.initializer(v) {
-                    env[slot] = isMain ? try constants.array(for: v, tensor) : try NDArray(tensor)
+                    env[slot] = isMain ? try constants.array(for: v, tensor) : options.precision.adopt(try NDArray(tensor))
                 } else {
                     throw .missingInput(name: graph.value(v).name, expected: graph.runtimeInputs.map { graph.value($0).name })
                 }
             case .constant(let v):
                 // Only subgraphs have these: the main graph's initializers are resolved while planning.
                 guard let tensor = graph.initializer(v) else { continue }
-                env[slot] = try NDArray(tensor)
+                env[slot] = options.precision.adopt(try NDArray(tensor))
             case .computed(let array):
                 env[slot] = array
             case .outerScope(let name):
@@ -163,7 +168,7 @@ public struct Interpreter {
                 }
             }
             let context = KernelContext(info: step.info, box: inputs, inferenceSemantics: options.inferenceSemantics,
-                                        subgraphRunner: subgraphRunner)
+                                        precision: options.precision, subgraphRunner: subgraphRunner)
             let outputs: [NDArray?]
             let start = profile == nil ? nil : ContinuousClock.now
             defer {
@@ -186,7 +191,7 @@ public struct Interpreter {
                 guard k < outputs.count, let array = outputs[k] else {
                     throw .node(name: step.name, opType: step.node.opType, reason: "output \(k) was not computed")
                 }
-                env[slot] = array.rounded()
+                env[slot] = options.precision.adopt(array)
             }
             for slot in step.released { env[slot] = nil }
         }
@@ -202,7 +207,7 @@ public struct Interpreter {
             if let array = inputs[k] { feeds[id] = array }
         }
         let plan = try owner.subgraphPlan(for: graph) { () throws(EvaluationError) in
-            try ExecutionPlan(graph, wanted: graph.outputs, registry: registry)
+            try ExecutionPlan(graph, wanted: graph.outputs, registry: registry, precision: options.precision)
         }
         let env = try execute(plan, graph, feeds: feeds, outer: outer, isMain: false)
         return try zip(graph.outputs, plan.wanted).map { (id, slot) throws(EvaluationError) -> NDArray in
@@ -233,10 +238,13 @@ public struct Interpreter {
 /// Initializers converted to arrays once per interpreter, so repeated runs do not re-read them.
 final class ConstantCache: Sendable {
     private let arrays = Mutex<[ValueID: NDArray]>([:])
+    private let precision: Precision
+
+    init(precision: Precision) { self.precision = precision }
 
     func array(for id: ValueID, _ tensor: Tensor) throws(EvaluationError) -> NDArray {
         if let a = arrays.withLock({ $0[id] }) { return a }
-        let a = try NDArray(tensor)
+        let a = precision.adopt(try NDArray(tensor))
         arrays.withLock { $0[id] = a }
         return a
     }

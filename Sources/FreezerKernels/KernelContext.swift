@@ -12,6 +12,8 @@ public struct KernelContext {
     let box: KernelInputs
     /// Whether to evaluate training forms as they behave at inference (see `Interpreter.Options`).
     public let inferenceSemantics: Bool
+    /// The precision floating-point values are computed in (see `Interpreter.Options.precision`).
+    public let precision: Precision
     let subgraphRunner: SubgraphRunner?
 
     public var node: Node { info.node }

@@ -3,12 +3,16 @@ import FreezerKernels
 
 /// Proves, on concrete inputs, that the frozen model computes what the original computes at inference.
 ///
-/// The original is run by the reference evaluator with inference semantics (Dropout as identity,
-/// BatchNormalization on running statistics); the frozen model is run as it is. A wrong rewrite cannot
-/// hide behind itself: the original graph, not the rewritten one, defines the expected values.
+/// Three evaluations on the same inputs: the original with inference semantics (Dropout as identity,
+/// BatchNormalization on running statistics) in float64, the exact reference; the original with the
+/// same semantics in its own precision; the frozen model as it is. `EquivalenceCriterion` decides from
+/// their errors. A wrong rewrite cannot hide behind itself: the original graph, not the rewritten one,
+/// defines the expected values. Each evaluation runs every sample before the next starts, so only one
+/// interpreter (and its converted weights) is alive at a time.
+
 public enum EquivalenceChecker {
     public struct Options: Sendable {
-        /// Overrides the per-type defaults for every floating-point output.
+        /// A declared tolerance for every floating-point output; with neither, the default criterion.
         public var rtol: Double?
         public var atol: Double?
         public var threads: Int
@@ -17,6 +21,8 @@ public enum EquivalenceChecker {
             self.atol = atol
             self.threads = threads
         }
+
+        public var criterion: EquivalenceCriterion { EquivalenceCriterion(rtol: rtol, atol: atol) }
     }
 
     /// One set of inputs and where it came from.
@@ -31,85 +37,72 @@ public enum EquivalenceChecker {
         }
     }
 
+    /// The three evaluations, in the order they run.
+    public enum Stage: String, Sendable, CaseIterable {
+        case exactReference = "exact reference (original, float64)"
+        case original = "original (own precision)"
+        case frozen = "frozen model"
+    }
+
+    public static let originalSemantics = "reference evaluator, inference semantics (Dropout = identity, BatchNormalization on running statistics)"
+
+    /// `progress(stage, samples done, samples)` is called before each sample and when a stage ends.
     public static func check(original: Model, frozen: Model, samples: [Sample], defaults: [String] = [],
-                             options: Options = .init(), progress: ((Int, Int) -> Void)? = nil) throws(EvaluationError) -> EquivalenceReport {
-        let reference = Interpreter(model: original, options: .init(inferenceSemantics: true, threads: options.threads))
-        let candidate = Interpreter(model: frozen, options: .init(inferenceSemantics: false, threads: options.threads))
+                             options: Options = .init(),
+                             progress: ((Stage, Int, Int) -> Void)? = nil) throws(EvaluationError) -> EquivalenceReport {
         let names = frozen.graph.outputs.map { frozen.graph.value($0).name }
-        var stats: [OutputAccumulator] = names.map { OutputAccumulator(name: $0) }
-        var described: [EquivalenceReport.Sample] = []
-        for (k, sample) in samples.enumerated() {
-            progress?(k, samples.count)
-            // The frozen model may have fewer inputs (labels and switches are gone): feed each what it declares.
-            let frozenInputs = Set(frozen.graph.runtimeInputs.map { frozen.graph.value($0).name })
-            let expected = try reference.run(sample.feeds.filter { original.graph.value(named: $0.key).map(original.graph.inputs.contains) ?? false },
-                                             outputs: names)
-            let actual = try candidate.run(sample.feeds.filter { frozenInputs.contains($0.key) })
+        let criterion = options.criterion
+        let exact = try evaluate(original, samples: samples, outputs: names, stage: .exactReference,
+                                 options: .init(inferenceSemantics: true, threads: options.threads, precision: .float64), progress: progress)
+        let reference = try evaluate(original, samples: samples, outputs: names, stage: .original,
+                                     options: .init(inferenceSemantics: true, threads: options.threads), progress: progress)
+        let actual = try evaluate(frozen, samples: samples, outputs: names, stage: .frozen,
+                                  options: .init(inferenceSemantics: false, threads: options.threads), progress: progress)
+        var evidence = names.map { OutputEvidence(name: $0) }
+        for k in samples.indices {
             for (j, name) in names.enumerated() {
-                stats[j].add(expected: expected[name]!, actual: actual[name]!, sample: k, options: options)
+                evidence[j].add(exact: exact[k][name]!, original: reference[k][name]!, frozen: actual[k][name]!, sample: k, criterion: criterion)
             }
-            described.append(.init(source: sample.source, inputs: sample.feeds.keys.sorted().map { name in
+        }
+        let described = samples.map { sample in
+            EquivalenceReport.Sample(source: sample.source, inputs: sample.feeds.keys.sorted().map { name in
                 let a = sample.feeds[name]!
                 return .init(name: name, elementType: a.elementType.description, shape: a.shape, sha256: sample.digests[name])
-            }))
+            })
         }
-        progress?(samples.count, samples.count)
-        let outputs = stats.map(\.statistics)
-        let ok = outputs.allSatisfy { $0.outsideTolerance == 0 }
-        return EquivalenceReport(verdict: ok ? .equivalent : .notEquivalent,
-                                 originalSemantics: "reference evaluator, inference semantics (Dropout = identity, BatchNormalization on running statistics)",
+        let outputs = evidence.map { $0.statistics(criterion: criterion) }
+        return EquivalenceReport(verdict: outputs.allSatisfy(\.passed) ? .equivalent : .notEquivalent,
+                                 originalSemantics: originalSemantics, criterion: describe(criterion),
                                  samples: described, outputs: outputs, defaults: defaults)
     }
-}
 
-/// Running error statistics of one output.
-struct OutputAccumulator {
-    let name: String
-    var type = "unknown"
-    var shape: [Int] = []
-    var tolerance = Tolerance(rtol: 0, atol: 0)
-    var count = 0, outside = 0
-    var maxAbs = 0.0, maxRel = 0.0, sumAbs = 0.0
-    var worstSample = 0, worstIndex = 0
-
-    init(name: String) { self.name = name }
-
-    mutating func add(expected: NDArray, actual: NDArray, sample: Int, options: EquivalenceChecker.Options) {
-        type = expected.elementType.description
-        shape = expected.shape
-        var t = Tolerance.default(for: expected.elementType)
-        if expected.elementType.isFloatingPoint {
-            t.rtol = options.rtol ?? t.rtol
-            t.atol = options.atol ?? t.atol
+    /// Runs `model` on every sample and keeps the requested outputs; the interpreter (with its converted
+    /// weights) is released when this returns. A model that lacks an input a sample has (the frozen model
+    /// no longer declares labels or switches) is fed only what it declares.
+    static func evaluate(_ model: Model, samples: [Sample], outputs: [String], stage: Stage, options: Interpreter.Options,
+                         progress: ((Stage, Int, Int) -> Void)?) throws(EvaluationError) -> [[String: NDArray]] {
+        let interpreter = Interpreter(model: model, options: options)
+        let declared = Set(model.graph.inputs.map { model.graph.value($0).name })
+        var results: [[String: NDArray]] = []
+        for (k, sample) in samples.enumerated() {
+            progress?(stage, k, samples.count)
+            results.append(try interpreter.run(sample.feeds.filter { declared.contains($0.key) }, outputs: outputs))
         }
-        tolerance = t
-        guard expected.shape == actual.shape, expected.elementType == actual.elementType else {
-            // A shape or type change is a total mismatch: every element counts as outside tolerance.
-            outside += max(expected.count, actual.count, 1)
-            count += max(expected.count, actual.count)
-            maxAbs = .infinity
-            maxRel = .infinity
-            return
-        }
-        let e = expected.asDoubles, a = actual.asDoubles
-        for i in e.indices {
-            let x = e[i], y = a[i]
-            var diff = abs(y - x)
-            if x.isNaN || y.isNaN { diff = (x.isNaN && y.isNaN) ? 0 : .infinity }
-            else if x == y { diff = 0 } // equal infinities
-            let rel = diff == 0 ? 0 : diff / max(abs(x), .leastNormalMagnitude)
-            if diff > t.atol + t.rtol * abs(x) { outside += 1 }
-            if diff > maxAbs { maxAbs = diff; worstSample = sample; worstIndex = i }
-            maxRel = max(maxRel, rel)
-            sumAbs += diff.isFinite ? diff : 0
-        }
-        count += e.count
+        progress?(stage, samples.count, samples.count)
+        return results
     }
 
-    var statistics: EquivalenceReport.OutputStatistics {
-        .init(name: name, elementType: type, shape: shape, rtol: tolerance.rtol, atol: tolerance.atol,
-              elementsCompared: count, maxAbsError: maxAbs, maxRelError: maxRel,
-              meanAbsError: count > 0 ? sumAbs / Double(count) : 0, outsideTolerance: outside,
-              worstSample: worstSample, worstIndex: worstIndex)
+    static func describe(_ criterion: EquivalenceCriterion) -> EquivalenceReport.CriterionDescription {
+        let exact = "exact reference: the original with inference semantics, every float value widened to float64; original and frozen model in their own precision"
+        switch criterion {
+        case .asExactAsOriginal:
+            return .init(name: "asExactAsOriginal",
+                         reason: "the default: no --rtol/--atol given, so each floating-point output of the frozen model must be as exact as the original's, measured against the exact reference",
+                         errorFactor: EquivalenceCriterion.errorFactor, floorULPs: EquivalenceCriterion.floorULPs, exactReference: exact)
+        case .declaredTolerance(let rtol, let atol):
+            return .init(name: "declaredTolerance",
+                         reason: "--rtol/--atol were given: they declare a fixed elementwise tolerance against the original (per-type default for the one not given); the exact-reference statistics are recorded as evidence",
+                         errorFactor: EquivalenceCriterion.errorFactor, floorULPs: EquivalenceCriterion.floorULPs, rtol: rtol, atol: atol, exactReference: exact)
+        }
     }
 }

@@ -15,6 +15,15 @@ struct ConversionSummary: Encodable {
     var categories: [Category]
     var equivalence: String
     var outputs: [OutputComparison]
+    /// The criterion that decided, as the log records it.
+    var criterion: EquivalenceCriterionInfo?
+    /// The equivalence report as text (not part of the JSON: `outputs` holds the same figures).
+    private var equivalenceText: String?
+
+    private enum CodingKeys: String, CodingKey {
+        case conversionID, frozenModel, frozenSHA256, log, recordDigest, verifiedLearningModelID, inputSHA256, nodesBefore, nodesAfter,
+             categories, equivalence, outputs, criterion
+    }
 
     struct Category: Encodable {
         var name: String
@@ -37,6 +46,8 @@ struct ConversionSummary: Encodable {
         categories = c.eliminationOfTrainingSpecificOperations.map { Category(name: $0.name, status: $0.status, summary: $0.summary) }
         equivalence = log.equivalence.verdict
         outputs = log.equivalence.outputs
+        criterion = log.equivalence.criterion
+        equivalenceText = outcome.equivalence?.text()
     }
 
     var text: String {
@@ -47,10 +58,7 @@ struct ConversionSummary: Encodable {
         s += "  nodes          \(nodesBefore) → \(nodesAfter)\n\n"
         s += "Elimination of training-specific operations:\n"
         for c in categories { s += "  \(c.name): \(c.status). \(c.summary)\n" }
-        s += "\nEquivalence: \(equivalence)\n"
-        for o in outputs {
-            s += "  \(o.name) \(o.type): max abs \(o.maxAbsError), max rel \(o.maxRelError), mean abs \(o.meanAbsError), outside tolerance \(o.outsideTolerance)/\(o.elementsCompared) (rtol \(o.rtol), atol \(o.atol))\n"
-        }
+        s += "\n" + (equivalenceText ?? "Equivalence: \(equivalence)\n")
         return s
     }
 }

@@ -89,12 +89,11 @@ struct VerifyCommand: ParsableCommand {
         }
         do {
             let result = try Reverification.run(log: log, original: original, frozen: frozen, threads: threads)
-            let worst = result.outputs.map(\.maxAbsError).max() ?? 0
+            let record = EquivalenceRecord.make(result)
             if result.verdict == .equivalent {
-                report.add("equivalence", "\(result.samples.count) sample(s)", .passed,
-                           "re-run: every output within tolerance (largest absolute error \(worst))")
+                report.add("equivalence", "\(result.samples.count) sample(s)", .passed, "re-run: " + record.statement)
             } else {
-                let bad = result.outputs.filter { $0.outsideTolerance > 0 }.map { "'\($0.name)': \($0.outsideTolerance) of \($0.elementsCompared) outside rtol \($0.rtol), atol \($0.atol)" }
+                let bad = result.outputs.filter { !$0.passed }.map { "'\($0.name)': \($0.reason)" }
                 report.add("equivalence", "\(result.samples.count) sample(s)", .failed, "re-run: NOT equivalent: " + bad.joined(separator: "; "))
             }
         } catch {

@@ -63,8 +63,8 @@ enum ConformanceData {
     ///
     /// Format: one case per line, `kind/name  justification`; `#` starts a comment. A line without a
     /// justification is an error: the list is only for cases whose expected data is itself questionable.
-    static func knownFailures() throws -> [String: String] {
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("known-failures.txt").path
+    static func knownFailures(file: String = "known-failures.txt") throws -> [String: String] {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(file).path
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [:] }
         var entries: [String: String] = [:]
         for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -72,7 +72,7 @@ enum ConformanceData {
             if line.isEmpty || line.hasPrefix("#") { continue }
             let parts = line.split(maxSplits: 1, whereSeparator: { $0 == " " || $0 == "\t" })
             guard parts.count == 2, !parts[1].trimmingCharacters(in: .whitespaces).isEmpty else {
-                throw KnownFailuresError(description: "known-failures.txt line \(n + 1): '\(line)' has no justification; write `kind/case  why ONNX's expected data is questionable`")
+                throw KnownFailuresError(description: "\(file) line \(n + 1): '\(line)' has no justification; write `kind/case  why ONNX's expected data is questionable`")
             }
             entries[String(parts[0])] = parts[1].trimmingCharacters(in: .whitespaces)
         }

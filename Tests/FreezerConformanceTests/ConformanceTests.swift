@@ -52,6 +52,41 @@ struct ConformanceTests {
     }
 }
 
+extension ConformanceTests {
+    /// The exact reference of the equivalence check evaluates models with every float value widened to
+    /// float64: every case that passes as written must also pass widened, or be listed, with its
+    /// reason, in float64-exceptions.txt.
+    @Test("ONNX node test data in float64 (the exact reference)")
+    func onnxTestDataInFloat64() throws {
+        let dir = ConformanceData.directory
+        if let problem = ConformanceData.problem(at: dir) {
+            Issue.record(Comment(rawValue: problem))
+            return
+        }
+        let known = try ConformanceData.knownFailures()
+        let exceptions = try ConformanceData.knownFailures(file: "float64-exceptions.txt")
+        let filter = ProcessInfo.processInfo.environment["FREEZER_CONFORMANCE_FILTER"].flatMap { $0.isEmpty ? nil : $0 }
+        let cases = ConformanceData.cases(in: dir).filter { c in known[c.id] == nil && (filter.map { c.id.contains($0) } ?? true) }
+        var passed = 0, unsupported = 0, excepted = 0
+        var failed: [String] = []
+        for c in cases {
+            switch c.run(precision: .float64) {
+            case .passed:
+                passed += 1
+                if exceptions[c.id] != nil { Issue.record(Comment(rawValue: "\(c.id) passes in float64 but is listed in float64-exceptions.txt")) }
+            case .unsupported: unsupported += 1
+            case .failed(let reason, _):
+                // A case the evaluator refuses as written is counted by the main test, not here.
+                if case .unsupported = c.run() { unsupported += 1; continue }
+                if exceptions[c.id] != nil { excepted += 1; continue }
+                failed.append("\(c.id): \(reason)")
+            }
+        }
+        for f in failed { Issue.record(Comment(rawValue: "float64: \(f)")) }
+        print("ONNX conformance in float64: \(passed) passed, \(failed.count) failed, \(excepted) listed exceptions, \(unsupported) unsupported")
+    }
+}
+
 /// Counts and reasons of one conformance run.
 struct ConformanceReport {
     var passed: [String] = []

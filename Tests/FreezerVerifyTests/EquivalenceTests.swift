@@ -39,24 +39,28 @@ struct EquivalenceTests {
     }
 
     @Test func statisticsCountElementsOutsideTolerance() {
-        var acc = OutputAccumulator(name: "y")
+        var acc = OutputEvidence(name: "y")
         let expected = NDArray(floats: [1, 2, 3, 100], shape: [4])
         let actual = NDArray(floats: [1, 2.1, 3, 100.005], shape: [4])
-        acc.add(expected: expected, actual: actual, sample: 0, options: .init())
-        let s = acc.statistics
+        acc.add(exact: expected.widenedToDouble(), original: expected, frozen: actual, sample: 0, criterion: .asExactAsOriginal)
+        let s = acc.statistics(criterion: .asExactAsOriginal)
         #expect(s.outsideTolerance == 1)        // 2.1 vs 2 fails; 100.005 vs 100 is within 1e-5 + 1e-4·100
         #expect(abs(s.maxAbsError - 0.1) < 1e-6)
         #expect(s.worstIndex == 1)
-        var loose = OutputAccumulator(name: "y")
-        loose.add(expected: expected, actual: actual, sample: 0, options: .init(rtol: 0.1, atol: 0))
-        #expect(loose.statistics.outsideTolerance == 0)
+        var loose = OutputEvidence(name: "y")
+        let declared = EquivalenceCriterion.declaredTolerance(rtol: 0.1, atol: 0)
+        loose.add(exact: expected.widenedToDouble(), original: expected, frozen: actual, sample: 0, criterion: declared)
+        #expect(loose.statistics(criterion: declared).outsideTolerance == 0)
+        #expect(loose.statistics(criterion: declared).passed)
     }
 
     @Test func shapeChangeIsATotalMismatch() {
-        var acc = OutputAccumulator(name: "y")
-        acc.add(expected: NDArray(floats: [1, 2], shape: [2]), actual: NDArray(floats: [1, 2], shape: [1, 2]), sample: 0, options: .init())
-        #expect(acc.statistics.outsideTolerance == 2)
-        #expect(acc.statistics.maxAbsError == .infinity)
+        var acc = OutputEvidence(name: "y")
+        let original = NDArray(floats: [1, 2], shape: [2])
+        acc.add(exact: original.widenedToDouble(), original: original, frozen: NDArray(floats: [1, 2], shape: [1, 2]), sample: 0, criterion: .asExactAsOriginal)
+        #expect(acc.statistics(criterion: .asExactAsOriginal).outsideTolerance == 2)
+        #expect(acc.statistics(criterion: .asExactAsOriginal).maxAbsError == .infinity)
+        #expect(!acc.statistics(criterion: .asExactAsOriginal).passed)
     }
 
     @Test func halfPrecisionGetsLooserDefaults() {

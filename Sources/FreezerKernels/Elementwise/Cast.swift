@@ -14,11 +14,11 @@ enum Cast {
     static func register(_ r: inout KernelRegistry) {
         r.register("Cast") { ctx in
             let x = try ctx.input(0)
-            return [try convert(x, to: try targetType(ctx), ctx)]
+            return [try convert(x, to: ctx.precision.castTarget(try targetType(ctx)), ctx)]
         }
         r.register("CastLike", versions: 15...Int64.max) { ctx in
             let x = try ctx.input(0), like = try ctx.input(1)
-            return [try convert(x, to: like.elementType, ctx)]
+            return [try convert(x, to: ctx.precision.castTarget(like.elementType), ctx)]
         }
     }
 

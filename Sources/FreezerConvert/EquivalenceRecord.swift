@@ -1,0 +1,74 @@
+import FreezerLog
+import FreezerVerify
+
+/// The equivalence check as the log records it: the same record for `convert`'s log, `freezer compare
+/// --json` and `verify --reverify`.
+public enum EquivalenceRecord {
+    public static func make(_ report: EquivalenceReport) -> EquivalenceResult {
+        let outputs = report.outputs.map { o in
+            var c = OutputComparison(name: o.name, type: "\(o.elementType)\(o.shape)", rtol: o.rtol, atol: o.atol, elementsCompared: o.elementsCompared,
+                                     maxAbsError: o.maxAbsError, maxRelError: o.maxRelError, meanAbsError: o.meanAbsError,
+                                     outsideTolerance: o.outsideTolerance)
+            c.rule = o.rule.rawValue
+            c.passed = o.passed
+            c.reason = o.reason
+            c.frozenVsExact = o.frozenVsExact.map(record)
+            c.originalVsExact = o.originalVsExact.map(record)
+            c.frozenVsOriginal = record(o.frozenVsOriginal)
+            c.boundMaxAbs = o.bound?.maxAbs
+            c.boundRMS = o.bound?.rms
+            c.boundRatio = o.boundRatio
+            c.roundingTies = o.rule == .exactMatch ? o.roundingTies : nil
+            return c
+        }
+        let samples = report.samples.map { s in
+            EquivalenceSample(source: s.source, inputs: s.inputs.map { "\($0.name): \($0.elementType)\($0.shape)" + ($0.sha256.map { " sha256 \($0)" } ?? "") })
+        }
+        return EquivalenceResult(verdict: report.verdict.rawValue, statement: statement(report), method: method(report),
+                                 samples: samples, outputs: outputs, defaults: report.defaults, criterion: criterion(report.criterion))
+    }
+
+    static func statement(_ report: EquivalenceReport) -> String {
+        let n = report.samples.count
+        let failed = report.outputs.filter { !$0.passed }
+        guard report.verdict == .equivalent else {
+            return "The frozen model is NOT equivalent: " + failed.map { "output '\($0.name)': \($0.reason)" }.joined(separator: "; ") + "."
+        }
+        if report.criterion.name == "declaredTolerance" {
+            let worst = report.outputs.map(\.maxAbsError).max() ?? 0
+            return "On \(n) input sample(s) every output of the frozen model is within the declared tolerance of the verified learning model evaluated in inference mode (largest absolute error \(worst))."
+        }
+        let ratio = report.outputs.compactMap(\.boundRatio).max()
+        return "On \(n) input sample(s) every output of the frozen model is as exact as the verified learning model evaluated in inference mode"
+            + (ratio.map { ": its error against the float64 exact reference is at most \(percent($0)) of the bound k × the original's own error + floor" } ?? "")
+            + (report.outputs.contains { $0.rule == .exactMatch } ? "; integer and boolean outputs equal the original's" : "") + "."
+    }
+
+    static func method(_ report: EquivalenceReport) -> String {
+        "freezer's reference evaluator runs the verified learning model with \(report.originalSemantics) twice, in float64 (the exact reference: weights, inputs and every float value widened exactly) and in its own precision, and the frozen model as written, on the same inputs"
+    }
+
+    static func criterion(_ c: EquivalenceReport.CriterionDescription) -> EquivalenceCriterionInfo {
+        let rule = c.name == "declaredTolerance"
+            ? "per element |frozen − original| ≤ atol + rtol·|original| for floating-point outputs; integer and boolean outputs equal"
+            : "per floating-point output: max |frozen − exact| ≤ k·max |original − exact| + floor and rms |frozen − exact| ≤ k·rms |original − exact| + floor, floor = \(c.floorULPs.formatted) units in the last place of the output's type at its largest |exact| value; non-finite values equal the original's; integer and boolean outputs equal the original's except within rounding of a tie; float64 outputs computed without narrower rounding: the per-type tolerance"
+        return EquivalenceCriterionInfo(name: c.name, reason: c.reason, rule: rule, errorFactor: c.errorFactor, floorULPs: c.floorULPs,
+                                        rtol: c.rtol, atol: c.atol, evaluations: c.exactReference)
+    }
+
+    static func record(_ s: ErrorStatistics) -> ErrorStatisticsRecord {
+        ErrorStatisticsRecord(count: s.count, maxAbs: s.maxAbs, maxRel: s.maxRel, meanAbs: s.meanAbs, rms: s.rms, p999: s.p999, nonFinite: s.nonFinite,
+                              histogram: ErrorHistogramRecord(firstDecade: s.histogram.firstDecade, counts: s.histogram.counts,
+                                                              zeros: s.histogram.zeros, nonFinite: s.histogram.nonFinite))
+    }
+
+    static func percent(_ ratio: Double) -> String {
+        let p = ratio * 100
+        return p < 1 ? "<1%" : "\(Int(p.rounded()))%"
+    }
+}
+
+extension Double {
+    /// Integral values without a fraction ("4"), others as Swift prints them.
+    var formatted: String { self == rounded() && abs(self) < 1e15 ? String(Int(self)) : String(self) }
+}

@@ -1,0 +1,49 @@
+import Foundation
+
+/// The equivalence report as text for a terminal: the criterion, then per output its verdict, the three
+/// error statistics and, with `histograms`, the errors per decade.
+extension EquivalenceReport {
+    public func text(histograms: Bool = true) -> String {
+        var lines = ["Equivalence: \(verdict == .equivalent ? "equivalent" : "NOT equivalent") (criterion: \(criterion.name == "declaredTolerance" ? "declared tolerance" : "as exact as the original, k = \(Self.number(criterion.errorFactor)), floor \(Self.number(criterion.floorULPs)) ulp"); \(samples.count) sample\(samples.count == 1 ? "" : "s"))"]
+        for o in outputs { lines += o.lines(histograms: histograms).map { "  " + $0 } }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func number(_ x: Double) -> String {
+        if x == 0 { return "0" }
+        if !x.isFinite { return x.isNaN ? "nan" : (x > 0 ? "inf" : "-inf") }
+        if x == x.rounded(), abs(x) < 1e6 { return String(Int(x)) }
+        return String(format: "%.3g", x)
+    }
+}
+
+extension EquivalenceReport.OutputStatistics {
+    func lines(histograms: Bool) -> [String] {
+        var lines = ["\(name) \(elementType)\(shape): \(passed ? "passed" : "FAILED") — \(reason)"]
+        let rows: [(String, ErrorStatistics?)] = [("frozen − exact", frozenVsExact), ("original − exact", originalVsExact),
+                                                  ("frozen − original", frozenVsOriginal)]
+        for (label, s) in rows {
+            guard let s else { continue }
+            let n = EquivalenceReport.number
+            lines.append("  \(label.padding(toLength: 18, withPad: " ", startingAt: 0)) max \(n(s.maxAbs))  rms \(n(s.rms))  mean \(n(s.meanAbs))  p99.9 \(n(s.p999))  max rel \(n(s.maxRel))")
+        }
+        if histograms, let fx = frozenVsExact, let ox = originalVsExact, !fx.histogram.counts.isEmpty {
+            lines.append("  errors per decade      frozen − exact   original − exact")
+            let width = 20
+            let most = max(fx.histogram.counts.max() ?? 0, ox.histogram.counts.max() ?? 0, 1)
+            func bar(_ c: Int) -> String {
+                let filled = c == 0 ? 0 : max(1, c * width / most)
+                return String(repeating: "█", count: filled).padding(toLength: width, withPad: " ", startingAt: 0)
+            }
+            for k in fx.histogram.counts.indices.reversed() {
+                let (lo, hi) = fx.histogram.edges(k)
+                let label = "[\(EquivalenceReport.number(lo)), \(EquivalenceReport.number(hi)))".padding(toLength: 20, withPad: " ", startingAt: 0)
+                lines.append("  \(label) \(bar(fx.histogram.counts[k])) \(String(fx.histogram.counts[k]).padding(toLength: 8, withPad: " ", startingAt: 0)) \(bar(ox.histogram.counts[k])) \(ox.histogram.counts[k])")
+            }
+            if fx.histogram.zeros + ox.histogram.zeros > 0 {
+                lines.append("  \("0 (exact)".padding(toLength: 20, withPad: " ", startingAt: 0)) \(String(fx.histogram.zeros).padding(toLength: width + 9, withPad: " ", startingAt: 0))  \(ox.histogram.zeros)")
+            }
+        }
+        return lines
+    }
+}
