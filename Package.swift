@@ -52,6 +52,8 @@ let package = Package(
         .target(name: "FreezerPasses", dependencies: ["FreezerIR", "FreezerInspect"]),
         // Equivalence of the frozen model with the original at inference, on the reference evaluator.
         .target(name: "FreezerVerify", dependencies: ["FreezerIR", "FreezerKernels"]),
+        // Evidence that freezer can be trusted: models built by its own code, the fault-injection suite.
+        .target(name: "FreezerQualification", dependencies: ["FreezerIR", "FreezerKernels", "FreezerPasses", "FreezerVerify"]),
         // The Model Conversion Log: plain Codable types that depend on nothing, so anyone can decode a log.
         .target(name: "FreezerLog"),
         // Trust in logs: record digests, Ed25519 keys and signatures, the review workflow on files, and
@@ -92,6 +94,7 @@ let package = Package(
         .testTarget(name: "FreezerConvertTests", dependencies: ["FreezerConvert", "FreezerLog", "FreezerONNX", "FreezerIR", "FreezerTestSupport"]),
         .testTarget(name: "FreezerVerifyTests", dependencies: ["FreezerVerify", "FreezerKernels", "FreezerIR"]),
         .testTarget(name: "FreezerLogTests", dependencies: ["FreezerLog"]),
+        .testTarget(name: "FreezerQualificationTests", dependencies: ["FreezerQualification", "FreezerVerify", "FreezerPasses", "FreezerIR"]),
         .testTarget(name: "FreezerIntegrityTests", dependencies: ["FreezerIntegrity", "FreezerLog", "FreezerTestSupport",
                                                                  .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "FreezerLogRenderTests", dependencies: ["FreezerLogRender", "FreezerLog"]),

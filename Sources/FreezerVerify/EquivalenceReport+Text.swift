@@ -9,7 +9,8 @@ extension EquivalenceReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static func number(_ x: Double) -> String {
+    /// A number as a reader scans it: 3 significant digits, integers whole, "inf"/"nan" spelled out.
+    public static func number(_ x: Double) -> String {
         if x == 0 { return "0" }
         if !x.isFinite { return x.isNaN ? "nan" : (x > 0 ? "inf" : "-inf") }
         if x == x.rounded(), abs(x) < 1e6 { return String(Int(x)) }
