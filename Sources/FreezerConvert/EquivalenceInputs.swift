@@ -8,23 +8,30 @@ import FreezerVerify
 /// user's own files.
 enum EquivalenceInputs {
     static func samples(for model: Model, options: ConversionOptions) throws -> ([EquivalenceChecker.Sample], [String]) {
-        if let directory = options.inputsDirectory {
+        try samples(for: model, inputsDirectory: options.inputsDirectory, inputShapes: options.inputShapes, count: options.samples, seed: options.seed)
+    }
+
+    /// The samples for `model`: from `inputsDirectory` when given, else `count` seeded random ones shaped by
+    /// the declared shapes and `inputShapes`. Also returns the defaults taken for symbolic dimensions.
+    static func samples(for model: Model, inputsDirectory: String?, inputShapes: [String: [Int]], count: Int,
+                        seed: UInt64) throws -> ([EquivalenceChecker.Sample], [String]) {
+        if let directory = inputsDirectory {
             return (try InputDirectory.samples(from: directory, for: model.graph), [])
         }
         let shapes: [String: [Int]]
         let defaults: [String]
-        do { (shapes, defaults) = try RandomInputs.shapes(for: model.graph, overrides: options.inputShapes) } catch {
+        do { (shapes, defaults) = try RandomInputs.shapes(for: model.graph, overrides: inputShapes) } catch {
             throw ConversionError.badOption(error.description)
         }
-        for name in options.inputShapes.keys where model.graph.value(named: name) == nil && !Self.symbols(model.graph).contains(name) {
+        for name in inputShapes.keys where model.graph.value(named: name) == nil && !Self.symbols(model.graph).contains(name) {
             throw ConversionError.badOption("--input-shape names '\(name)', which is neither an input nor a dimension symbol of the model; inputs are: \(model.graph.runtimeInputs.map { model.graph.value($0).name }.joined(separator: ", "))")
         }
-        var generator = SeededGenerator(seed: options.seed)
+        var generator = SeededGenerator(seed: seed)
         var samples: [EquivalenceChecker.Sample] = []
-        for k in 0..<options.samples {
+        for k in 0..<count {
             do {
                 samples.append(.init(feeds: try RandomInputs.sample(for: model.graph, shapes: shapes, generator: &generator),
-                                     source: "random, seed \(options.seed), sample \(k + 1) of \(options.samples)"))
+                                     source: "random, seed \(seed), sample \(k + 1) of \(count)"))
             } catch {
                 throw ConversionError.badOption(error.description)
             }

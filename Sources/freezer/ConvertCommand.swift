@@ -95,19 +95,6 @@ struct ConvertCommand: ParsableCommand {
     @Flag(help: "Print the conversion summary as JSON.")
     var json = false
 
-    func parseShapes() throws -> [String: [Int]] {
-        var shapes: [String: [Int]] = [:]
-        for item in inputShapes {
-            let parts = item.split(separator: "=", maxSplits: 1)
-            let dims = parts.count == 2 ? parts[1].split(separator: "x").map { Int($0) } : []
-            guard parts.count == 2, !dims.isEmpty, dims.allSatisfy({ ($0 ?? -1) >= 0 }) else {
-                throw ValidationError("--input-shape '\(item)' is not NAME=AxBxC (for example input=1x3x224x224)")
-            }
-            shapes[String(parts[0])] = dims.map { $0! }
-        }
-        return shapes
-    }
-
     func run() throws {
         try runReportingErrors { try convert() }
     }
@@ -116,7 +103,7 @@ struct ConvertCommand: ParsableCommand {
             let storage: ModelSaver.Options.ExternalData = externalData ? .always : .auto
             let options = ConversionOptions(
                 input: model, output: output, log: log, modelID: modelID, modelVersion: modelVersion, responsible: responsible,
-                outputs: outputNames, inputShapes: try parseShapes(), inputsDirectory: inputs, samples: samples, seed: seed,
+                outputs: outputNames, inputShapes: try InputShapeArgument.parse(inputShapes), inputsDirectory: inputs, samples: samples, seed: seed,
                 rtol: rtol, atol: atol, externalData: storage, expectSHA256: expectSHA256,
                 verify: !noVerify, keepFailed: keepFailed, threads: threads, recordHost: recordHost)
             var progress: Conversion.Progress?

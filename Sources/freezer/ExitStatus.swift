@@ -11,9 +11,9 @@ enum ExitStatus {
     static let outsideTolerance: Int32 = 1
     /// `convert`: the model cannot be frozen safely.
     static let conversionImpossible: Int32 = 3
-    /// `convert`: the frozen model does not match the original.
+    /// `convert`, `compare`: the frozen model (B) does not compute what the original (A) computes.
     static let notEquivalent: Int32 = 4
-    /// `run`: the reference evaluator cannot run the model (unsupported operator or type, or a node failed).
+    /// `run`, `compare`: the reference evaluator cannot run a model (unsupported operator or type, or a node failed).
     static let cannotEvaluate: Int32 = 5
     /// `verify`, `log`: a file, the log or a signature does not match (something changed after it was written).
     static let integrityFailure: Int32 = 6
@@ -42,6 +42,11 @@ enum ExitStatus {
             case .outputPathIsInput: cannotWrite
             case .badOption: usage
             case .invalidFrozenModel: internalError
+            }
+        case let e as ComparisonError:
+            switch e {
+            case .signatureMismatch: invalidModel
+            case .cannotEvaluate: cannotEvaluate
             }
         case let e as RunError: e.exitCode
         case let e as LogRenderError: e.exitCode

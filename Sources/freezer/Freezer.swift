@@ -10,7 +10,7 @@ struct Freezer: ParsableCommand {
             freezer reads ONNX models as torch.onnx.export and tf2onnx write them, external data included. \
             `inspect` lists every training-specific construct a model holds, by the categories of the \
             Model Conversion Log (PhIMT0002, Table 1); `convert` removes them, proves the frozen model \
-            equivalent, and writes the log; `run` evaluates a model with freezer's own reference \
+            equivalent, and writes the log; `compare` runs the same equivalence check on any two models; `run` evaluates a model with freezer's own reference \
             evaluator, on ONNX test data or on .npy/.pb inputs. `log` renders (Markdown, HTML, PDF), reviews, \
             approves, versions and signs a log; `keygen` makes signing keys; `verify` checks that a frozen model, its data files \
             and its log are unchanged and belong together.
@@ -19,8 +19,9 @@ struct Freezer: ParsableCommand {
               0   success
               1   run: an output is outside the tolerance
               3   convert: the model cannot be frozen safely (the message says why)
-              4   convert, verify --reverify: the frozen model is not equivalent
-              5   run: the evaluator cannot run the model (unsupported operator/type)
+              4   convert, compare, verify --reverify: the frozen model is not equivalent
+              5   run, compare: the evaluator cannot run the model (unsupported
+                  operator/type)
               6   verify, log: integrity failure (a changed model, data file, log,
                   or signature; the message names it and both digests)
               7   log: refused by the review workflow (approved log, self-approval,
@@ -34,6 +35,6 @@ struct Freezer: ParsableCommand {
                   an input, or a key file that already exists
             """,
         version: FreezerBuild.version,
-        subcommands: [InspectCommand.self, ConvertCommand.self, RunCommand.self, LogCommand.self, KeygenCommand.self, VerifyCommand.self]
+        subcommands: [InspectCommand.self, ConvertCommand.self, CompareCommand.self, RunCommand.self, LogCommand.self, KeygenCommand.self, VerifyCommand.self]
     )
 }

@@ -1,0 +1,128 @@
+import FreezerIR
+import FreezerKernels
+import FreezerLog
+import FreezerONNX
+import FreezerVerify
+
+/// `freezer compare A B`: the equivalence check of `convert`, for any two models with the same inputs and
+/// outputs. A plays the verified learning model's part (evaluated with inference semantics, in float64 for
+/// the exact reference and in its own precision), B the frozen model's (evaluated as written).
+public enum Comparison {
+    public struct Options: Sendable {
+        public var a: String
+        public var b: String
+        public var inputsDirectory: String?
+        public var inputShapes: [String: [Int]]
+        public var samples: Int
+        public var seed: UInt64
+        public var rtol: Double?
+        public var atol: Double?
+        public var threads: Int
+        public init(a: String, b: String, inputsDirectory: String? = nil, inputShapes: [String: [Int]] = [:], samples: Int = 8, seed: UInt64 = 0,
+                    rtol: Double? = nil, atol: Double? = nil, threads: Int = 1) {
+            self.a = a
+            self.b = b
+            self.inputsDirectory = inputsDirectory
+            self.inputShapes = inputShapes
+            self.samples = samples
+            self.seed = seed
+            self.rtol = rtol
+            self.atol = atol
+            self.threads = threads
+        }
+    }
+
+    /// What was compared and the verdict, as `--json` prints it (the equivalence as the log records it).
+    public struct Outcome: Sendable, Encodable {
+        public var a: ModelIdentity
+        public var b: ModelIdentity
+        public var equivalence: EquivalenceResult
+        /// The report the record was made from (for the text rendering); not encoded.
+        public var report: EquivalenceReport
+        private enum CodingKeys: String, CodingKey { case a, b, equivalence }
+
+        init(a: ModelIdentity, b: ModelIdentity, report: EquivalenceReport) {
+            self.a = a
+            self.b = b
+            self.report = report
+            equivalence = EquivalenceRecord.make(report)
+        }
+    }
+
+    public struct ModelIdentity: Sendable, Codable {
+        public var path: String
+        public var sha256: String
+    }
+
+    public static func run(_ options: Options, progress: Conversion.Progress? = nil) throws -> Outcome {
+        if options.samples < 1 { throw ConversionError.badOption("--samples must be at least 1 (got \(options.samples))") }
+        if let r = options.rtol, !(r >= 0) { throw ConversionError.badOption("--rtol must be a non-negative number (got \(r))") }
+        if let a = options.atol, !(a >= 0) { throw ConversionError.badOption("--atol must be a non-negative number (got \(a))") }
+        progress?("loading \(options.a)")
+        let a = try ModelLoader.load(path: options.a)
+        progress?("loading \(options.b)")
+        let b = try ModelLoader.load(path: options.b)
+        for (path, model) in [(options.a, a.model), (options.b, b.model)] {
+            let issues = Validator.validate(model)
+            guard issues.isEmpty else { throw ConversionError.invalidModel(path: path, issues: issues) }
+        }
+        try checkSignatures(a: a.model.graph, b: b.model.graph, pathA: options.a, pathB: options.b)
+        let (samples, defaults) = try EquivalenceInputs.samples(for: a.model, inputsDirectory: options.inputsDirectory,
+                                                                inputShapes: options.inputShapes, count: options.samples, seed: options.seed)
+        let report: EquivalenceReport
+        do {
+            report = try EquivalenceChecker.check(original: a.model, frozen: b.model, samples: samples, defaults: defaults,
+                                                  options: .init(rtol: options.rtol, atol: options.atol, threads: options.threads)) { stage, k, n in
+                if k < n { progress?("\(stage.rawValue), sample \(k + 1)/\(n)") }
+            }
+        } catch {
+            throw ComparisonError.cannotEvaluate(error)
+        }
+        return Outcome(a: .init(path: options.a, sha256: a.source.sha256), b: .init(path: options.b, sha256: b.source.sha256), report: report)
+    }
+
+    /// B must read only inputs A has and give outputs A can compute, each with the same element type.
+    static func checkSignatures(a: Graph, b: Graph, pathA: String, pathB: String) throws {
+        for id in b.runtimeInputs {
+            let name = b.value(id).name
+            guard let other = a.value(named: name), a.inputs.contains(other) else {
+                throw ComparisonError.signatureMismatch("'\(pathB)' reads input '\(name)', which '\(pathA)' does not have (its inputs: \(a.runtimeInputs.map { a.value($0).name }.joined(separator: ", ")))")
+            }
+            if let ta = a.value(other).type?.tensor, let tb = b.value(id).type?.tensor, !compatible(ta, tb) {
+                throw ComparisonError.signatureMismatch("input '\(name)' is \(ta) in '\(pathA)' but \(tb) in '\(pathB)'")
+            }
+        }
+        for id in b.outputs {
+            let name = b.value(id).name
+            guard a.value(named: name) != nil else {
+                throw ComparisonError.signatureMismatch("'\(pathB)' has output '\(name)', which '\(pathA)' does not compute (its outputs: \(a.outputs.map { a.value($0).name }.joined(separator: ", ")))")
+            }
+        }
+    }
+}
+
+extension Comparison {
+    /// Same element type, and where both declare a shape, the same rank and the same fixed dimensions.
+    static func compatible(_ a: TensorType, _ b: TensorType) -> Bool {
+        guard a.elementType == b.elementType else { return false }
+        guard let sa = a.shape, let sb = b.shape else { return true }
+        guard sa.count == sb.count else { return false }
+        return zip(sa, sb).allSatisfy { x, y in
+            if case .value(let u) = x, case .value(let v) = y { return u == v }
+            return true
+        }
+    }
+}
+
+/// Why `freezer compare` could not compare (a verdict of "not equivalent" is not an error of this kind).
+public enum ComparisonError: Error, CustomStringConvertible {
+    case signatureMismatch(String)
+    case cannotEvaluate(EvaluationError)
+
+    public var description: String {
+        switch self {
+        case .signatureMismatch(let why): "the two models do not have the same inputs and outputs: \(why)"
+        case .cannotEvaluate(let error): "the models cannot be evaluated: \(error)"
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import FreezerTestSupport
+import Testing
+
+@Suite("freezer compare (end to end)")
+struct CompareCLITests {
+    /// The training export and its frozen model, written by `convert --no-verify`.
+    func frozenPair() throws -> (original: String, frozen: String) {
+        let dir = Fixtures.temporaryDirectory()
+        let original = Fixtures.model("torch_cnn_train")
+        let r = try CLI.run(["convert", original, "-o", dir + "/frozen.onnx", "--model-id", "CNN", "--model-version", "1",
+                             "--responsible", "Jane Doe", "--no-verify"])
+        try #require(r.status == 0, "\(r.stderr)")
+        return (original, dir + "/frozen.onnx")
+    }
+
+    @Test func aCorrectFrozenModelIsEquivalentWithStatisticsAndHistogram() throws {
+        let (original, frozen) = try frozenPair()
+        let r = try CLI.run(["compare", original, frozen, "--samples", "3"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("Equivalence: equivalent (criterion: as exact as the original"))
+        for line in ["frozen − exact", "original − exact", "frozen − original", "errors per decade", "p99.9"] {
+            #expect(r.stdout.contains(line), "missing '\(line)' in:\n\(r.stdout)")
+        }
+    }
+
+    @Test func jsonCarriesTheLogsEquivalenceRecordAndBothDigests() throws {
+        let (original, frozen) = try frozenPair()
+        let r = try CLI.run(["compare", original, frozen, "--samples", "2", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(((json["a"] as? [String: Any])?["sha256"] as? String)?.count == 64)
+        let equivalence = try #require(json["equivalence"] as? [String: Any])
+        #expect(equivalence["verdict"] as? String == "equivalent")
+        #expect((equivalence["criterion"] as? [String: Any])?["name"] as? String == "asExactAsOriginal")
+        let output = try #require((equivalence["outputs"] as? [[String: Any]])?.first)
+        #expect(output["rule"] as? String == "asExactAsOriginal")
+        let histogram = try #require((output["frozenVsExact"] as? [String: Any])?["histogram"] as? [String: Any])
+        #expect((histogram["counts"] as? [Int])?.reduce(0, +) ?? 0 > 0)
+    }
+
+    @Test func aDeclaredToleranceOfZeroRefusesTheRoundingOfAFoldWithExitFour() throws {
+        let (original, frozen) = try frozenPair()
+        let r = try CLI.run(["compare", original, frozen, "--samples", "2", "--rtol", "0", "--atol", "0"])
+        #expect(r.status == 4, "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("NOT equivalent (criterion: declared tolerance"))
+    }
+
+    @Test func aModelThatCannotBeEvaluatedAsWrittenExitsFive() throws {
+        let (original, frozen) = try frozenPair()
+        // B is evaluated as written: the training export's Dropout is random there.
+        let r = try CLI.run(["compare", frozen, original, "--samples", "1"])
+        #expect(r.status == 5, "\(r.stderr)")
+        #expect(r.stderr.contains("Dropout"))
+    }
+
+    @Test func modelsWithDifferentSignaturesAreRefusedWithExit65() throws {
+        let r = try CLI.run(["compare", Fixtures.model("torch_cnn_train"), Fixtures.model("torch_mlp_train_opset12")])
+        #expect(r.status == 65, "\(r.stderr)")
+        #expect(r.stderr.contains("do not have the same inputs and outputs"))
+    }
+
+    @Test func helpExplainsTheCriterion() throws {
+        let r = try CLI.run(["compare", "--help"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("as exact as A"))
+    }
+}
