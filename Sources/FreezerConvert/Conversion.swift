@@ -18,6 +18,8 @@ public enum Conversion {
         public var logPath: String
         public var saved: ModelSaver.Saved
         public var equivalence: EquivalenceReport?
+        /// Wall time of each phase, in order (also in the log).
+        public var phases: [PhaseTiming]
     }
 
     /// Progress messages for long steps (the CLI shows them on a terminal).
@@ -26,8 +28,11 @@ public enum Conversion {
     public static func run(_ options: ConversionOptions, commandLine: [String], clock: Date = Date(),
                            progress: Progress? = nil) throws -> Outcome {
         try checkOptions(options)
+        var phases = PhaseClock()
         progress?("loading \(options.input)")
         let loaded = try ModelLoader.load(path: options.input)
+        phases.end("load", minus: loaded.digestSeconds)
+        phases.add("digest", seconds: loaded.digestSeconds)
         if let expected = options.expectSHA256?.lowercased(), expected != loaded.source.sha256 {
             throw ConversionError.digestMismatch(path: options.input, expected: expected, actual: loaded.source.sha256)
         }
@@ -58,6 +63,7 @@ public enum Conversion {
         guard frozenIssues.isEmpty else { throw ConversionError.invalidFrozenModel(frozenIssues) }
         let remaining = TrainingAudit.violations(in: result.model)
         guard remaining.isEmpty else { throw ConversionError.trainingConstructsRemain(remaining) }
+        phases.end("passes")
 
         var equivalence: EquivalenceReport?
         if options.verify {
@@ -82,17 +88,34 @@ public enum Conversion {
                 }
                 throw ConversionError.equivalenceFailed(report, keptAt: kept)
             }
+            phases.end("verification")
         }
 
         progress?("saving \(options.output)")
         let saved = try ModelSaver.save(result.model, to: options.output,
                                         options: .init(externalData: options.externalData, protectedPaths: protected))
+        phases.end("save")
         var log = RecordBuilder(options: options, commandLine: commandLine, clock: clock, conversionID: conversionID,
                                 loaded: loaded, inspection: inspection, pipeline: pipeline, result: result,
                                 saved: saved, equivalence: equivalence, metadata: Dictionary(uniqueKeysWithValues: metadata)).build()
+        log.phases = phases.timings
         log.recordDigest = try ConversionIdentity.recordDigest(log)
         try FileWriter.write(Array(try log.encoded()), to: options.logPath, protectedPaths: protected + [saved.path])
-        return Outcome(log: log, logPath: options.logPath, saved: saved, equivalence: equivalence)
+        return Outcome(log: log, logPath: options.logPath, saved: saved, equivalence: equivalence, phases: phases.timings)
+    }
+
+    /// Measures consecutive phases: each `end` closes the phase that began where the previous one ended.
+    struct PhaseClock {
+        private(set) var timings: [PhaseTiming] = []
+        private var start = ContinuousClock.now
+
+        mutating func end(_ phase: String, minus excluded: Double = 0) {
+            let now = ContinuousClock.now
+            timings.append(PhaseTiming(phase: phase, seconds: max(0, (now - start).seconds - excluded)))
+            start = now
+        }
+
+        mutating func add(_ phase: String, seconds: Double) { timings.append(PhaseTiming(phase: phase, seconds: seconds)) }
     }
 
     static func checkOptions(_ o: ConversionOptions) throws {

@@ -173,9 +173,7 @@ public struct Interpreter {
             let start = profile == nil ? nil : ContinuousClock.now
             defer {
                 if let profile, let start {
-                    let elapsed = ContinuousClock.now - start
-                    profile.record(step.node.qualifiedOpType,
-                                   seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+                    profile.record(step.node.qualifiedOpType, seconds: (ContinuousClock.now - start).seconds)
                 }
             }
             do {

@@ -14,6 +14,8 @@ public struct ConversionLog: Codable, Sendable, Equatable {
     public var frozenModel: FrozenModelInfo
     public var equivalence: EquivalenceResult
     public var warnings: [String]
+    /// Wall time of each phase of the conversion (absent in logs written before freezer recorded it).
+    public var phases: [PhaseTiming]?
     /// SHA-256 (hex) of the canonical form of the record (see `canonicalForm()`), recomputed on every write.
     public var recordDigest: String?
     public var signatures: [Signature]
@@ -33,6 +35,17 @@ public struct ConversionLog: Codable, Sendable, Equatable {
         self.warnings = warnings
         recordDigest = nil
         signatures = []
+    }
+}
+
+/// The wall time of one phase of a conversion: `load` (parse and map), `digest` (SHA-256 of the input
+/// files), `passes` (freezing, validation, audit), `verification`, `save` (with the output's digest).
+public struct PhaseTiming: Codable, Sendable, Equatable {
+    public var phase: String
+    public var seconds: Double
+    public init(phase: String, seconds: Double) {
+        self.phase = phase
+        self.seconds = seconds
     }
 }
 

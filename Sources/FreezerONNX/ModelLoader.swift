@@ -7,6 +7,8 @@ import SwiftProtobuf
 public struct LoadedModel: Sendable {
     public var model: Model
     public let source: ModelSource
+    /// Seconds spent computing the digests of the model and its data files (part of loading).
+    public var digestSeconds: Double = 0
 }
 
 /// The files a model was read from, with their digests.
@@ -83,6 +85,7 @@ public enum ModelLoader {
         for file in resolver.files {
             source.dataFiles.append(.init(location: file.location, canonicalPath: file.path, size: 0, sha256: ""))
         }
+        let digestStart = ContinuousClock.now
         if options.computeDigests {
             do {
                 let digest = try FileDigest.sha256(ofFile: path)
@@ -96,7 +99,7 @@ public enum ModelLoader {
                 throw .unreadable(path: error.path, reason: error.reason)
             }
         }
-        return LoadedModel(model: model, source: source)
+        return LoadedModel(model: model, source: source, digestSeconds: (ContinuousClock.now - digestStart).seconds)
     }
 
     /// A ModelProto needs a graph and an opset import; protobuf alone accepts almost any bytes.

@@ -1,3 +1,4 @@
+import Foundation
 import FreezerConvert
 import FreezerLog
 
@@ -17,12 +18,14 @@ struct ConversionSummary: Encodable {
     var outputs: [OutputComparison]
     /// The criterion that decided, as the log records it.
     var criterion: EquivalenceCriterionInfo?
+    /// Wall time of each phase.
+    var phases: [PhaseTiming]
     /// The equivalence report as text (not part of the JSON: `outputs` holds the same figures).
     private var equivalenceText: String?
 
     private enum CodingKeys: String, CodingKey {
         case conversionID, frozenModel, frozenSHA256, log, recordDigest, verifiedLearningModelID, inputSHA256, nodesBefore, nodesAfter,
-             categories, equivalence, outputs, criterion
+             categories, equivalence, outputs, criterion, phases
     }
 
     struct Category: Encodable {
@@ -48,6 +51,7 @@ struct ConversionSummary: Encodable {
         outputs = log.equivalence.outputs
         criterion = log.equivalence.criterion
         equivalenceText = outcome.equivalence?.text()
+        phases = outcome.phases
     }
 
     var text: String {
@@ -59,6 +63,8 @@ struct ConversionSummary: Encodable {
         s += "Elimination of training-specific operations:\n"
         for c in categories { s += "  \(c.name): \(c.status). \(c.summary)\n" }
         s += "\n" + (equivalenceText ?? "Equivalence: \(equivalence)\n")
+        s += "\nTime: " + phases.map { "\($0.phase) \(String(format: "%.2f", $0.seconds)) s" }.joined(separator: ", ")
+            + String(format: "; total %.2f s\n", phases.reduce(0) { $0 + $1.seconds })
         return s
     }
 }

@@ -266,7 +266,7 @@ struct RunCommand: ParsableCommand {
             let start = clock.now
             _ = try evaluate(interpreter, feeds, outputs: outputs, profile: profile)
             let elapsed = clock.now - start
-            samples.append(Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) * 1e-15)
+            samples.append(elapsed.seconds * 1e3)
         }
         samples.sort()
         let median = runs % 2 == 1 ? samples[runs / 2] : (samples[runs / 2 - 1] + samples[runs / 2]) / 2

@@ -24,8 +24,23 @@ func fullSampleLog() -> ConversionLog {
     log.equivalence.samples = [EquivalenceSample(source: "random", inputs: ["x: float32[1,3]"])]
     log.equivalence.outputs = [OutputComparison(name: "y", type: "float32[1,2]", rtol: 1e-4, atol: 1e-5, elementsCompared: 2, maxAbsError: 0,
                                                 maxRelError: 0, meanAbsError: 0, outsideTolerance: 0)]
+    let errors = ErrorStatisticsRecord(count: 2, maxAbs: 1e-7, maxRel: 1e-7, meanAbs: 5e-8, rms: 6e-8, p999: 1e-7, nonFinite: 0,
+                                       histogram: ErrorHistogramRecord(firstDecade: -8, counts: [2], zeros: 0, nonFinite: 0))
+    log.equivalence.outputs[0].rule = "asExactAsOriginal"
+    log.equivalence.outputs[0].passed = true
+    log.equivalence.outputs[0].reason = "as exact as the original"
+    log.equivalence.outputs[0].frozenVsExact = errors
+    log.equivalence.outputs[0].originalVsExact = errors
+    log.equivalence.outputs[0].frozenVsOriginal = errors
+    log.equivalence.outputs[0].boundMaxAbs = 1e-6
+    log.equivalence.outputs[0].boundRMS = 1e-6
+    log.equivalence.outputs[0].boundRatio = 0.1
+    log.equivalence.outputs[0].roundingTies = 0
+    log.equivalence.criterion = EquivalenceCriterionInfo(name: "declaredTolerance", reason: "r", rule: "x", errorFactor: 4, floorULPs: 4,
+                                                         rtol: 1e-4, atol: 1e-5, evaluations: "e")
     log.equivalence.defaults = ["x: batch = 1"]
     log.warnings = ["w"]
+    log.phases = [PhaseTiming(phase: "load", seconds: 0.5)]
     return log
 }
 
