@@ -13,6 +13,8 @@ public final class ByteStorage: @unchecked Sendable {
     // Immutable after init; the memory it points to is never written, so sharing across threads is safe.
     public let base: UnsafeRawPointer?
     public let count: Int
+    /// Whether the bytes are a read-only mapping of a file (whose pages the kernel can drop and re-read).
+    public let isMapped: Bool
     private let release: @Sendable (UnsafeRawPointer?, Int) -> Void
 
     /// Owned copy of `bytes`.
@@ -23,6 +25,7 @@ public final class ByteStorage: @unchecked Sendable {
         }
         base = UnsafeRawPointer(memory)
         count = bytes.count
+        isMapped = false
         release = { p, _ in UnsafeMutableRawPointer(mutating: p)?.deallocate() }
     }
 
@@ -30,6 +33,7 @@ public final class ByteStorage: @unchecked Sendable {
     public init(adopting memory: UnsafeMutableRawPointer, count: Int) {
         base = UnsafeRawPointer(memory)
         self.count = count
+        isMapped = false
         release = { p, _ in UnsafeMutableRawPointer(mutating: p)?.deallocate() }
     }
 
@@ -37,7 +41,21 @@ public final class ByteStorage: @unchecked Sendable {
     public init(mapped base: UnsafeRawPointer?, count: Int) {
         self.base = base
         self.count = count
+        isMapped = true
         release = { p, n in if let p, n > 0 { munmap(UnsafeMutableRawPointer(mutating: p), n) } }
+    }
+
+
+    /// Lets the kernel drop the resident pages of `range` from this process (they are read again from
+    /// the file if touched later). Mapped storage only: it bounds the memory of streaming through a
+    /// gigabyte file. Only whole pages inside the range are dropped.
+    public func dropResidentPages(_ range: Range<Int>) {
+        guard isMapped, let base, !range.isEmpty else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = (Int(bitPattern: base) + range.lowerBound + page - 1) / page * page
+        let end = (Int(bitPattern: base) + range.upperBound) / page * page
+        guard end > start else { return }
+        _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, Int32(MADV_DONTNEED))
     }
 
     deinit { release(base, count) }
@@ -69,6 +87,9 @@ public struct Bytes: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var array: [UInt8] { withUnsafeBytes { Array($0) } }
+
+    /// Drops the resident pages of this slice when it is part of a file mapping (see `ByteStorage`).
+    public func dropResidentPages() { storage.dropResidentPages(offset..<(offset + count)) }
 
     public func slice(_ start: Int, _ length: Int) -> Bytes {
         precondition(start >= 0 && length >= 0 && start + length <= count)
