@@ -30,7 +30,13 @@ enum ExitStatus {
         case let e as ModelLoadError:
             switch e {
             case .notFound, .isDirectory, .notRegularFile, .unreadable: missingInput
-            case .externalData(_, _, _, let problem) where problem.contains("does not exist") || problem.contains("cannot be read"): missingInput
+            case .externalData(_, _, _, let problem):
+                switch problem {
+                // The data file itself cannot be had, as for the model file above.
+                case .missingFile, .isDirectory, .notRegularFile, .unreadable: missingInput
+                case .missingLocation, .badOffset, .badLength, .absoluteLocation, .climbsOut, .nulByte,
+                     .outsideModelDirectory, .offsetPastEnd, .rangePastEnd: invalidModel
+                }
             default: invalidModel
             }
         case is InvalidModelError: invalidModel
