@@ -1,15 +1,18 @@
 import Foundation
+import FreezerFeeds
 import FreezerIR
-import FreezerKernels
-import FreezerONNX
 import FreezerVerify
 
 /// The inputs the equivalence check runs on: seeded random samples shaped from the model, or the
-/// user's own files.
+/// user's own files, bound to the model's inputs by `FeedDirectory`'s rule.
 enum EquivalenceInputs {
-    static func samples(for model: Model, options: ConversionOptions) throws -> ([EquivalenceChecker.Sample], [String]) {
+    /// Samples for `model`; from files, they must give every input `frozen` keeps (not the training-only
+    /// inputs, such as labels, that freezing removed).
+    static func samples(for model: Model, frozen: Graph, options: ConversionOptions) throws -> ([EquivalenceChecker.Sample], [String]) {
         if let directory = options.inputsDirectory {
-            return (try InputDirectory.samples(from: directory, for: model.graph), [])
+            let required = Set(frozen.runtimeInputs.map { frozen.value($0).name })
+            let samples = try FeedDirectory.samples(in: directory, for: model.graph, requiring: required)
+            return (samples.map { .init(feeds: $0.feeds, source: $0.source, digests: $0.digests) }, [])
         }
         let shapes: [String: [Int]]
         let defaults: [String]

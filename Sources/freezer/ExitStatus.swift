@@ -1,5 +1,6 @@
 import ArgumentParser
 import FreezerConvert
+import FreezerFeeds
 import FreezerIR
 import FreezerIntegrity
 import FreezerLog
@@ -50,6 +51,13 @@ enum ExitStatus {
             case .invalidFrozenModel: internalError
             }
         case let e as RunError: e.exitCode
+        case let e as FeedError:
+            switch e {
+            case .file(let inner): code(for: inner)
+            case .notADirectory, .noData: missingInput
+            case .unusableValues, .inputMismatch, .unknownName, .parameter, .beyondLastPosition, .boundTwice,
+                 .missingInputs, .sharedFileName: invalidModel
+            }
         case let e as LogRenderError: e.exitCode
         case let e as TensorFileError:
             switch e {
