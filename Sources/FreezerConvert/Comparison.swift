@@ -67,7 +67,7 @@ public enum Comparison {
             guard issues.isEmpty else { throw ConversionError.invalidModel(path: path, issues: issues) }
         }
         try checkSignatures(a: a.model.graph, b: b.model.graph, pathA: options.a, pathB: options.b)
-        let (samples, defaults) = try EquivalenceInputs.samples(for: a.model, inputsDirectory: options.inputsDirectory,
+        let (samples, defaults) = try EquivalenceInputs.samples(for: a.model, frozen: b.model.graph, inputsDirectory: options.inputsDirectory,
                                                                 inputShapes: options.inputShapes, count: options.samples, seed: options.seed)
         let report: EquivalenceReport
         do {

@@ -68,7 +68,7 @@ public enum Conversion {
         var equivalence: EquivalenceReport?
         if options.verify {
             progress?("verifying equivalence on \(options.inputsDirectory == nil ? "\(options.samples) random samples" : "inputs from \(options.inputsDirectory!)")")
-            let (samples, defaults) = try EquivalenceInputs.samples(for: original, options: options)
+            let (samples, defaults) = try EquivalenceInputs.samples(for: original, frozen: result.model.graph, options: options)
             let report: EquivalenceReport
             do {
                 report = try EquivalenceChecker.check(original: original, frozen: result.model, samples: samples, defaults: defaults,

@@ -14,7 +14,7 @@ public enum Reverification {
         let options = try recordedOptions(log, original: original, frozen: frozen, threads: threads)
         let originalModel = try ModelLoader.load(path: original, options: .init(computeDigests: false)).model
         let frozenModel = try ModelLoader.load(path: frozen, options: .init(computeDigests: false)).model
-        let (samples, defaults) = try EquivalenceInputs.samples(for: originalModel, options: options)
+        let (samples, defaults) = try EquivalenceInputs.samples(for: originalModel, frozen: frozenModel.graph, options: options)
         do {
             return try EquivalenceChecker.check(original: originalModel, frozen: frozenModel, samples: samples, defaults: defaults,
                                                 options: .init(rtol: options.rtol, atol: options.atol, threads: threads))
