@@ -6,7 +6,7 @@ import FreezerVerify
 /// `freezer verify --reverify`: repeats a conversion's equivalence check from what its log records.
 ///
 /// The inputs are rebuilt exactly as convert built them: the recorded samples, seed, input shapes or
-/// inputs directory, and tolerances (per-type defaults when none were given). A log written with
+/// inputs directory, and declared tolerances (the default criterion when none were). A log written with
 /// `--no-verify` records its options too, so its conversion can be checked afterwards.
 public enum Reverification {
     public static func run(log: ConversionLog, original: String, frozen: String, threads: Int = 1) throws -> EquivalenceReport {

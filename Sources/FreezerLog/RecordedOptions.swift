@@ -23,9 +23,9 @@ public struct RecordedOptions: Codable, Sendable, Equatable {
     public var inputsDirectory: String?
     public var samples: Int
     public var seed: UInt64
-    /// `--rtol`; absent: the per-type default.
+    /// `--rtol`; absent when not declared (with `atol` also absent, the default criterion decides).
     public var rtol: Double?
-    /// `--atol`; absent: the per-type default.
+    /// `--atol`; absent when not declared (with `rtol` also absent, the default criterion decides).
     public var atol: Double?
     /// `auto`, `always` or `never`.
     public var externalData: String

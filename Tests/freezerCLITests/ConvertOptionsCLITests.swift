@@ -31,11 +31,15 @@ struct ConvertOptionsCLITests {
         #expect(verify.stdout.contains("[ok]   equivalence 3 sample(s)"), "\(verify.stdout)")
     }
 
-    @Test(arguments: ["input", "input=1xx3", "input=-1x3", "=1x3"])
-    func aMalformedInputShapeIsAUsageError(_ shape: String) throws {
+    /// convert and compare share one parser, so they refuse the same text with the same message.
+    @Test(arguments: ["convert", "compare"], ["input", "input=1xx3", "input=-1x3", "=1x3"])
+    func aMalformedInputShapeIsAUsageError(_ command: String, _ shape: String) throws {
         let dir = Fixtures.temporaryDirectory()
-        let r = try CLI.run(["convert", Fixtures.model("torch_cnn_train"), "-o", dir + "/frozen.onnx", "--model-id", "CNN", "--model-version", "2",
-                             "--responsible", "Jane Doe", "--input-shape", shape])
+        let model = Fixtures.model("torch_cnn_train")
+        let arguments = command == "convert"
+            ? ["convert", model, "-o", dir + "/frozen.onnx", "--model-id", "CNN", "--model-version", "2", "--responsible", "Jane Doe"]
+            : ["compare", model, model]
+        let r = try CLI.run(arguments + ["--input-shape", shape])
         #expect(r.status == 64)
         #expect(r.stderr.contains("--input-shape '\(shape)' is not NAME=AxBxC"), "\(r.stderr)")
         #expect((try? FileManager.default.contentsOfDirectory(atPath: dir))?.isEmpty == true)
