@@ -96,7 +96,7 @@ let package = Package(
         .testTarget(name: "FreezerPassesTests", dependencies: ["FreezerPasses", "FreezerKernels", "FreezerIR", "FreezerONNX", "FreezerInspect", "FreezerTestSupport"]),
         .testTarget(name: "FreezerConvertTests", dependencies: ["FreezerConvert", "FreezerLog", "FreezerONNX", "FreezerIR", "FreezerTestSupport"]),
         .testTarget(name: "FreezerVerifyTests", dependencies: ["FreezerVerify", "FreezerKernels", "FreezerIR"]),
-        .testTarget(name: "FreezerLogTests", dependencies: ["FreezerLog"]),
+        .testTarget(name: "FreezerLogTests", dependencies: ["FreezerLog", "FreezerTestSupport"]),
         .testTarget(name: "FreezerQualificationTests", dependencies: ["FreezerQualification", "FreezerVerify", "FreezerPasses", "FreezerIR"]),
         .testTarget(name: "FreezerIntegrityTests", dependencies: ["FreezerIntegrity", "FreezerLog", "FreezerTestSupport",
                                                                  .product(name: "Crypto", package: "swift-crypto")]),

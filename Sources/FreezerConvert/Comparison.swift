@@ -18,8 +18,9 @@ public enum Comparison {
         public var rtol: Double?
         public var atol: Double?
         public var threads: Int
-        public init(a: String, b: String, inputsDirectory: String? = nil, inputShapes: [String: [Int]] = [:], samples: Int = 8, seed: UInt64 = 0,
-                    rtol: Double? = nil, atol: Double? = nil, threads: Int = 1) {
+        public init(a: String, b: String, inputsDirectory: String? = nil, inputShapes: [String: [Int]] = [:],
+                    samples: Int = ConversionOptions.defaultSamples, seed: UInt64 = ConversionOptions.defaultSeed,
+                    rtol: Double? = nil, atol: Double? = nil, threads: Int = ConversionOptions.defaultThreads) {
             self.a = a
             self.b = b
             self.inputsDirectory = inputsDirectory

@@ -119,9 +119,7 @@ public enum Conversion {
     }
 
     static func checkOptions(_ o: ConversionOptions) throws {
-        if o.samples < 1 { throw ConversionError.badOption("--samples must be at least 1 (got \(o.samples)); use --no-verify to skip verification, which the log then states") }
-        if let r = o.rtol, !(r >= 0) { throw ConversionError.badOption("--rtol must be a non-negative number (got \(r))") }
-        if let a = o.atol, !(a >= 0) { throw ConversionError.badOption("--atol must be a non-negative number (got \(a))") }
+        try o.checkVerificationSettings()
         if o.modelID.isEmpty || o.modelVersion.isEmpty || o.responsible.trimmingCharacters(in: .whitespaces).isEmpty {
             throw ConversionError.badOption("--model-id, --model-version and --responsible must not be empty: the log names the model and the person")
         }

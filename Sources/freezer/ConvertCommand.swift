@@ -63,10 +63,10 @@ struct ConvertCommand: ParsableCommand {
     var inputs: String?
 
     @Option(help: "Number of seeded random input samples for verification.")
-    var samples: Int = 8
+    var samples: Int = ConversionOptions.defaultSamples
 
     @Option(help: "Seed of the random inputs (the log records it, so the check can be repeated exactly).")
-    var seed: UInt64 = 0
+    var seed: UInt64 = ConversionOptions.defaultSeed
 
     @Option(help: "Relative tolerance for floating-point outputs (default per type: float32 1e-4, float16 1e-2).")
     var rtol: Double?
@@ -87,7 +87,7 @@ struct ConvertCommand: ParsableCommand {
     var keepFailed = false
 
     @Option(help: "Threads for the matrix products of verification (float products on AVX-512 give the same bits with any count; with OpenBLAS, 1 is bit-reproducible).")
-    var threads: Int = 1
+    var threads: Int = ConversionOptions.defaultThreads
 
     @Flag(name: .customLong("record-host"), help: "Record the host name in the log's environment information.")
     var recordHost = false
@@ -100,10 +100,10 @@ struct ConvertCommand: ParsableCommand {
     }
 
     private func convert() throws {
-            let storage: ModelSaver.Options.ExternalData = externalData ? .always : .auto
+            let storage: ModelSaver.Options.ExternalData = externalData ? .always : ConversionOptions.defaultExternalData
             let options = ConversionOptions(
                 input: model, output: output, log: log, modelID: modelID, modelVersion: modelVersion, responsible: responsible,
-                outputs: outputNames, inputShapes: try InputShapeArgument.parse(inputShapes), inputsDirectory: inputs, samples: samples, seed: seed,
+                outputs: outputNames, inputShapes: try InputShapeOption.parse(inputShapes), inputsDirectory: inputs, samples: samples, seed: seed,
                 rtol: rtol, atol: atol, externalData: storage, expectSHA256: expectSHA256,
                 verify: !noVerify, keepFailed: keepFailed, threads: threads, recordHost: recordHost)
             var progress: Conversion.Progress?
