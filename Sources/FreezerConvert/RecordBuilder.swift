@@ -124,8 +124,8 @@ struct RecordBuilder {
             opt("--inputs", o.inputsDirectory ?? "(none: random inputs)", o.inputsDirectory == nil),
             opt("--samples", String(o.samples), o.samples == ConversionOptions.defaultSamples),
             opt("--seed", String(o.seed), o.seed == ConversionOptions.defaultSeed),
-            opt("--rtol", o.rtol.map { String($0) } ?? "per type (float32 1e-4, float16 1e-2, bfloat16 2e-2, float64 1e-7)", o.rtol == nil),
-            opt("--atol", o.atol.map { String($0) } ?? "per type (float32 1e-5, float16 1e-3, bfloat16 1e-2, float64 1e-9)", o.atol == nil),
+            opt("--rtol", o.rtol.map { String($0) } ?? (o.atol == nil ? Self.criterionDecides : "per type (float32 1e-4, float16 1e-2, bfloat16 2e-2, float64 1e-7)"), o.rtol == nil),
+            opt("--atol", o.atol.map { String($0) } ?? (o.rtol == nil ? Self.criterionDecides : "per type (float32 1e-5, float16 1e-3, bfloat16 1e-2, float64 1e-9)"), o.atol == nil),
             opt("--external-data", o.externalData.rawValue, o.externalData == ConversionOptions.defaultExternalData),
             opt("--expect-sha256", o.expectSHA256 ?? "(not given)", o.expectSHA256 == nil),
             opt("--verify", o.verify ? "yes" : "no (--no-verify)", o.verify == ConversionOptions.defaultVerify),
@@ -141,6 +141,9 @@ struct RecordBuilder {
         return ConverterInfo(commandLine: commandLine, workingDirectory: FileManager.default.currentDirectoryPath,
                              options: options, recordedOptions: o.recorded, pipeline: steps, configurationFile: nil)
     }
+
+    /// The readable value of `--rtol`/`--atol` when neither is given.
+    static let criterionDecides = "not given: the default criterion (as exact as the original) decides"
 
     func equivalenceResult() -> EquivalenceResult {
         guard let report = equivalence else {

@@ -45,8 +45,8 @@ struct ConversionOptionsTests {
         #expect(readable(log) == [
             "--model-id CNN", "--model-version 3", "--responsible Jane Doe", "--output (automatic: inference outputs) [default]",
             "--input-shape (declared shapes; symbolic dims = 1) [default]", "--inputs (none: random inputs) [default]", "--samples 8 [default]",
-            "--seed 0 [default]", "--rtol per type (float32 1e-4, float16 1e-2, bfloat16 2e-2, float64 1e-7) [default]",
-            "--atol per type (float32 1e-5, float16 1e-3, bfloat16 1e-2, float64 1e-9) [default]", "--external-data auto [default]",
+            "--seed 0 [default]", "--rtol not given: the default criterion (as exact as the original) decides [default]",
+            "--atol not given: the default criterion (as exact as the original) decides [default]", "--external-data auto [default]",
             "--expect-sha256 (not given) [default]", "--verify no (--no-verify)", "--keep-failed no [default]", "--threads 1 [default]",
             "--record-host no [default]",
         ])
