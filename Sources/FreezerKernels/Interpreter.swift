@@ -195,7 +195,7 @@ public struct Interpreter {
     /// converted for this run, its mapped file pages given back once converted.
     private func initializer(_ v: ValueID, _ tensor: Tensor, isMain: Bool) throws(EvaluationError) -> NDArray {
         if isMain && options.keepsConstants { return try constants.array(for: v, tensor) }
-        let array = options.precision.adopt(try NDArray(tensor))
+        let array = try NDArray(tensor, precision: options.precision)
         if !options.keepsConstants, case .raw(let bytes) = tensor.payload { bytes.dropResidentPages() }
         return array
     }
@@ -300,7 +300,7 @@ final class ConstantCache: Sendable {
 
     func array(for id: ValueID, _ tensor: Tensor) throws(EvaluationError) -> NDArray {
         if let a = arrays.withLock({ $0[id] }) { return a }
-        let a = precision.adopt(try NDArray(tensor))
+        let a = try NDArray(tensor, precision: precision)
         arrays.withLock { $0[id] = a }
         return a
     }
