@@ -44,7 +44,7 @@ public enum EquivalenceChecker {
         case frozen = "frozen model"
     }
 
-    public static let originalSemantics = "reference evaluator, inference semantics (Dropout = identity, BatchNormalization on running statistics)"
+    public static let originalSemantics = "inference semantics (Dropout = identity, BatchNormalization on running statistics)"
 
     /// `progress(stage, samples done, samples)` is called before each sample and when a stage ends.
     public static func check(original: Model, frozen: Model, samples: [Sample], defaults: [String] = [],
