@@ -39,13 +39,15 @@ struct TemporaryName: Equatable {
     /// lowercase hex, nothing before or after), so that nothing else is ever taken for a temporary.
     init?(parsing entry: String) {
         // The last marker: a target name may itself contain one.
-        guard entry.hasPrefix("."), let marker = entry.indices.dropFirst().last(where: { entry[$0...].hasPrefix(Self.marker) }) else { return nil }
+        guard entry.hasPrefix("."),
+              let marker = entry.indices.dropFirst().last(where: { entry[$0...].hasPrefix(Self.marker) }) else { return nil }
         let parts = entry[marker...].dropFirst(Self.marker.count).split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, let pid = Int32(parts[0]), pid > 0, let start = UInt64(parts[1]),
               parts[2].count == 16, let tag = UInt64(parts[2], radix: 16) else { return nil }
         self.init(stem: String(entry[entry.index(after: entry.startIndex)..<marker]),
                   owner: ProcessIdentity(pid: pid, startTime: start), tag: tag)
-        guard text == entry else { return nil }
+        // Bytes, not String equality, which would equate differently normalized names.
+        guard text.utf8.elementsEqual(entry.utf8) else { return nil }
     }
 
     /// Calls `create` with fresh temporary paths beside `target` until one was free, and returns that path
