@@ -6,8 +6,9 @@ import Testing
 @Suite("Stale temporaries")
 struct StaleTemporaryTests {
     /// A pid no process can have: pids stay below pid_max.
-    func impossiblePid() throws -> Int32 {
-        try #require(Int32(String(contentsOfFile: "/proc/sys/kernel/pid_max", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+    func impossiblePid(sourceLocation: SourceLocation = #_sourceLocation) throws -> Int32 {
+        let text = try String(contentsOfFile: "/proc/sys/kernel/pid_max", encoding: .utf8)
+        return try #require(Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), sourceLocation: sourceLocation)
     }
 
     func name(_ stem: String, _ pid: Int32, _ start: UInt64) -> String {
