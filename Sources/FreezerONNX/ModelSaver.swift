@@ -66,7 +66,10 @@ public enum ModelSaver {
             external = true
         } while true
 
+        // Both files are written in full before either is committed: a failure while writing one leaves both
+        // targets untouched, and `AtomicFile.commit(_:referencing:)` orders the commits.
         var dataFile: ModelSource.DataFile?
+        var preparedData: PreparedFile?
         if !exporter.externalTensors.isEmpty {
             if protected.contains(Paths.canonical(dataTarget) ?? dataTarget) {
                 throw .wouldOverwriteInput(path: dataTarget, input: describeProtected(dataTarget, options))
@@ -74,7 +77,7 @@ public enum ModelSaver {
             var digest = ""
             var size = 0
             let tensors = exporter.externalTensors
-            try AtomicFile.write(to: dataTarget) { sink in
+            preparedData = try AtomicFile.prepare(to: dataTarget) { sink in
                 let zeros = [UInt8](repeating: 0, count: ProtoExport.externalAlignment)
                 for t in tensors {
                     try sink.write(Array(zeros.prefix(t.offset - sink.written)))
@@ -89,12 +92,14 @@ public enum ModelSaver {
         var digest = ""
         var size = 0
         let payloads = exporter.payloads
-        try AtomicFile.write(to: target) { sink in
+        let preparedModel = try AtomicFile.prepare(to: target) { sink in
             try serialized.withUnsafeBytes { try PayloadExpander(buffer: $0, token: token, payloads: payloads).emit(to: sink) }
             try sink.flush()
             digest = sink.sha256
             size = sink.written
         }
+        if let preparedData { try AtomicFile.commit(preparedModel, referencing: preparedData) }
+        else { try preparedModel.commit() }
         return Saved(path: path, size: size, sha256: digest, dataFile: dataFile)
     }
 
