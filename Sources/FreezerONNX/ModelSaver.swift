@@ -82,6 +82,7 @@ public enum ModelSaver {
                 for t in tensors {
                     try sink.write(Array(zeros.prefix(t.offset - sink.written)))
                     try t.bytes.withUnsafeBytes { try sink.write($0) }
+                    t.bytes.dropResidentPages() // written: mapped input pages need not stay resident
                 }
                 try sink.flush()
                 digest = sink.sha256
