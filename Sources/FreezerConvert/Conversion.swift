@@ -92,15 +92,20 @@ public enum Conversion {
         }
 
         progress?("saving \(options.output)")
+        // The log is committed with the model, so a kill never leaves a log that describes another model.
+        var log: ConversionLog?
         let saved = try ModelSaver.save(result.model, to: options.output,
-                                        options: .init(externalData: options.externalData, protectedPaths: protected))
-        phases.end("save")
-        var log = RecordBuilder(options: options, commandLine: commandLine, clock: clock, conversionID: conversionID,
-                                loaded: loaded, inspection: inspection, pipeline: pipeline, result: result,
-                                saved: saved, equivalence: equivalence, metadata: Dictionary(uniqueKeysWithValues: metadata)).build()
-        log.phases = phases.timings
-        log.recordDigest = try ConversionIdentity.recordDigest(log)
-        try FileWriter.write(Array(try log.encoded()), to: options.logPath, protectedPaths: protected + [saved.path])
+                                        options: .init(externalData: options.externalData, protectedPaths: protected)) { saved in
+            phases.end("save")
+            var record = RecordBuilder(options: options, commandLine: commandLine, clock: clock, conversionID: conversionID,
+                                       loaded: loaded, inspection: inspection, pipeline: pipeline, result: result,
+                                       saved: saved, equivalence: equivalence, metadata: Dictionary(uniqueKeysWithValues: metadata)).build()
+            record.phases = phases.timings
+            record.recordDigest = try ConversionIdentity.recordDigest(record)
+            log = record
+            return .init(path: options.logPath, bytes: Array(try record.encoded()))
+        }
+        guard let log else { throw ModelSaveError.cannotWrite(path: options.logPath, reason: "the log was not made") }
         return Outcome(log: log, logPath: options.logPath, saved: saved, equivalence: equivalence, phases: phases.timings)
     }
 

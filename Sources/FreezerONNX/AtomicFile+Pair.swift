@@ -35,7 +35,7 @@ extension AtomicFile {
 }
 
 /// A file moved to a temporary name while its replacement is committed, to be put back or removed.
-private struct SetAside {
+struct SetAside {
     let original: String
     /// Where the file went; nil when there was none.
     let temporary: String?

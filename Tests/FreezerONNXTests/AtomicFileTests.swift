@@ -91,4 +91,33 @@ struct AtomicFileTests {
         #expect(saved.sha256 == (try FileDigest.sha256(ofFile: dir + "/out.onnx")).sha256)
         #expect(saved.dataFile?.sha256 == (try FileDigest.sha256(ofFile: dir + "/out.onnx.data")).sha256)
     }
+
+    @Test func aCompanionIsMadeFromWhatWasSavedAndCommittedWithIt() throws {
+        let dir = Fixtures.temporaryDirectory()
+        try put("old log", dir + "/out.log")
+        let loaded = try ModelLoader.load(path: Fixtures.model("torch_cnn_train"))
+        let saved = try ModelSaver.save(loaded.model, to: dir + "/out.onnx") { saved in
+            .init(path: dir + "/out.log", bytes: Array("log of \(saved.sha256)".utf8))
+        }
+        #expect(try text(dir + "/out.log") == "log of \(saved.sha256)")
+        #expect(try entries(dir) == ["out.log", "out.onnx"])
+    }
+
+    @Test func aCompanionThatCannotBeMadeLeavesTheOldModelAndLog() throws {
+        let dir = Fixtures.temporaryDirectory()
+        try put("old model", dir + "/out.onnx")
+        try put("old log", dir + "/out.log")
+        let loaded = try ModelLoader.load(path: Fixtures.model("torch_cnn_train"))
+        #expect(throws: ModelSaveError.self) {
+            try ModelSaver.save(loaded.model, to: dir + "/out.onnx") { _ in throw Refused() }
+        }
+        #expect(try text(dir + "/out.onnx") == "old model")
+        #expect(try text(dir + "/out.log") == "old log")
+        #expect(try entries(dir) == ["out.log", "out.onnx"])
+        // A companion may not replace the model it describes.
+        #expect(throws: ModelSaveError.self) {
+            try ModelSaver.save(loaded.model, to: dir + "/out.onnx") { _ in .init(path: dir + "/out.onnx", bytes: []) }
+        }
+        #expect(try text(dir + "/out.onnx") == "old model")
+    }
 }
