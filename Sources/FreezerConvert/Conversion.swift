@@ -30,39 +30,37 @@ public enum Conversion {
         try checkOptions(options)
         var phases = PhaseClock()
         progress?("loading \(options.input)")
-        let loaded = try ModelLoader.load(path: options.input)
-        phases.end("load", minus: loaded.digestSeconds)
-        phases.add("digest", seconds: loaded.digestSeconds)
-        if let expected = options.expectSHA256?.lowercased(), expected != loaded.source.sha256 {
-            throw ConversionError.digestMismatch(path: options.input, expected: expected, actual: loaded.source.sha256)
+        let parsed = try ModelLoader.load(path: options.input, options: .init(computeDigests: false))
+        phases.end("load")
+        // The input's digests are computed on the other core while the model is frozen and verified.
+        let digesting = Background { () throws(ModelLoadError) -> (ModelSource, Double) in
+            let start = ContinuousClock.now
+            return (try ModelLoader.digested(parsed.source), (ContinuousClock.now - start).seconds)
         }
-        let protected = loaded.source.protectedPaths
+        // A refusal, unless the input is not the model --expect-sha256 names: that refusal comes first.
+        func refuse(_ error: ConversionError) -> ConversionError {
+            guard let expected = options.expectSHA256?.lowercased(), let (source, _) = try? digesting.value(),
+                  expected != source.sha256 else { return error }
+            return .digestMismatch(path: options.input, expected: expected, actual: source.sha256)
+        }
+        let protected = parsed.source.protectedPaths
         for path in [options.output, options.logPath] {
-            if let target = Paths.canonicalTarget(path), protected.contains(target) { throw ConversionError.outputPathIsInput(path) }
+            if let target = Paths.canonicalTarget(path), protected.contains(target) { throw refuse(ConversionError.outputPathIsInput(path)) }
         }
-        let issues = Validator.validate(loaded.model)
-        guard issues.isEmpty else { throw ConversionError.invalidModel(path: options.input, issues: issues) }
-        let original = loaded.model
+        let issues = Validator.validate(parsed.model)
+        guard issues.isEmpty else { throw refuse(ConversionError.invalidModel(path: options.input, issues: issues)) }
+        let original = parsed.model
         let inspection = Inspector.inspect(original)
 
         progress?("freezing")
         let pipeline = Pipeline.standard(requestedOutputs: options.outputs.isEmpty ? nil : options.outputs)
         var result: Pipeline.Result
-        do { result = try pipeline.run(original) } catch { throw ConversionError.impossible(error) }
-        let conversionID = ConversionIdentity.id(source: loaded.source, options: options)
-        result.model.metadataProps.removeAll { $0.key.hasPrefix("freezer.") }
-        let metadata = [
-            ("freezer.conversion_id", conversionID),
-            ("freezer.verified_learning_model_id", "\(options.modelID)_\(options.modelVersion)"),
-            ("freezer.verified_learning_model_sha256", loaded.source.sha256),
-            ("freezer.version", FreezerBuild.version),
-        ]
-        result.model.metadataProps += metadata.map { (key: $0.0, value: $0.1) }
+        do { result = try pipeline.run(original) } catch { throw refuse(ConversionError.impossible(error)) }
 
         let frozenIssues = Validator.validate(result.model)
-        guard frozenIssues.isEmpty else { throw ConversionError.invalidFrozenModel(frozenIssues) }
+        guard frozenIssues.isEmpty else { throw refuse(ConversionError.invalidFrozenModel(frozenIssues)) }
         let remaining = TrainingAudit.violations(in: result.model)
-        guard remaining.isEmpty else { throw ConversionError.trainingConstructsRemain(remaining) }
+        guard remaining.isEmpty else { throw refuse(ConversionError.trainingConstructsRemain(remaining)) }
         phases.end("passes")
 
         var equivalence: EquivalenceReport?
@@ -76,7 +74,7 @@ public enum Conversion {
                     if k < n { progress?("verifying: \(stage.rawValue), sample \(k + 1)/\(n)") }
                 }
             } catch {
-                throw ConversionError.evaluation(error.description)
+                throw refuse(ConversionError.evaluation(error.description))
             }
             equivalence = report
             if report.verdict != .equivalent {
@@ -86,10 +84,28 @@ public enum Conversion {
                     try ModelSaver.save(result.model, to: path, options: .init(externalData: options.externalData, protectedPaths: protected))
                     kept = path
                 }
-                throw ConversionError.equivalenceFailed(report, keptAt: kept)
+                throw refuse(ConversionError.equivalenceFailed(report, keptAt: kept))
             }
             phases.end("verification")
         }
+
+        // The metadata that links the frozen model to its log (it changes no computation, so the verified
+        // model and the saved one compute the same).
+        let (source, digestSeconds) = try digesting.value()
+        phases.add("digest (in parallel)", seconds: digestSeconds)
+        if let expected = options.expectSHA256?.lowercased(), expected != source.sha256 {
+            throw ConversionError.digestMismatch(path: options.input, expected: expected, actual: source.sha256)
+        }
+        let loaded = LoadedModel(model: parsed.model, source: source, digestSeconds: digestSeconds)
+        let conversionID = ConversionIdentity.id(source: source, options: options)
+        result.model.metadataProps.removeAll { $0.key.hasPrefix("freezer.") }
+        let metadata = [
+            ("freezer.conversion_id", conversionID),
+            ("freezer.verified_learning_model_id", "\(options.modelID)_\(options.modelVersion)"),
+            ("freezer.verified_learning_model_sha256", source.sha256),
+            ("freezer.version", FreezerBuild.version),
+        ]
+        result.model.metadataProps += metadata.map { (key: $0.0, value: $0.1) }
 
         progress?("saving \(options.output)")
         // The log is committed with the model, so a kill never leaves a log that describes another model.
