@@ -183,8 +183,10 @@ public struct Interpreter {
                     envs[s][slot] = array
                 }
             }
-            for s in envs.indices {
-                try run(step, env: &envs[s], inputs: inputs, outer: outer, profile: profile)
+            if try !runStacked(step, envs: &envs, inputs: inputs, profile: profile) {
+                for s in envs.indices {
+                    try run(step, env: &envs[s], inputs: inputs, outer: outer, profile: profile)
+                }
             }
             if !options.keepsConstants { step.info.forgetPackedConstants() }
         }
@@ -198,6 +200,52 @@ public struct Interpreter {
         let array = try NDArray(tensor, precision: options.precision)
         if !options.keepsConstants, case .raw(let bytes) = tensor.payload { bytes.dropResidentPages() }
         return array
+    }
+
+    /// A MatMul by a constant matrix runs once for all samples, their rows stacked: the weight is packed
+    /// once instead of once per sample. freezer's float product is one fma chain per element whatever
+    /// the rows around it, so float results are the bits of one sample at a time; BLAS products (float64,
+    /// and float without AVX-512) may differ in the last bits with the number of rows, deterministic for
+    /// a given batch and far below what the equivalence criterion measures. Returns false (nothing done)
+    /// where it does not apply.
+    private func runStacked(_ step: ExecutionPlan.Step, envs: inout [[NDArray?]], inputs: KernelInputs,
+                            profile: RunProfile?) throws(EvaluationError) -> Bool {
+        guard envs.count > 1, step.node.opType == "MatMul", step.node.domain.isEmpty || step.node.domain == "ai.onnx",
+              step.inputs.count == 2, let aSlot = step.inputs[0], let bSlot = step.inputs[1], step.info.constantInputs.count == 2,
+              step.info.constantInputs[1], step.outputs.count == 1, let outSlot = step.outputs[0] else { return false }
+        var parts: [NDArray] = []
+        for env in envs {
+            guard let a = env[aSlot], let b = env[bSlot], a.rank >= 2, b.rank == 2, a.elementType == b.elementType,
+                  a.kind == .float || a.kind == .double, parts.first.map({ $0.shape == a.shape }) ?? true else { return false }
+            parts.append(a)
+        }
+        let first = parts[0]
+        var shape = first.shape
+        shape[0] *= parts.count
+        let stacked: NDArray
+        switch first.storage {
+        case .float: stacked = NDArray(elementType: first.elementType, shape: shape, storage: .float(parts.flatMap(\.floats)))
+        case .double: stacked = NDArray(elementType: first.elementType, shape: shape, storage: .double(parts.flatMap(\.doubles)))
+        default: return false
+        }
+        parts.removeAll()
+        var single = envs[0]
+        single[aSlot] = stacked
+        try run(step, env: &single, inputs: inputs, outer: [:], profile: profile)
+        guard let product = single[outSlot] else { throw .node(name: step.name, opType: "MatMul", reason: "the stacked product was not computed") }
+        let rows = product.count / envs.count
+        var outShape = product.shape
+        outShape[0] /= envs.count
+        for s in envs.indices {
+            let range = (s * rows)..<((s + 1) * rows)
+            switch product.storage {
+            case .float(let v): envs[s][outSlot] = NDArray(elementType: product.elementType, shape: outShape, storage: .float(Array(v[range])))
+            case .double(let v): envs[s][outSlot] = NDArray(elementType: product.elementType, shape: outShape, storage: .double(Array(v[range])))
+            default: throw .node(name: step.name, opType: "MatMul", reason: "the stacked product is not a floating-point array")
+            }
+            for slot in step.released { envs[s][slot] = nil }
+        }
+        return true
     }
 
     /// Runs one node on one sample's environment.

@@ -47,9 +47,17 @@ struct StreamedConstantsTests {
         let inputs = samples(4)
         let one = try inputs.map { try kept.run($0)["y"]! }
         let batch = try streamed.run(batch: inputs).map { $0["y"]! }
-        #expect(batch == one)
-        // Again: the plan is reused and every initializer is read anew.
-        #expect(try streamed.run(batch: inputs).map { $0["y"]! } == one)
+        // Stacked float products are freezer's fma chains: the same bits; BLAS's (float64) agree closely.
+        if precision == .own && Interpreter.usesNativeKernels {
+            #expect(batch == one)
+        } else {
+            for (b, o) in zip(batch, one) {
+                #expect(b.shape == o.shape)
+                for (x, y) in zip(b.asDoubles, o.asDoubles) { #expect(abs(x - y) <= 1e-13 * max(1, abs(y))) }
+            }
+        }
+        // Again: the plan is reused, every initializer is read anew, and the batch gives the same bits.
+        #expect(try streamed.run(batch: inputs).map { $0["y"]! } == batch)
         #expect(streamed.constants.count == 0)
         #expect(kept.constants.count > 0)
     }
