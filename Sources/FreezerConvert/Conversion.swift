@@ -92,7 +92,7 @@ public enum Conversion {
         // The metadata that links the frozen model to its log (it changes no computation, so the verified
         // model and the saved one compute the same).
         let (source, digestSeconds) = try digesting.value()
-        phases.add("digest (in parallel)", seconds: digestSeconds)
+        phases.add("digest", seconds: digestSeconds, inParallel: true)
         if let expected = options.expectSHA256?.lowercased(), expected != source.sha256 {
             throw ConversionError.digestMismatch(path: options.input, expected: expected, actual: source.sha256)
         }
@@ -130,13 +130,15 @@ public enum Conversion {
         private(set) var timings: [PhaseTiming] = []
         private var start = ContinuousClock.now
 
-        mutating func end(_ phase: String, minus excluded: Double = 0) {
+        mutating func end(_ phase: String) {
             let now = ContinuousClock.now
-            timings.append(PhaseTiming(phase: phase, seconds: max(0, (now - start).seconds - excluded)))
+            timings.append(PhaseTiming(phase: phase, seconds: (now - start).seconds))
             start = now
         }
 
-        mutating func add(_ phase: String, seconds: Double) { timings.append(PhaseTiming(phase: phase, seconds: seconds)) }
+        mutating func add(_ phase: String, seconds: Double, inParallel: Bool) {
+            timings.append(PhaseTiming(phase: phase, seconds: seconds, inParallel: inParallel))
+        }
     }
 
     static func checkOptions(_ o: ConversionOptions) throws {

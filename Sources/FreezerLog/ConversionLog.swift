@@ -39,13 +39,18 @@ public struct ConversionLog: Codable, Sendable, Equatable {
 }
 
 /// The wall time of one phase of a conversion: `load` (parse and map), `digest` (SHA-256 of the input
-/// files), `passes` (freezing, validation, audit), `verification`, `save` (with the output's digest).
+/// files, beside the passes and the verification), `passes` (freezing, validation, audit),
+/// `verification`, `save` (with the output's digest).
 public struct PhaseTiming: Codable, Sendable, Equatable {
     public var phase: String
     public var seconds: Double
-    public init(phase: String, seconds: Double) {
+    /// The phase ran on another thread beside the others (the input's digest), so its time is not part
+    /// of the total.
+    public var inParallel: Bool?
+    public init(phase: String, seconds: Double, inParallel: Bool? = nil) {
         self.phase = phase
         self.seconds = seconds
+        self.inParallel = inParallel
     }
 }
 

@@ -63,8 +63,8 @@ struct ConversionSummary: Encodable {
         s += "Elimination of training-specific operations:\n"
         for c in categories { s += "  \(c.name): \(c.status). \(c.summary)\n" }
         s += "\n" + (equivalenceText ?? "Equivalence: \(equivalence)\n")
-        s += "\nTime: " + phases.map { "\($0.phase) \(String(format: "%.2f", $0.seconds)) s" }.joined(separator: ", ")
-            + String(format: "; total %.2f s\n", phases.reduce(0) { $0 + $1.seconds })
+        s += "\nTime: " + phases.map { "\($0.phase) \(String(format: "%.2f", $0.seconds)) s\($0.inParallel == true ? " (in parallel)" : "")" }
+            .joined(separator: ", ") + String(format: "; total %.2f s\n", phases.filter { $0.inParallel != true }.reduce(0) { $0 + $1.seconds })
         return s
     }
 }

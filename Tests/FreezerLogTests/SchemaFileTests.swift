@@ -41,7 +41,7 @@ func fullSampleLog() -> ConversionLog {
                                                          rtol: 1e-4, atol: 1e-5, evaluations: "e")
     log.equivalence.defaults = ["x: batch = 1"]
     log.warnings = ["w"]
-    log.phases = [PhaseTiming(phase: "load", seconds: 0.5)]
+    log.phases = [PhaseTiming(phase: "load", seconds: 0.5), PhaseTiming(phase: "digest", seconds: 0.2, inParallel: true)]
     return log
 }
 
