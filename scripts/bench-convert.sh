@@ -80,7 +80,7 @@ results=$work/results.jsonl
 synth() {
     local name=$1; shift
     local stamp="$work/$name.args" args
-    args="$* (generator $(sha256sum "$helper" | cut -c1-16))"
+    args="$* (generator $("$PY" "$helper" generator-digest))"
     if [ -f "$work/$name.onnx" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$args" ]; then
         echo "reusing $work/$name.onnx" >&2
         return

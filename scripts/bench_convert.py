@@ -11,6 +11,7 @@ onnxruntime, measures commands, and follows a conversion's memory phase by phase
     python3 scripts/bench_convert.py measure --name NAME --repeat N [--as-limit BYTES] -- COMMAND...
     python3 scripts/bench_convert.py phases --out FILE.json -- COMMAND...
     python3 scripts/bench_convert.py table RESULTS.jsonl
+    python3 scripts/bench_convert.py generator-digest               # changes when the synthesis code does
 
 The models are written by streaming: no whole model is ever held in Python memory. Weights are seeded
 random numbers; every file is byte-identical for the same arguments.
@@ -555,6 +556,7 @@ def measure(args):
                 for q in Path(p).parent.glob(Path(p).name + "*"):
                     q.unlink()
         killed = False
+        load = os.getloadavg()[0]
         with open(out, "wb") as o, open(err, "wb") as e:
             proc = subprocess.Popen(cmd, stdout=o, stderr=e, start_new_session=True)
             while proc.poll() is None:
@@ -585,7 +587,7 @@ def measure(args):
                 extra["summary"] = summary
             except json.JSONDecodeError:
                 pass
-        runs.append({"rc": rc, "wall": wall, "rss": rss, "cpu": cpu, **extra,
+        runs.append({"rc": rc, "wall": wall, "rss": rss, "cpu": cpu, "load_before": load, **extra,
                      "stderr_tail": err.read_text(errors="replace").strip().splitlines()[-3:]})
         print(f"  {args.name} run {r + 1}/{args.repeat}: exit {rc}, {wall:.2f} s, {rss / 2**20:.0f} MiB"
               + (f" ({extra['killed']})" if killed else ""), file=sys.stderr)
@@ -771,6 +773,16 @@ def _error_text(run):
     return ""
 
 
+def generator_digest() -> str:
+    """A digest of the synthesis code (from "Streaming writers" to "Checks and onnxruntime"), so that
+    bench-convert.sh regenerates a model only when the code that writes it changed."""
+    import hashlib
+
+    text = Path(__file__).read_text()
+    start, end = text.index("# Streaming writers"), text.index("# Checks and onnxruntime")
+    return hashlib.sha256(text[start:end].encode()).hexdigest()[:16]
+
+
 def main():
     global GAMMA, BETA_STD
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -817,6 +829,7 @@ def main():
     p.add_argument("--out", required=True)
     p.add_argument("--interval", type=float, default=0.05)
     p.add_argument("command", nargs=argparse.REMAINDER)
+    sub.add_parser("generator-digest")
     t = sub.add_parser("table")
     t.add_argument("results", type=Path)
     args = ap.parse_args()
@@ -843,6 +856,8 @@ def main():
         measure(args)
     elif args.cmd == "phases":
         phases(args)
+    elif args.cmd == "generator-digest":
+        print(generator_digest())
     else:
         table(args.results)
 
