@@ -587,13 +587,16 @@ def measure(args):
                 extra["summary"] = summary
             except json.JSONDecodeError:
                 pass
+        lines = err.read_text(errors="replace").strip().splitlines()
+        first_error = next((x for x in lines if re.search(r"error", x, re.I)), None)
         runs.append({"rc": rc, "wall": wall, "rss": rss, "cpu": cpu, "load_before": load, **extra,
-                     "stderr_tail": err.read_text(errors="replace").strip().splitlines()[-3:]})
+                     "stderr_tail": lines[-3:], "error_line": first_error})
         print(f"  {args.name} run {r + 1}/{args.repeat}: exit {rc}, {wall:.2f} s, {rss / 2**20:.0f} MiB"
               + (f" ({extra['killed']})" if killed else ""), file=sys.stderr)
         if rc != 0 and args.stop_on_error:
             break
-    row = {"model": args.model, "case": args.case, "name": args.name, "runs": runs,
+    row = {"model": args.model, "case": args.case, "name": args.name, "runs": runs, "as_limit": args.as_limit,
+           "rss_limit": args.rss_limit,
            "target_s": args.target_s, "target_rss": args.target_rss, "target_ratio": args.target_ratio}
     with open(args.results, "a") as f:
         f.write(json.dumps(row) + "\n")
@@ -721,7 +724,7 @@ def table(path: Path):
         if r["case"] == "onnxruntime basic" and ok:
             ort_best[r["model"]] = min(x["wall"] for x in ok)
     header = ("model", "case", "exit", "wall s (best)", "wall s (runs)", "CPU s (best)", "peak RSS MiB",
-              "max abs err (outside)", "target", "verdict")
+              "max abs err (outside) or failure", "target", "verdict")
     lines = []
     for r in rows:
         runs = r["runs"]
@@ -745,7 +748,8 @@ def table(path: Path):
             checks.append(rss <= r["target_rss"])
         if checks:
             verdict = ("PASS" if all(checks) else "MISS") + ("" if exits == ["0"] else f" (exit {','.join(exits)})")
-        lines.append((r["model"], r["case"], ",".join(exits), f"{best['wall']:.2f}",
+        case = r["case"] + (f" [prlimit --as {int(r['as_limit']) / 2**30:.0f} GiB]" if r.get("as_limit") else "")
+        lines.append((r["model"], case, ",".join(exits), f"{best['wall']:.2f}",
                       " ".join(f"{x['wall']:.2f}" for x in runs), f"{min(x['cpu'] for x in runs):.2f}",
                       f"{rss / 2**20:.0f}", err, ", ".join(target) or "-", verdict))
     widths = [max(len(str(x[i])) for x in [header] + lines) for i in range(len(header))]
@@ -770,6 +774,8 @@ def _error_text(run):
     n = re.search(r"(\d+) of (\d+) elements outside", text)
     if m:
         return f"{float(m.group(1)):.3g}" + (f" ({n.group(1)} out)" if n else "")
+    if run.get("rc") != 0 and run.get("error_line"):
+        return run["error_line"][:90]
     return ""
 
 
