@@ -59,10 +59,10 @@ public enum Comparison {
         if options.samples < 1 { throw ConversionError.badOption("--samples must be at least 1 (got \(options.samples))") }
         if let r = options.rtol, !(r >= 0) { throw ConversionError.badOption("--rtol must be a non-negative number (got \(r))") }
         if let a = options.atol, !(a >= 0) { throw ConversionError.badOption("--atol must be a non-negative number (got \(a))") }
-        progress?("loading \(options.a)")
-        let a = try ModelLoader.load(path: options.a)
-        progress?("loading \(options.b)")
-        let b = try ModelLoader.load(path: options.b)
+        progress?(ProgressEvent(phase: .load(path: options.a)))
+        let a = try ModelLoader.load(path: options.a, digestProgress: ProgressEvents.digest(options.a, progress))
+        progress?(ProgressEvent(phase: .load(path: options.b)))
+        let b = try ModelLoader.load(path: options.b, digestProgress: ProgressEvents.digest(options.b, progress))
         for (path, model) in [(options.a, a.model), (options.b, b.model)] {
             let issues = Validator.validate(model)
             guard issues.isEmpty else { throw ConversionError.invalidModel(path: path, issues: issues) }
@@ -73,9 +73,8 @@ public enum Comparison {
         let report: EquivalenceReport
         do {
             report = try EquivalenceChecker.check(original: a.model, frozen: b.model, samples: samples, defaults: defaults,
-                                                  options: .init(rtol: options.rtol, atol: options.atol, threads: options.threads)) { stage, k, n in
-                if k < n { progress?("\(stage.rawValue), sample \(k + 1)/\(n)") }
-            }
+                                                  options: .init(rtol: options.rtol, atol: options.atol, threads: options.threads),
+                                                  progress: ProgressEvents.verification(progress))
         } catch {
             throw ComparisonError.cannotEvaluate(error)
         }

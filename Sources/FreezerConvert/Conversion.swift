@@ -22,20 +22,22 @@ public enum Conversion {
         public var phases: [PhaseTiming]
     }
 
-    /// Progress messages for long steps (the CLI shows them on a terminal).
-    public typealias Progress = @Sendable (String) -> Void
+    /// Progress of long steps (the CLI shows it on a terminal); called often, so it must be cheap.
+    public typealias Progress = @Sendable (ProgressEvent) -> Void
 
     public static func run(_ options: ConversionOptions, commandLine: [String], clock: Date = Date(),
                            progress: Progress? = nil) throws -> Outcome {
         try checkOptions(options)
         var phases = PhaseClock()
-        progress?("loading \(options.input)")
+        progress?(ProgressEvent(phase: .load(path: options.input)))
         let parsed = try ModelLoader.load(path: options.input, options: .init(computeDigests: false))
         phases.end("load")
         // The input's digests are computed on the other core while the model is frozen and verified.
+        let digestProgress = BackgroundProgress(progress)
         let digesting = Background { () throws(ModelLoadError) -> (ModelSource, Double) in
             let start = ContinuousClock.now
-            return (try ModelLoader.digested(parsed.source), (ContinuousClock.now - start).seconds)
+            let source = try ModelLoader.digested(parsed.source, progress: ProgressEvents.digest(options.input, digestProgress.record))
+            return (source, (ContinuousClock.now - start).seconds)
         }
         // A refusal, unless the input is not the model --expect-sha256 names: that refusal comes first.
         func refuse(_ error: ConversionError) -> ConversionError {
@@ -52,7 +54,7 @@ public enum Conversion {
         let original = parsed.model
         let inspection = Inspector.inspect(original)
 
-        progress?("freezing")
+        progress?(ProgressEvent(phase: .passes))
         let pipeline = Pipeline.standard(requestedOutputs: options.outputs.isEmpty ? nil : options.outputs)
         var result: Pipeline.Result
         do { result = try pipeline.run(original) } catch { throw refuse(ConversionError.impossible(error)) }
@@ -65,14 +67,12 @@ public enum Conversion {
 
         var equivalence: EquivalenceReport?
         if options.verify {
-            progress?("verifying equivalence on \(options.inputsDirectory == nil ? "\(options.samples) random samples" : "inputs from \(options.inputsDirectory!)")")
             let (samples, defaults) = try EquivalenceInputs.samples(for: original, frozen: result.model.graph, options: options)
             let report: EquivalenceReport
             do {
                 report = try EquivalenceChecker.check(original: original, frozen: result.model, samples: samples, defaults: defaults,
-                                                      options: .init(rtol: options.rtol, atol: options.atol, threads: options.threads)) { stage, k, n in
-                    if k < n { progress?("verifying: \(stage.rawValue), sample \(k + 1)/\(n)") }
-                }
+                                                      options: .init(rtol: options.rtol, atol: options.atol, threads: options.threads),
+                                                      progress: ProgressEvents.verification(progress))
             } catch {
                 throw refuse(ConversionError.evaluation(error.description))
             }
@@ -81,7 +81,8 @@ public enum Conversion {
                 var kept: String?
                 if options.keepFailed {
                     let path = (options.output.hasSuffix(".onnx") ? String(options.output.dropLast(5)) : options.output) + ".failed.onnx"
-                    try ModelSaver.save(result.model, to: path, options: .init(externalData: options.externalData, protectedPaths: protected))
+                    try ModelSaver.save(result.model, to: path, options: .init(externalData: options.externalData, protectedPaths: protected,
+                                                                               progress: ProgressEvents.save(path, progress)))
                     kept = path
                 }
                 throw refuse(ConversionError.equivalenceFailed(report, keptAt: kept))
@@ -91,6 +92,7 @@ public enum Conversion {
 
         // The metadata that links the frozen model to its log (it changes no computation, so the verified
         // model and the saved one compute the same).
+        digestProgress.waiting()
         let (source, digestSeconds) = try digesting.value()
         phases.add("digest", seconds: digestSeconds, inParallel: true)
         if let expected = options.expectSHA256?.lowercased(), expected != source.sha256 {
@@ -107,11 +109,11 @@ public enum Conversion {
         ]
         result.model.metadataProps += metadata.map { (key: $0.0, value: $0.1) }
 
-        progress?("saving \(options.output)")
         // The log is committed with the model, so a kill never leaves a log that describes another model.
         var log: ConversionLog?
         let saved = try ModelSaver.save(result.model, to: options.output,
-                                        options: .init(externalData: options.externalData, protectedPaths: protected)) { saved in
+                                        options: .init(externalData: options.externalData, protectedPaths: protected,
+                                                       progress: ProgressEvents.save(options.output, progress))) { saved in
             phases.end("save")
             var record = RecordBuilder(options: options, commandLine: commandLine, clock: clock, conversionID: conversionID,
                                        loaded: loaded, inspection: inspection, pipeline: pipeline, result: result,

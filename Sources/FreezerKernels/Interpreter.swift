@@ -74,8 +74,9 @@ public struct Interpreter {
 
     /// Runs the main graph on several sets of feeds, node by node: each node runs for every set before
     /// the next node starts, so each weight is read once for all of them. Results in the order of `batch`.
+    /// `onNode(done, total)` is called after each main-graph node, for a progress display.
     public func run(batch: [[String: NDArray]], outputs requested: [String]? = nil,
-                    profile: RunProfile? = nil) throws(EvaluationError) -> [[String: NDArray]] {
+                    profile: RunProfile? = nil, onNode: ((_ done: Int, _ total: Int) -> Void)? = nil) throws(EvaluationError) -> [[String: NDArray]] {
         let graph = model.graph
         let names = requested ?? graph.outputs.map { graph.value($0).name }
         var wanted: [ValueID] = []
@@ -111,7 +112,7 @@ public struct Interpreter {
             return try ExecutionPlan(graph, wanted: wanted, needed: needed, registry: registry, initializers: resolve,
                                      inferenceSemantics: options.inferenceSemantics, precision: options.precision)
         }
-        let envs = try execute(plan, graph, feeds: inputs, outer: [:], isMain: true, profile: profile)
+        let envs = try execute(plan, graph, feeds: inputs, outer: [:], isMain: true, profile: profile, onNode: onNode)
         profile?.finishRun()
         return envs.map { env in
             var result: [String: NDArray] = [:]
@@ -143,7 +144,8 @@ public struct Interpreter {
     /// last) and, without `keepsConstants`, a node's packed weights are dropped once it has run. Returns
     /// each sample's environment: every slot a requested value occupies is filled.
     private func execute(_ plan: ExecutionPlan, _ graph: Graph, feeds: [[ValueID: NDArray]],
-                         outer: [String: NDArray], isMain: Bool, profile: RunProfile? = nil) throws(EvaluationError) -> [[NDArray?]] {
+                         outer: [String: NDArray], isMain: Bool, profile: RunProfile? = nil,
+                         onNode: ((Int, Int) -> Void)? = nil) throws(EvaluationError) -> [[NDArray?]] {
         var envs = [[NDArray?]](repeating: [NDArray?](repeating: nil, count: plan.slotCount), count: feeds.count)
         for (slot, source) in plan.sources {
             switch source {
@@ -174,7 +176,7 @@ public struct Interpreter {
         }
 
         let inputs = KernelInputs()
-        for step in plan.steps {
+        for (index, step) in plan.steps.enumerated() {
             for (slot, v) in step.loads {
                 guard let tensor = graph.initializer(v) else { continue }
                 var array: NDArray?
@@ -189,6 +191,7 @@ public struct Interpreter {
                 }
             }
             if !options.keepsConstants { step.info.forgetPackedConstants() }
+            onNode?(index + 1, plan.steps.count)
         }
         return envs
     }

@@ -15,6 +15,9 @@ final class ByteSink {
     private let capacity = 1 << 20
     private var used = 0
     private(set) var written = 0
+    /// Receives the bytes handed to the file so far, after each write(2): a few calls per MiB at most.
+    var progress: ((Int) -> Void)?
+    private var delivered = 0
 
     init(fd: Int32, path: String) {
         self.fd = fd
@@ -58,13 +61,16 @@ final class ByteSink {
     private func writeAll(_ base: UnsafeRawPointer, _ count: Int) throws(SinkError) {
         var done = 0
         while done < count {
-            // Chunks of at most 1 GiB: Linux write(2) transfers at most ~2 GiB per call.
-            let n = Glibc.write(fd, base + done, min(count - done, 1 << 30))
+            // Chunks of at most 64 MiB: Linux write(2) transfers at most ~2 GiB per call, and progress
+            // is reported between chunks.
+            let n = Glibc.write(fd, base + done, min(count - done, 1 << 26))
             if n < 0 {
                 if errno == EINTR { continue }
                 throw SinkError(path: path, reason: String(cString: strerror(errno)))
             }
             done += n
+            delivered += n
+            progress?(delivered)
         }
     }
 }

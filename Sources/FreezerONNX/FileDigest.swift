@@ -14,7 +14,8 @@ public enum FileDigest {
         public var size: Int
     }
 
-    public static func sha256(ofFile path: String) throws(FileDigestError) -> Result {
+    /// `progress` receives the bytes hashed so far after each chunk.
+    public static func sha256(ofFile path: String, progress: ((Int) -> Void)? = nil) throws(FileDigestError) -> Result {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw FileDigestError(path: path, reason: MappedFile.errnoText()) }
         defer { close(fd) }
@@ -35,6 +36,7 @@ public enum FileDigest {
             if n == 0 { break }
             hasher.update(bufferPointer: UnsafeRawBufferPointer(start: buffer, count: n))
             total += n
+            progress?(total)
         }
         return Result(sha256: hex(hasher.finalize()), size: total)
     }

@@ -47,7 +47,9 @@ public enum ModelLoader {
     }
 
     /// Loads a model. Tensor payloads are not read: they stay in the mapped files until used.
-    public static func load(path: String, options: Options = .init()) throws(ModelLoadError) -> LoadedModel {
+    /// `digestProgress` follows the digests, as in `digested(_:progress:)`.
+    public static func load(path: String, options: Options = .init(),
+                            digestProgress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws(ModelLoadError) -> LoadedModel {
         let storage: ByteStorage
         switch MappedFile.map(path) {
         case .success(let s): storage = s
@@ -91,18 +93,21 @@ public enum ModelLoader {
             source.dataFiles.append(.init(location: file.location, canonicalPath: file.path, size: 0, sha256: ""))
         }
         let digestStart = ContinuousClock.now
-        if options.computeDigests { source = try digested(source) }
+        if options.computeDigests { source = try digested(source, progress: digestProgress) }
         return LoadedModel(model: model, source: source, digestSeconds: (ContinuousClock.now - digestStart).seconds)
     }
 
     /// `source` with the SHA-256 and size of the model file and of every data file, read in a stream (a
-    /// conversion runs this beside its passes and verification).
-    public static func digested(_ source: ModelSource) throws(ModelLoadError) -> ModelSource {
+    /// conversion runs this beside its passes and verification). `progress(bytes hashed, bytes of all the
+    /// files)` follows the hashing.
+    public static func digested(_ source: ModelSource,
+                                progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws(ModelLoadError) -> ModelSource {
         var source = source
+        let hash = DigestProgress(files: [source.path] + source.dataFiles.map(\.canonicalPath), report: progress)
         do {
-            source.sha256 = try FileDigest.sha256(ofFile: source.path).sha256
+            source.sha256 = try hash.next(source.path).sha256
             for k in source.dataFiles.indices {
-                let d = try FileDigest.sha256(ofFile: source.dataFiles[k].canonicalPath)
+                let d = try hash.next(source.dataFiles[k].canonicalPath)
                 source.dataFiles[k].sha256 = d.sha256
                 source.dataFiles[k].size = d.size
             }
@@ -110,6 +115,29 @@ public enum ModelLoader {
             throw .unreadable(path: error.path, reason: error.reason)
         }
         return source
+    }
+
+    /// Digests of several files reported as one count of bytes, so a display can show the time left.
+    private final class DigestProgress {
+        let report: ((Int, Int) -> Void)?
+        let total: Int
+        var before = 0
+
+        init(files: [String], report: ((Int, Int) -> Void)?) {
+            self.report = report
+            total = report == nil ? 0 : files.reduce(0) { sum, file in
+                if case .success(let size) = MappedFile.statRegularFile(file) { return sum + size }
+                return sum
+            }
+        }
+
+        func next(_ file: String) throws(FileDigestError) -> FileDigest.Result {
+            report?(before, total)
+            let result = try FileDigest.sha256(ofFile: file, progress: report.map { report in { [before, total] in report(before + $0, total) } })
+            before += result.size
+            report?(before, total)
+            return result
+        }
     }
 
     /// A ModelProto needs a graph and an opset import; protobuf alone accepts almost any bytes.

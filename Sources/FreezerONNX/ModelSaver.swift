@@ -19,13 +19,16 @@ public enum ModelSaver {
         public var externalThreshold: Int
         /// Canonical paths that must not be written (the input model and its data files).
         public var protectedPaths: [String]
+        /// Follows the writing: bytes handed to the files so far, of the model's and its data file's sizes.
+        public var progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?
 
         public init(externalData: ExternalData = .auto, dataFileName: String? = nil, externalThreshold: Int = 1024,
-                    protectedPaths: [String] = []) {
+                    protectedPaths: [String] = [], progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) {
             self.externalData = externalData
             self.dataFileName = dataFileName
             self.externalThreshold = externalThreshold
             self.protectedPaths = protectedPaths
+            self.progress = progress
         }
     }
 
@@ -80,6 +83,12 @@ public enum ModelSaver {
             if options.externalData == .never { throw .tooLargeForInline(bytes: size) }
             external = true
         } while true
+        let progress = options.progress
+        let dataBytes = exporter.externalTensors.last.map { $0.offset + $0.bytes.count } ?? 0
+        let totalBytes = progress == nil ? 0 : dataBytes + serialized.withUnsafeBytes {
+            PayloadExpander(buffer: $0, token: token, payloads: exporter.payloads).expandedSize()
+        }
+        progress?(0, totalBytes)
 
         // Both files are written in full before either is committed: a failure while writing one leaves both
         // targets untouched, and `AtomicFile.commit(_:referencing:)` orders the commits.
@@ -93,6 +102,7 @@ public enum ModelSaver {
             var size = 0
             let tensors = exporter.externalTensors
             preparedData = try AtomicFile.prepare(to: dataTarget) { sink in
+                sink.progress = progress.map { report in { report($0, totalBytes) } }
                 let zeros = [UInt8](repeating: 0, count: ProtoExport.externalAlignment)
                 for t in tensors {
                     try sink.write(Array(zeros.prefix(t.offset - sink.written)))
@@ -109,6 +119,7 @@ public enum ModelSaver {
         var size = 0
         let payloads = exporter.payloads
         let preparedModel = try AtomicFile.prepare(to: target) { sink in
+            sink.progress = progress.map { report in { report(dataBytes + $0, totalBytes) } }
             try serialized.withUnsafeBytes { try PayloadExpander(buffer: $0, token: token, payloads: payloads).emit(to: sink) }
             try sink.flush()
             digest = sink.sha256

@@ -44,12 +44,21 @@ public enum EquivalenceChecker {
         case frozen = "frozen model"
     }
 
+    /// Where a check is, for a progress display: the stage, the samples it evaluates together, and the
+    /// nodes done of the nodes it runs (nil until its plan is made).
+    public struct Progress: Sendable, Equatable {
+        public var stage: Stage
+        public var samples: Int
+        public var node = 0
+        public var nodes: Int?
+    }
+
     public static let originalSemantics = "inference semantics (Dropout = identity, BatchNormalization on running statistics)"
 
-    /// `progress(stage, samples done, samples)` is called before each sample and when a stage ends.
+    /// `progress` is called when a stage begins and after each node it runs.
     public static func check(original: Model, frozen: Model, samples: [Sample], defaults: [String] = [],
                              options: Options = .init(),
-                             progress: ((Stage, Int, Int) -> Void)? = nil) throws(EvaluationError) -> EquivalenceReport {
+                             progress: ((Progress) -> Void)? = nil) throws(EvaluationError) -> EquivalenceReport {
         let names = frozen.graph.outputs.map { frozen.graph.value($0).name }
         let criterion = options.criterion
         let exact = try evaluate(original, samples: samples, outputs: names, stage: .exactReference,
@@ -81,14 +90,15 @@ public enum EquivalenceChecker {
     /// an input a sample has (the frozen model no longer declares labels or switches) is fed only what it
     /// declares.
     static func evaluate(_ model: Model, samples: [Sample], outputs: [String], stage: Stage, options: Interpreter.Options,
-                         progress: ((Stage, Int, Int) -> Void)?) throws(EvaluationError) -> [[String: NDArray]] {
+                         progress: ((Progress) -> Void)?) throws(EvaluationError) -> [[String: NDArray]] {
         var options = options
         options.keepsConstants = false
         let interpreter = Interpreter(model: model, options: options)
         let declared = Set(model.graph.inputs.map { model.graph.value($0).name })
-        progress?(stage, 0, samples.count)
-        let results = try interpreter.run(batch: samples.map { $0.feeds.filter { declared.contains($0.key) } }, outputs: outputs)
-        progress?(stage, samples.count, samples.count)
+        progress?(Progress(stage: stage, samples: samples.count))
+        let onNode = progress.map { report in { report(Progress(stage: stage, samples: samples.count, node: $0, nodes: $1)) } }
+        let results = try interpreter.run(batch: samples.map { $0.feeds.filter { declared.contains($0.key) } }, outputs: outputs,
+                                          onNode: onNode)
         return results
     }
 

@@ -61,15 +61,18 @@ struct CompareCommand: ParsableCommand {
     @Flag(help: "Print the result as JSON (the equivalence record of the conversion log, with both models' digests).")
     var json = false
 
+    @Flag(help: "Show progress on stderr even when it is not a terminal.")
+    var progress = false
+
     func run() throws {
         try runReportingErrors {
             let options = Comparison.Options(a: a, b: b, inputsDirectory: inputs, inputShapes: try InputShapeOption.parse(inputShapes),
                                              samples: samples, seed: seed, rtol: rtol, atol: atol, threads: threads)
-            var progress: Conversion.Progress?
-            if standardErrorIsTerminal {
-                progress = { @Sendable (message: String) in printToStandardError("freezer: \(message)…") }
-            }
-            let outcome = try Comparison.run(options, progress: progress)
+            // Erased before the result or an error message is written.
+            let display = ProgressDisplay.standardError(requested: progress)
+            defer { display?.finish() }
+            let outcome = try Comparison.run(options, progress: display?.report)
+            display?.finish()
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -103,6 +103,9 @@ struct ConvertCommand: ParsableCommand {
     @Flag(help: "Print the conversion summary as JSON.")
     var json = false
 
+    @Flag(help: "Show progress on stderr even when it is not a terminal.")
+    var progress = false
+
     func run() throws {
         try runReportingErrors { try convert() }
     }
@@ -114,11 +117,11 @@ struct ConvertCommand: ParsableCommand {
                 outputs: outputNames, inputShapes: try InputShapeOption.parse(inputShapes), inputsDirectory: inputs, samples: samples, seed: seed,
                 rtol: rtol, atol: atol, externalData: storage, expectSHA256: expectSHA256,
                 verify: !noVerify, keepFailed: keepFailed, threads: threads, recordHost: recordHost)
-            var progress: Conversion.Progress?
-            if standardErrorIsTerminal {
-                progress = { @Sendable (message: String) in printToStandardError("freezer: \(message)…") }
-            }
-            let outcome = try Conversion.run(options, commandLine: CommandLine.arguments, progress: progress)
+            // Erased before the summary or an error message is written.
+            let display = ProgressDisplay.standardError(requested: progress)
+            defer { display?.finish() }
+            let outcome = try Conversion.run(options, commandLine: CommandLine.arguments, progress: display?.report)
+            display?.finish()
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
