@@ -1,3 +1,4 @@
+import CFreezerKernels
 import FreezerIR
 
 extension NDArray {
@@ -58,13 +59,26 @@ extension NDArray {
         try decode(tensor, n) { $0 }
     }
 
-    /// Decodes the `n` float32/float16/bfloat16 values of `tensor` from its packed bytes.
+    /// Decodes the `n` float32/float16/bfloat16 values of `tensor` from its packed bytes (float16 with the
+    /// CPU's conversion instructions where freezer's C kernels run, in chunks, so no second array of the
+    /// whole weight is made).
     private static func decode<T>(_ tensor: Tensor, _ n: Int, _ convert: (Float) -> T) throws -> [T] {
         let bytes = try tensor.rawBytes()
         let type = tensor.elementType
         return [T](unsafeUninitializedCapacity: n) { buffer, initialized in
             bytes.withUnsafeBytes { raw in
                 switch type {
+                case .float16 where NativeKernels.isAvailable:
+                    var chunk = [Float](repeating: 0, count: 4096)
+                    var start = 0
+                    while start < n {
+                        let count = min(4096, n - start)
+                        chunk.withUnsafeMutableBufferPointer { c in
+                            fz_half_to_float(raw.baseAddress!.advanced(by: start * 2).assumingMemoryBound(to: UInt16.self), c.baseAddress!, count)
+                        }
+                        for i in 0..<count { buffer[start + i] = convert(chunk[i]) }
+                        start += count
+                    }
                 case .float16:
                     for i in 0..<n { buffer[i] = convert(HalfPrecision.float(fromHalf: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)))) }
                 case .bfloat16:

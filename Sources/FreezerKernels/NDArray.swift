@@ -1,3 +1,4 @@
+import CFreezerKernels
 import FreezerIR
 
 /// A runtime tensor of the reference evaluator: a shape and contiguous row-major values.
@@ -146,7 +147,9 @@ public struct NDArray: Sendable, Equatable, CustomStringConvertible {
     /// Values rounded to the precision of `elementType` (float16/bfloat16; other types unchanged).
     public func rounded() -> NDArray {
         guard elementType == .float16 || elementType == .bfloat16, case .float(var v) = storage else { return self }
-        if elementType == .float16 {
+        if elementType == .float16 && NativeKernels.isAvailable {
+            v.withUnsafeMutableBufferPointer { if let base = $0.baseAddress { fz_round_to_half(base, $0.count) } }
+        } else if elementType == .float16 {
             for i in v.indices { v[i] = HalfPrecision.float(fromHalf: HalfPrecision.half(fromDouble: Double(v[i]))) }
         } else {
             for i in v.indices { v[i] = HalfPrecision.float(fromBFloat16: HalfPrecision.bfloat16(fromDouble: Double(v[i]))) }

@@ -3,3 +3,4 @@
 #include "fz_gemm.h"
 #include "fz_softmax.h"
 #include "fz_layer_norm.h"
+#include "fz_half.h"
