@@ -48,7 +48,10 @@ public enum Conversion {
         progress?("freezing")
         let pipeline = Pipeline.standard(requestedOutputs: options.outputs.isEmpty ? nil : options.outputs)
         var result: Pipeline.Result
-        do { result = try pipeline.run(original) } catch { throw ConversionError.impossible(error) }
+        // Folded weights are spilled to an unlinked file beside the output (the file system that receives
+        // them) instead of being held in memory; without one (no temporary file possible) they stay in memory.
+        let tensorStore = try? TensorStore(directory: Paths.directory(of: options.output))
+        do { result = try pipeline.run(original, tensorStore: tensorStore) } catch { throw ConversionError.impossible(error) }
         let conversionID = ConversionIdentity.id(source: loaded.source, options: options)
         result.model.metadataProps.removeAll { $0.key.hasPrefix("freezer.") }
         let metadata = [
