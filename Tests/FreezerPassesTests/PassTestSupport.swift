@@ -31,6 +31,9 @@ extension Graph {
 
 /// A few-lines way to build a test graph: declare inputs, constants and nodes by name, in any element type.
 struct GraphSketch {
+    var name = "g"
+    /// Names a subgraph reads from the graphs around it.
+    var outerScope: Set<String> = []
     var inputs: [ValueInfo] = []
     var outputs: [ValueInfo] = []
     var initializers: [Tensor] = []
@@ -57,18 +60,25 @@ struct GraphSketch {
                               outputs: outs, attributes: attributes))
     }
 
-    /// BatchNormalization `name` reading `x`, with constants `<name>_scale`, `_bias`, `_mean`, `_var` of `type`.
-    mutating func batchNorm(_ x: String, _ y: String, name: String = "bn", stats: BatchNormStats, type: ElementType = .float,
-                            _ attributes: [Attribute] = []) {
-        let c = Int64(stats.scale.count)
+    /// The constants `<bn>_scale`, `_bias`, `_mean`, `_var` of a BatchNormalization named `bn`.
+    mutating func statistics(_ stats: BatchNormStats, for bn: String = "bn", type: ElementType = .float) {
         for (role, values) in [("scale", stats.scale), ("bias", stats.bias), ("mean", stats.mean), ("var", stats.variance)] {
-            constant("\(name)_\(role)", values, [c], type: type)
+            constant("\(bn)_\(role)", values, [Int64(values.count)], type: type)
         }
+    }
+
+    /// BatchNormalization `name` reading `x` and its statistics `<name>_scale`, ...: made here from
+    /// `stats`, or (nil) read from wherever they are defined, such as an enclosing graph.
+    mutating func batchNorm(_ x: String, _ y: String, name: String = "bn", stats: BatchNormStats?, type: ElementType = .float,
+                            _ attributes: [Attribute] = []) {
+        if let stats { statistics(stats, for: name, type: type) }
         node("BatchNormalization", [x, "\(name)_scale", "\(name)_bias", "\(name)_mean", "\(name)_var"], [y], name: name,
              [Attribute(name: "epsilon", value: .float(1e-5))] + attributes)
     }
 
-    var graph: Graph { Graph(name: "g", inputs: inputs, outputs: outputs, initializers: initializers, nodes: nodes) }
+    var graph: Graph {
+        Graph(name: name, inputs: inputs, outputs: outputs, initializers: initializers, nodes: nodes, outerScope: outerScope)
+    }
     var model: Model { Model(irVersion: 8, opsetImports: [OpsetImport(domain: "", version: opset)], graph: graph) }
 }
 
