@@ -25,11 +25,16 @@ public final class TensorStore: Sendable {
 
     /// A store whose file lives in `directory`. Give the directory of the output, so that the spilled
     /// bytes are on the file system that will receive them.
-    public init(directory: String, inMemoryLimit: Int = defaultInMemoryLimit) throws(TensorStoreError) {
+    public convenience init(directory: String, inMemoryLimit: Int = defaultInMemoryLimit) throws(TensorStoreError) {
+        try self.init(directory: directory, inMemoryLimit: inMemoryLimit, allowAnonymous: true)
+    }
+
+    /// `allowAnonymous: false` takes the fallback path even where `O_TMPFILE` works (for tests).
+    init(directory: String, inMemoryLimit: Int, allowAnonymous: Bool) throws(TensorStoreError) {
         self.inMemoryLimit = inMemoryLimit
         pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
         #if os(Linux)
-        let anonymous = open(directory, __O_TMPFILE | O_RDWR | O_CLOEXEC, 0o600)
+        let anonymous = allowAnonymous ? open(directory, __O_TMPFILE | O_RDWR | O_CLOEXEC, 0o600) : -1
         #else
         let anonymous: Int32 = -1
         #endif
