@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "FreezerONNX", targets: ["FreezerONNX"]),
         .library(name: "FreezerInspect", targets: ["FreezerInspect"]),
         .library(name: "FreezerKernels", targets: ["FreezerKernels"]),
+        .library(name: "FreezerFeeds", targets: ["FreezerFeeds"]),
         .library(name: "FreezerPasses", targets: ["FreezerPasses"]),
         .library(name: "FreezerVerify", targets: ["FreezerVerify"]),
         .library(name: "FreezerLog", targets: ["FreezerLog"]),
@@ -46,6 +47,8 @@ let package = Package(
         .target(name: "CFreezerKernels"),
         // The reference evaluator: runs ONNX graphs in Swift, one file per operator family.
         .target(name: "FreezerKernels", dependencies: ["FreezerIR", "CBLAS", "CFreezerKernels"]),
+        // Data files bound to a graph's inputs and expected outputs, by one rule for every command.
+        .target(name: "FreezerFeeds", dependencies: ["FreezerIR", "FreezerONNX", "FreezerKernels"]),
         // Finds training-specific constructs, by the categories of the conversion log template.
         .target(name: "FreezerInspect", dependencies: ["FreezerIR"]),
         // Rewrites that freeze a model; each returns its changes and skips as evidence for the log.
@@ -67,19 +70,19 @@ let package = Package(
         // One conversion end to end: load, freeze, audit, verify, save, log.
         .target(
             name: "FreezerConvert",
-            dependencies: ["FreezerIR", "FreezerONNX", "FreezerInspect", "FreezerPasses", "FreezerKernels", "FreezerVerify",
+            dependencies: ["FreezerIR", "FreezerONNX", "FreezerInspect", "FreezerPasses", "FreezerKernels", "FreezerFeeds", "FreezerVerify",
                            "FreezerLog", "FreezerIntegrity", "CBLAS", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .executableTarget(
             name: "freezer",
             dependencies: [
-                "FreezerIR", "FreezerONNX", "FreezerInspect", "FreezerKernels", "FreezerPasses", "FreezerVerify", "FreezerLog", "FreezerLogRender",
+                "FreezerIR", "FreezerONNX", "FreezerInspect", "FreezerKernels", "FreezerFeeds", "FreezerPasses", "FreezerVerify", "FreezerLog", "FreezerLogRender",
                 "FreezerConvert", "FreezerIntegrity", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // Fixture paths and MANIFEST.json facts, shared by the test targets.
-        .target(name: "FreezerTestSupport", path: "Tests/FreezerTestSupport"),
+        // Fixture paths and MANIFEST.json facts, and models built in code, shared by the test targets.
+        .target(name: "FreezerTestSupport", dependencies: ["FreezerIR", "FreezerONNX"], path: "Tests/FreezerTestSupport"),
         .testTarget(name: "FreezerIRTests", dependencies: ["FreezerIR"]),
         .testTarget(
             name: "FreezerONNXTests",
@@ -94,12 +97,13 @@ let package = Package(
                                                             "FreezerVerify", "FreezerTestSupport"]),
         .testTarget(name: "FreezerConvertTests", dependencies: ["FreezerConvert", "FreezerLog", "FreezerONNX", "FreezerIR", "FreezerTestSupport"]),
         .testTarget(name: "FreezerVerifyTests", dependencies: ["FreezerVerify", "FreezerKernels", "FreezerIR"]),
-        .testTarget(name: "FreezerLogTests", dependencies: ["FreezerLog"]),
+        .testTarget(name: "FreezerLogTests", dependencies: ["FreezerLog", "FreezerTestSupport"]),
         .testTarget(name: "FreezerQualificationTests", dependencies: ["FreezerQualification", "FreezerVerify", "FreezerPasses", "FreezerIR"]),
         .testTarget(name: "FreezerIntegrityTests", dependencies: ["FreezerIntegrity", "FreezerLog", "FreezerTestSupport",
                                                                  .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "FreezerLogRenderTests", dependencies: ["FreezerLogRender", "FreezerLog"]),
         .testTarget(name: "FreezerInspectTests", dependencies: ["FreezerInspect", "FreezerONNX", "FreezerIR", "FreezerTestSupport"]),
-        .testTarget(name: "freezerCLITests", dependencies: ["freezer", "FreezerTestSupport"]),
+        .testTarget(name: "FreezerFeedsTests", dependencies: ["FreezerFeeds", "FreezerKernels", "FreezerIR", "FreezerONNX", "FreezerTestSupport"]),
+        .testTarget(name: "freezerCLITests", dependencies: ["freezer", "FreezerIR", "FreezerONNX", "FreezerTestSupport"]),
     ]
 )

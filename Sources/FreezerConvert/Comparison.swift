@@ -18,8 +18,9 @@ public enum Comparison {
         public var rtol: Double?
         public var atol: Double?
         public var threads: Int
-        public init(a: String, b: String, inputsDirectory: String? = nil, inputShapes: [String: [Int]] = [:], samples: Int = 8, seed: UInt64 = 0,
-                    rtol: Double? = nil, atol: Double? = nil, threads: Int = 1) {
+        public init(a: String, b: String, inputsDirectory: String? = nil, inputShapes: [String: [Int]] = [:],
+                    samples: Int = ConversionOptions.defaultSamples, seed: UInt64 = ConversionOptions.defaultSeed,
+                    rtol: Double? = nil, atol: Double? = nil, threads: Int = ConversionOptions.defaultThreads) {
             self.a = a
             self.b = b
             self.inputsDirectory = inputsDirectory
@@ -67,7 +68,7 @@ public enum Comparison {
             guard issues.isEmpty else { throw ConversionError.invalidModel(path: path, issues: issues) }
         }
         try checkSignatures(a: a.model.graph, b: b.model.graph, pathA: options.a, pathB: options.b)
-        let (samples, defaults) = try EquivalenceInputs.samples(for: a.model, inputsDirectory: options.inputsDirectory,
+        let (samples, defaults) = try EquivalenceInputs.samples(for: a.model, frozen: b.model.graph, inputsDirectory: options.inputsDirectory,
                                                                 inputShapes: options.inputShapes, count: options.samples, seed: options.seed)
         let report: EquivalenceReport
         do {

@@ -30,19 +30,26 @@ public enum Conversion {
         try checkOptions(options)
         var phases = PhaseClock()
         progress?("loading \(options.input)")
-        let loaded = try ModelLoader.load(path: options.input)
-        phases.end("load", minus: loaded.digestSeconds)
-        phases.add("digest", seconds: loaded.digestSeconds)
-        if let expected = options.expectSHA256?.lowercased(), expected != loaded.source.sha256 {
-            throw ConversionError.digestMismatch(path: options.input, expected: expected, actual: loaded.source.sha256)
+        let parsed = try ModelLoader.load(path: options.input, options: .init(computeDigests: false))
+        phases.end("load")
+        // The input's digests are computed on the other core while the model is frozen and verified.
+        let digesting = Background { () throws(ModelLoadError) -> (ModelSource, Double) in
+            let start = ContinuousClock.now
+            return (try ModelLoader.digested(parsed.source), (ContinuousClock.now - start).seconds)
         }
-        let protected = loaded.source.protectedPaths
+        // A refusal, unless the input is not the model --expect-sha256 names: that refusal comes first.
+        func refuse(_ error: ConversionError) -> ConversionError {
+            guard let expected = options.expectSHA256?.lowercased(), let (source, _) = try? digesting.value(),
+                  expected != source.sha256 else { return error }
+            return .digestMismatch(path: options.input, expected: expected, actual: source.sha256)
+        }
+        let protected = parsed.source.protectedPaths
         for path in [options.output, options.logPath] {
-            if let target = Paths.canonicalTarget(path), protected.contains(target) { throw ConversionError.outputPathIsInput(path) }
+            if let target = Paths.canonicalTarget(path), protected.contains(target) { throw refuse(ConversionError.outputPathIsInput(path)) }
         }
-        let issues = Validator.validate(loaded.model)
-        guard issues.isEmpty else { throw ConversionError.invalidModel(path: options.input, issues: issues) }
-        let original = loaded.model
+        let issues = Validator.validate(parsed.model)
+        guard issues.isEmpty else { throw refuse(ConversionError.invalidModel(path: options.input, issues: issues)) }
+        let original = parsed.model
         let inspection = Inspector.inspect(original)
 
         progress?("freezing")
@@ -51,27 +58,18 @@ public enum Conversion {
         // Folded weights are spilled to an unlinked file beside the output (the file system that receives
         // them) instead of being held in memory; without one (no temporary file possible) they stay in memory.
         let tensorStore = try? TensorStore(directory: Paths.directory(of: options.output))
-        do { result = try pipeline.run(original, tensorStore: tensorStore) } catch { throw ConversionError.impossible(error) }
-        let conversionID = ConversionIdentity.id(source: loaded.source, options: options)
-        result.model.metadataProps.removeAll { $0.key.hasPrefix("freezer.") }
-        let metadata = [
-            ("freezer.conversion_id", conversionID),
-            ("freezer.verified_learning_model_id", "\(options.modelID)_\(options.modelVersion)"),
-            ("freezer.verified_learning_model_sha256", loaded.source.sha256),
-            ("freezer.version", FreezerBuild.version),
-        ]
-        result.model.metadataProps += metadata.map { (key: $0.0, value: $0.1) }
+        do { result = try pipeline.run(original, tensorStore: tensorStore) } catch { throw refuse(ConversionError.impossible(error)) }
 
         let frozenIssues = Validator.validate(result.model)
-        guard frozenIssues.isEmpty else { throw ConversionError.invalidFrozenModel(frozenIssues) }
+        guard frozenIssues.isEmpty else { throw refuse(ConversionError.invalidFrozenModel(frozenIssues)) }
         let remaining = TrainingAudit.violations(in: result.model)
-        guard remaining.isEmpty else { throw ConversionError.trainingConstructsRemain(remaining) }
+        guard remaining.isEmpty else { throw refuse(ConversionError.trainingConstructsRemain(remaining)) }
         phases.end("passes")
 
         var equivalence: EquivalenceReport?
         if options.verify {
             progress?("verifying equivalence on \(options.inputsDirectory == nil ? "\(options.samples) random samples" : "inputs from \(options.inputsDirectory!)")")
-            let (samples, defaults) = try EquivalenceInputs.samples(for: original, options: options)
+            let (samples, defaults) = try EquivalenceInputs.samples(for: original, frozen: result.model.graph, options: options)
             let report: EquivalenceReport
             do {
                 report = try EquivalenceChecker.check(original: original, frozen: result.model, samples: samples, defaults: defaults,
@@ -79,7 +77,7 @@ public enum Conversion {
                     if k < n { progress?("verifying: \(stage.rawValue), sample \(k + 1)/\(n)") }
                 }
             } catch {
-                throw ConversionError.evaluation(error.description)
+                throw refuse(ConversionError.evaluation(error.description))
             }
             equivalence = report
             if report.verdict != .equivalent {
@@ -89,21 +87,44 @@ public enum Conversion {
                     try ModelSaver.save(result.model, to: path, options: .init(externalData: options.externalData, protectedPaths: protected))
                     kept = path
                 }
-                throw ConversionError.equivalenceFailed(report, keptAt: kept)
+                throw refuse(ConversionError.equivalenceFailed(report, keptAt: kept))
             }
             phases.end("verification")
         }
 
+        // The metadata that links the frozen model to its log (it changes no computation, so the verified
+        // model and the saved one compute the same).
+        let (source, digestSeconds) = try digesting.value()
+        phases.add("digest (in parallel)", seconds: digestSeconds)
+        if let expected = options.expectSHA256?.lowercased(), expected != source.sha256 {
+            throw ConversionError.digestMismatch(path: options.input, expected: expected, actual: source.sha256)
+        }
+        let loaded = LoadedModel(model: parsed.model, source: source, digestSeconds: digestSeconds)
+        let conversionID = ConversionIdentity.id(source: source, options: options)
+        result.model.metadataProps.removeAll { $0.key.hasPrefix("freezer.") }
+        let metadata = [
+            ("freezer.conversion_id", conversionID),
+            ("freezer.verified_learning_model_id", "\(options.modelID)_\(options.modelVersion)"),
+            ("freezer.verified_learning_model_sha256", source.sha256),
+            ("freezer.version", FreezerBuild.version),
+        ]
+        result.model.metadataProps += metadata.map { (key: $0.0, value: $0.1) }
+
         progress?("saving \(options.output)")
+        // The log is committed with the model, so a kill never leaves a log that describes another model.
+        var log: ConversionLog?
         let saved = try ModelSaver.save(result.model, to: options.output,
-                                        options: .init(externalData: options.externalData, protectedPaths: protected))
-        phases.end("save")
-        var log = RecordBuilder(options: options, commandLine: commandLine, clock: clock, conversionID: conversionID,
-                                loaded: loaded, inspection: inspection, pipeline: pipeline, result: result,
-                                saved: saved, equivalence: equivalence, metadata: Dictionary(uniqueKeysWithValues: metadata)).build()
-        log.phases = phases.timings
-        log.recordDigest = try ConversionIdentity.recordDigest(log)
-        try FileWriter.write(Array(try log.encoded()), to: options.logPath, protectedPaths: protected + [saved.path])
+                                        options: .init(externalData: options.externalData, protectedPaths: protected)) { saved in
+            phases.end("save")
+            var record = RecordBuilder(options: options, commandLine: commandLine, clock: clock, conversionID: conversionID,
+                                       loaded: loaded, inspection: inspection, pipeline: pipeline, result: result,
+                                       saved: saved, equivalence: equivalence, metadata: Dictionary(uniqueKeysWithValues: metadata)).build()
+            record.phases = phases.timings
+            record.recordDigest = try ConversionIdentity.recordDigest(record)
+            log = record
+            return .init(path: options.logPath, bytes: Array(try record.encoded()))
+        }
+        guard let log else { throw ModelSaveError.cannotWrite(path: options.logPath, reason: "the log was not made") }
         return Outcome(log: log, logPath: options.logPath, saved: saved, equivalence: equivalence, phases: phases.timings)
     }
 
@@ -122,9 +143,7 @@ public enum Conversion {
     }
 
     static func checkOptions(_ o: ConversionOptions) throws {
-        if o.samples < 1 { throw ConversionError.badOption("--samples must be at least 1 (got \(o.samples)); use --no-verify to skip verification, which the log then states") }
-        if let r = o.rtol, !(r >= 0) { throw ConversionError.badOption("--rtol must be a non-negative number (got \(r))") }
-        if let a = o.atol, !(a >= 0) { throw ConversionError.badOption("--atol must be a non-negative number (got \(a))") }
+        try o.checkVerificationSettings()
         if o.modelID.isEmpty || o.modelVersion.isEmpty || o.responsible.trimmingCharacters(in: .whitespaces).isEmpty {
             throw ConversionError.badOption("--model-id, --model-version and --responsible must not be empty: the log names the model and the person")
         }

@@ -1,7 +1,19 @@
 import FreezerONNX
 
 /// Everything that decides a conversion, as given on the command line (or by a caller).
-public struct ConversionOptions: Sendable {
+///
+/// Codable in the JSON shape of the log's `RecordedOptions` (see ConversionOptions+Recorded.swift).
+public struct ConversionOptions: Sendable, Equatable {
+    // The defaults, defined here only: the initializer, the CLI's option declarations and the log's
+    // `isDefault` all read them.
+    public static let defaultSamples = 8
+    public static let defaultSeed: UInt64 = 0
+    public static let defaultExternalData = ModelSaver.Options.ExternalData.auto
+    public static let defaultVerify = true
+    public static let defaultKeepFailed = false
+    public static let defaultThreads = 1
+    public static let defaultRecordHost = false
+
     public var input: String
     public var output: String
     public var log: String?
@@ -23,9 +35,11 @@ public struct ConversionOptions: Sendable {
     public var recordHost: Bool
 
     public init(input: String, output: String, log: String? = nil, modelID: String, modelVersion: String, responsible: String,
-                outputs: [String] = [], inputShapes: [String: [Int]] = [:], inputsDirectory: String? = nil, samples: Int = 8,
-                seed: UInt64 = 0, rtol: Double? = nil, atol: Double? = nil, externalData: ModelSaver.Options.ExternalData = .auto,
-                expectSHA256: String? = nil, verify: Bool = true, keepFailed: Bool = false, threads: Int = 1, recordHost: Bool = false) {
+                outputs: [String] = [], inputShapes: [String: [Int]] = [:], inputsDirectory: String? = nil,
+                samples: Int = defaultSamples, seed: UInt64 = defaultSeed, rtol: Double? = nil, atol: Double? = nil,
+                externalData: ModelSaver.Options.ExternalData = defaultExternalData, expectSHA256: String? = nil,
+                verify: Bool = defaultVerify, keepFailed: Bool = defaultKeepFailed, threads: Int = defaultThreads,
+                recordHost: Bool = defaultRecordHost) {
         self.input = input
         self.output = output
         self.log = log
@@ -45,6 +59,14 @@ public struct ConversionOptions: Sendable {
         self.keepFailed = keepFailed
         self.threads = threads
         self.recordHost = recordHost
+    }
+
+    /// Refuses settings under which the equivalence check would prove nothing: no samples, or a
+    /// tolerance that is negative, not a number or infinite (JSON, and so the log, cannot hold the last two).
+    public func checkVerificationSettings() throws(ConversionError) {
+        if samples < 1 { throw .badOption("--samples must be at least 1 (got \(samples)); use --no-verify to skip verification, which the log then states") }
+        if let r = rtol, !(r.isFinite && r >= 0) { throw .badOption("--rtol must be a finite non-negative number (got \(r))") }
+        if let a = atol, !(a.isFinite && a >= 0) { throw .badOption("--atol must be a finite non-negative number (got \(a))") }
     }
 
     /// `--log` default: `<frozen model without .onnx>.conversion-log.json`, beside the frozen model.

@@ -1,22 +1,26 @@
 import Foundation
+import FreezerFeeds
 import FreezerIR
-import FreezerKernels
-import FreezerONNX
 import FreezerVerify
 
 /// The inputs the equivalence check runs on: seeded random samples shaped from the model, or the
-/// user's own files.
+/// user's own files, bound to the model's inputs by `FeedDirectory`'s rule.
 enum EquivalenceInputs {
-    static func samples(for model: Model, options: ConversionOptions) throws -> ([EquivalenceChecker.Sample], [String]) {
-        try samples(for: model, inputsDirectory: options.inputsDirectory, inputShapes: options.inputShapes, count: options.samples, seed: options.seed)
+    static func samples(for model: Model, frozen: Graph, options: ConversionOptions) throws -> ([EquivalenceChecker.Sample], [String]) {
+        try samples(for: model, frozen: frozen, inputsDirectory: options.inputsDirectory, inputShapes: options.inputShapes,
+                    count: options.samples, seed: options.seed)
     }
 
-    /// The samples for `model`: from `inputsDirectory` when given, else `count` seeded random ones shaped by
-    /// the declared shapes and `inputShapes`. Also returns the defaults taken for symbolic dimensions.
-    static func samples(for model: Model, inputsDirectory: String?, inputShapes: [String: [Int]], count: Int,
+    /// The samples for `model`: from `inputsDirectory` when given (they must give every input `frozen`
+    /// keeps, not the training-only inputs, such as labels, that freezing removed), else `count` seeded
+    /// random ones shaped by the declared shapes and `inputShapes`. Also returns the defaults taken for
+    /// symbolic dimensions.
+    static func samples(for model: Model, frozen: Graph, inputsDirectory: String?, inputShapes: [String: [Int]], count: Int,
                         seed: UInt64) throws -> ([EquivalenceChecker.Sample], [String]) {
         if let directory = inputsDirectory {
-            return (try InputDirectory.samples(from: directory, for: model.graph), [])
+            let required = Set(frozen.runtimeInputs.map { frozen.value($0).name })
+            let samples = try FeedDirectory.samples(in: directory, for: model.graph, requiring: required)
+            return (samples.map { .init(feeds: $0.feeds, source: $0.source, digests: $0.digests) }, [])
         }
         let shapes: [String: [Int]]
         let defaults: [String]

@@ -45,7 +45,7 @@ public enum EquivalenceRecord {
     }
 
     static func method(_ report: EquivalenceReport) -> String {
-        "freezer's reference evaluator runs the verified learning model with \(report.originalSemantics) twice, in float64 (the exact reference: weights, inputs and every float value widened exactly) and in its own precision, and the frozen model as written, on the same inputs"
+        "freezer's reference evaluator runs the verified learning model with \(report.originalSemantics) twice, in float64 (the exact reference: weights, inputs and every float value widened exactly) and in its own precision, and the frozen model as written, on the same inputs, node by node for all samples"
     }
 
     static func criterion(_ c: EquivalenceReport.CriterionDescription) -> EquivalenceCriterionInfo {

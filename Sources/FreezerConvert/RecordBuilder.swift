@@ -120,17 +120,18 @@ struct RecordBuilder {
             opt("MODEL", o.input, false), opt("-o", o.output, false), opt("--log", o.logPath, o.log == nil),
             opt("--model-id", o.modelID, false), opt("--model-version", o.modelVersion, false), opt("--responsible", o.responsible, false),
             opt("--output", o.outputs.isEmpty ? "(automatic: inference outputs)" : o.outputs.joined(separator: ", "), o.outputs.isEmpty),
-            opt("--input-shape", o.inputShapes.isEmpty ? "(declared shapes; symbolic dims = 1)" : o.inputShapes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.map(String.init).joined(separator: "x"))" }.joined(separator: ", "), o.inputShapes.isEmpty),
+            opt("--input-shape", o.inputShapes.isEmpty ? "(declared shapes; symbolic dims = 1)" : InputShapeOption.text(o.inputShapes), o.inputShapes.isEmpty),
             opt("--inputs", o.inputsDirectory ?? "(none: random inputs)", o.inputsDirectory == nil),
-            opt("--samples", String(o.samples), o.samples == 8), opt("--seed", String(o.seed), o.seed == 0),
-            opt("--rtol", o.rtol.map { String($0) } ?? "per type (float32 1e-4, float16 1e-2, bfloat16 2e-2, float64 1e-7)", o.rtol == nil),
-            opt("--atol", o.atol.map { String($0) } ?? "per type (float32 1e-5, float16 1e-3, bfloat16 1e-2, float64 1e-9)", o.atol == nil),
-            opt("--external-data", o.externalData.rawValue, o.externalData == .auto),
+            opt("--samples", String(o.samples), o.samples == ConversionOptions.defaultSamples),
+            opt("--seed", String(o.seed), o.seed == ConversionOptions.defaultSeed),
+            opt("--rtol", o.rtol.map { String($0) } ?? (o.atol == nil ? Self.criterionDecides : "per type (float32 1e-4, float16 1e-2, bfloat16 2e-2, float64 1e-7)"), o.rtol == nil),
+            opt("--atol", o.atol.map { String($0) } ?? (o.rtol == nil ? Self.criterionDecides : "per type (float32 1e-5, float16 1e-3, bfloat16 1e-2, float64 1e-9)"), o.atol == nil),
+            opt("--external-data", o.externalData.rawValue, o.externalData == ConversionOptions.defaultExternalData),
             opt("--expect-sha256", o.expectSHA256 ?? "(not given)", o.expectSHA256 == nil),
-            opt("--verify", o.verify ? "yes" : "no (--no-verify)", o.verify),
-            opt("--keep-failed", o.keepFailed ? "yes" : "no", !o.keepFailed),
-            opt("--threads", String(o.threads), o.threads == 1),
-            opt("--record-host", o.recordHost ? "yes" : "no", !o.recordHost),
+            opt("--verify", o.verify ? "yes" : "no (--no-verify)", o.verify == ConversionOptions.defaultVerify),
+            opt("--keep-failed", o.keepFailed ? "yes" : "no", o.keepFailed == ConversionOptions.defaultKeepFailed),
+            opt("--threads", String(o.threads), o.threads == ConversionOptions.defaultThreads),
+            opt("--record-host", o.recordHost ? "yes" : "no", o.recordHost == ConversionOptions.defaultRecordHost),
         ]
         let steps = pipeline.passes.map { pass -> PipelineStep in
             var parameters: [String: String] = [:]
@@ -138,8 +139,11 @@ struct RecordBuilder {
             return PipelineStep(pass: pass.name, summary: type(of: pass).documentation.summary, parameters: parameters)
         }
         return ConverterInfo(commandLine: commandLine, workingDirectory: FileManager.default.currentDirectoryPath,
-                             options: options, pipeline: steps, configurationFile: nil)
+                             options: options, recordedOptions: o.recorded, pipeline: steps, configurationFile: nil)
     }
+
+    /// The readable value of `--rtol`/`--atol` when neither is given.
+    static let criterionDecides = "not given: the default criterion (as exact as the original) decides"
 
     func equivalenceResult() -> EquivalenceResult {
         guard let report = equivalence else {

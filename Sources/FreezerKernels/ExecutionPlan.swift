@@ -40,6 +40,10 @@ final class ExecutionPlan: @unchecked Sendable {
         let handedOver: [Bool]
         /// Slots read for the last time by this step, to release once it has run.
         let released: [Int]
+        /// Initializers (constants, and graph inputs with a default) this step reads first: loaded just
+        /// before it runs unless already there, so a run holds each weight only between its first and last
+        /// reader (see `Interpreter.Options.keepsConstants`).
+        var loads: [(slot: Int, value: ValueID)] = []
         let hasSubgraphs: Bool
 
         init(info: NodeInfo, kernel: @escaping Kernel, inputs: [Int?], outputs: [Int?], captures: [(name: String, slot: Int)],
@@ -56,7 +60,11 @@ final class ExecutionPlan: @unchecked Sendable {
     }
 
     let slotCount: Int
+    /// Values present before the first step. Initializers with a reader are loaded by their first reader
+    /// instead (`Step.loads`); a graph input with a default is there only when fed.
     let sources: [(slot: Int, source: Source)]
+    /// Slots of initializers that a step loads (`Step.loads`).
+    let deferred: Set<Int>
     let steps: [Step]
     /// Slots of the requested values, in request order.
     let wanted: [Int]
@@ -68,6 +76,7 @@ final class ExecutionPlan: @unchecked Sendable {
     /// With `initializers` (the main graph's, read once per interpreter), nodes whose inputs are all
     /// constants of the graph are computed here, once, like Constant nodes: an Identity or Transpose of
     /// a weight, shape arithmetic on constants. Random operators and Dropout are never computed ahead.
+    /// Without `initializers`, initializers stay `.constant` sources, read by their first reader.
     init(_ graph: Graph, wanted wantedValues: [ValueID], needed: Set<NodeID>? = nil,
          registry: KernelRegistry, initializers: ((ValueID) throws(EvaluationError) -> NDArray)? = nil,
          inferenceSemantics: Bool = false, precision: Precision = .own) throws(EvaluationError) {
@@ -175,8 +184,25 @@ final class ExecutionPlan: @unchecked Sendable {
                               hasSubgraphs: node.hasSubgraphs))
         }
         for v in wantedValues { try noteSource(v) }
+        // Initializers move to the first step that reads them.
+        var firstReader: [Int: Int] = [:]
+        for (k, step) in steps.enumerated() {
+            for s in step.inputs.compactMap({ $0 }) + step.captures.map(\.slot) where firstReader[s] == nil { firstReader[s] = k }
+        }
+        var early: [(slot: Int, source: Source)] = []
+        for (s, source) in sources {
+            switch source {
+            case .constant(let v), .graphInput(let v):
+                if graph.initializer(v) != nil, let k = firstReader[s] { steps[k].loads.append((s, v)) }
+                if case .graphInput = source { early.append((s, source)) } // fed inputs are placed before the first step
+                else if firstReader[s] == nil { early.append((s, source)) }
+            default:
+                early.append((s, source))
+            }
+        }
         self.wanted = wantedValues.map(slot)
-        self.sources = sources
+        self.sources = early
+        self.deferred = Set(steps.flatMap { $0.loads.map(\.slot) })
         self.steps = steps
         self.slotCount = slotOf.count
     }

@@ -26,10 +26,17 @@ public struct Interpreter {
         /// or every float16, bfloat16 and float32 value widened exactly to float64 (the exact reference of
         /// the equivalence check).
         public var precision: Precision
-        public init(inferenceSemantics: Bool = false, threads: Int = 1, precision: Precision = .own) {
+        /// Keep every initializer converted once for the interpreter's life, with constant subexpressions
+        /// and packed weights (fast repeated runs: the default); or convert each initializer when a run
+        /// first reads it, release it after its last reader and drop a node's packed weights once it ran
+        /// (memory bounded by the largest weights in use at once: one evaluation of a large model, all
+        /// samples through `run(batch:)`).
+        public var keepsConstants: Bool
+        public init(inferenceSemantics: Bool = false, threads: Int = 1, precision: Precision = .own, keepsConstants: Bool = true) {
             self.inferenceSemantics = inferenceSemantics
             self.threads = threads
             self.precision = precision
+            self.keepsConstants = keepsConstants
         }
     }
 
@@ -41,7 +48,7 @@ public struct Interpreter {
     public let model: Model
     public let registry: KernelRegistry
     public let options: Options
-    private let constants: ConstantCache
+    let constants: ConstantCache
     private let plans: PlanCache
 
     public init(model: Model, registry: KernelRegistry = .standard, options: Options = .init()) {
@@ -62,6 +69,13 @@ public struct Interpreter {
     /// With a `profile`, the time of every main-graph node is added to it.
     public func run(_ feeds: [String: NDArray], outputs requested: [String]? = nil,
                     profile: RunProfile? = nil) throws(EvaluationError) -> [String: NDArray] {
+        try run(batch: [feeds], outputs: requested, profile: profile)[0]
+    }
+
+    /// Runs the main graph on several sets of feeds, node by node: each node runs for every set before
+    /// the next node starts, so each weight is read once for all of them. Results in the order of `batch`.
+    public func run(batch: [[String: NDArray]], outputs requested: [String]? = nil,
+                    profile: RunProfile? = nil) throws(EvaluationError) -> [[String: NDArray]] {
         let graph = model.graph
         let names = requested ?? graph.outputs.map { graph.value($0).name }
         var wanted: [ValueID] = []
@@ -71,32 +85,39 @@ public struct Interpreter {
             }
             wanted.append(id)
         }
-        var inputs: [ValueID: NDArray] = [:]
         let declared = graph.inputs.map { graph.value($0).name }
-        for (name, array) in feeds {
-            guard let id = graph.value(named: name), graph.inputs.contains(id) else {
-                throw .unexpectedInput(name: name, expected: declared)
+        var inputs: [[ValueID: NDArray]] = []
+        for feeds in batch {
+            var sample: [ValueID: NDArray] = [:]
+            for (name, array) in feeds {
+                guard let id = graph.value(named: name), graph.inputs.contains(id) else {
+                    throw .unexpectedInput(name: name, expected: declared)
+                }
+                try Self.checkFeed(array, against: graph.value(id))
+                sample[id] = options.precision.adopt(array)
             }
-            try Self.checkFeed(array, against: graph.value(id))
-            inputs[id] = options.precision.adopt(array)
+            inputs.append(sample)
         }
         let plan = try plans.plan(for: wanted) { () throws(EvaluationError) in
             let needed = ExecutionPlan.neededNodes(graph, for: wanted)
             try checkSupported(graph, nodes: needed)
-            return try ExecutionPlan(graph, wanted: wanted, needed: needed, registry: registry,
-                                     initializers: { (v) throws(EvaluationError) in
-                                         guard let tensor = graph.initializer(v) else {
-                                             throw .node(name: graph.name, opType: "graph", reason: "initializer '\(graph.value(v).name)' has no tensor")
-                                         }
-                                         return try constants.array(for: v, tensor)
-                                     },
+            // Kept constants are resolved (and constant subexpressions computed) once, while planning.
+            let resolve: ((ValueID) throws(EvaluationError) -> NDArray)? = options.keepsConstants ? { (v) throws(EvaluationError) in
+                guard let tensor = graph.initializer(v) else {
+                    throw .node(name: graph.name, opType: "graph", reason: "initializer '\(graph.value(v).name)' has no tensor")
+                }
+                return try constants.array(for: v, tensor)
+            } : nil
+            return try ExecutionPlan(graph, wanted: wanted, needed: needed, registry: registry, initializers: resolve,
                                      inferenceSemantics: options.inferenceSemantics, precision: options.precision)
         }
-        let env = try execute(plan, graph, feeds: inputs, outer: [:], isMain: true, profile: profile)
+        let envs = try execute(plan, graph, feeds: inputs, outer: [:], isMain: true, profile: profile)
         profile?.finishRun()
-        var result: [String: NDArray] = [:]
-        for (name, slot) in zip(names, plan.wanted) { result[name] = env[slot] }
-        return result
+        return envs.map { env in
+            var result: [String: NDArray] = [:]
+            for (name, slot) in zip(names, plan.wanted) { result[name] = env[slot] }
+            return result
+        }
     }
 
     // MARK: - Graph evaluation
@@ -117,83 +138,116 @@ public struct Interpreter {
         if !missing.isEmpty { throw .unsupportedOperators(missing, supported: registry.supportedOperators) }
     }
 
-    /// Runs `plan` and returns its environment: every slot a requested value occupies is filled.
-    private func execute(_ plan: ExecutionPlan, _ graph: Graph, feeds: [ValueID: NDArray],
-                         outer: [String: NDArray], isMain: Bool, profile: RunProfile? = nil) throws(EvaluationError) -> [NDArray?] {
-        var env = [NDArray?](repeating: nil, count: plan.slotCount)
+    /// Runs `plan` for each set of feeds, node by node: each node runs for every sample before the next
+    /// node, so an initializer is read once for all samples (loaded by its first reader, released after its
+    /// last) and, without `keepsConstants`, a node's packed weights are dropped once it has run. Returns
+    /// each sample's environment: every slot a requested value occupies is filled.
+    private func execute(_ plan: ExecutionPlan, _ graph: Graph, feeds: [[ValueID: NDArray]],
+                         outer: [String: NDArray], isMain: Bool, profile: RunProfile? = nil) throws(EvaluationError) -> [[NDArray?]] {
+        var envs = [[NDArray?]](repeating: [NDArray?](repeating: nil, count: plan.slotCount), count: feeds.count)
         for (slot, source) in plan.sources {
             switch source {
             case .graphInput(let v):
-                if let fed = feeds[v] {
-                    env[slot] = fed
-                } else if let tensor = graph.initializer(v) {
-                    env[slot] = isMain ? try constants.array(for: v, tensor) : options.precision.adopt(try NDArray(tensor))
-                } else {
-                    throw .missingInput(name: graph.value(v).name, expected: graph.runtimeInputs.map { graph.value($0).name })
+                for s in envs.indices {
+                    if let fed = feeds[s][v] {
+                        envs[s][slot] = fed
+                    } else if plan.deferred.contains(slot) {
+                        continue // its default is loaded by the first node that reads it
+                    } else if let tensor = graph.initializer(v) {
+                        envs[s][slot] = try initializer(v, tensor, isMain: isMain)
+                    } else {
+                        throw .missingInput(name: graph.value(v).name, expected: graph.runtimeInputs.map { graph.value($0).name })
+                    }
                 }
             case .constant(let v):
-                // Only subgraphs have these: the main graph's initializers are resolved while planning.
                 guard let tensor = graph.initializer(v) else { continue }
-                env[slot] = options.precision.adopt(try NDArray(tensor))
+                let array = try initializer(v, tensor, isMain: isMain)
+                for s in envs.indices { envs[s][slot] = array }
             case .computed(let array):
-                env[slot] = array
+                for s in envs.indices { envs[s][slot] = array }
             case .outerScope(let name):
                 guard let array = outer[name] else {
                     throw .node(name: graph.name, opType: "subgraph", reason: "outer-scope value '\(name)' is not available")
                 }
-                env[slot] = array
+                for s in envs.indices { envs[s][slot] = array }
             }
         }
 
         let inputs = KernelInputs()
         for step in plan.steps {
-            // Inputs read for the last time here leave the environment, so the kernel holds the only
-            // reference and may reuse the buffer (copy-on-write still protects a buffer shared elsewhere).
-            inputs.values.removeAll(keepingCapacity: true)
-            for (k, slot) in step.inputs.enumerated() {
-                guard let slot else { inputs.values.append(nil); continue }
-                if step.handedOver[k] {
-                    inputs.values.append(env[slot].take())
-                } else {
-                    inputs.values.append(env[slot])
+            for (slot, v) in step.loads {
+                guard let tensor = graph.initializer(v) else { continue }
+                var array: NDArray?
+                for s in envs.indices where envs[s][slot] == nil {
+                    if array == nil { array = try initializer(v, tensor, isMain: isMain) }
+                    envs[s][slot] = array
                 }
             }
-            var subgraphRunner: KernelContext.SubgraphRunner? = nil
-            if step.hasSubgraphs {
-                var captured = outer
-                for (name, slot) in step.captures { captured[name] = env[slot] }
-                let owner = step.info
-                subgraphRunner = { (sub, subInputs) throws(EvaluationError) in
-                    try self.runSubgraph(sub, inputs: subInputs, outer: captured, owner: owner)
-                }
+            for s in envs.indices {
+                try run(step, env: &envs[s], inputs: inputs, outer: outer, profile: profile)
             }
-            let context = KernelContext(info: step.info, box: inputs, inferenceSemantics: options.inferenceSemantics,
-                                        precision: options.precision, subgraphRunner: subgraphRunner)
-            let outputs: [NDArray?]
-            let start = profile == nil ? nil : ContinuousClock.now
-            defer {
-                if let profile, let start {
-                    profile.record(step.node.qualifiedOpType, seconds: (ContinuousClock.now - start).seconds)
-                }
-            }
-            do {
-                outputs = try step.kernel(context)
-            } catch let error as EvaluationError {
-                throw error
-            } catch {
-                throw .node(name: step.name, opType: step.node.opType, reason: "\(error)")
-            }
-            inputs.values.removeAll(keepingCapacity: true)
-            for (k, slot) in step.outputs.enumerated() {
-                guard let slot else { continue }
-                guard k < outputs.count, let array = outputs[k] else {
-                    throw .node(name: step.name, opType: step.node.opType, reason: "output \(k) was not computed")
-                }
-                env[slot] = options.precision.adopt(array)
-            }
-            for slot in step.released { env[slot] = nil }
+            if !options.keepsConstants { step.info.forgetPackedConstants() }
         }
-        return env
+        return envs
+    }
+
+    /// An initializer as this run holds it: kept by the interpreter (main graph, `keepsConstants`), or
+    /// converted for this run, its mapped file pages given back once converted.
+    private func initializer(_ v: ValueID, _ tensor: Tensor, isMain: Bool) throws(EvaluationError) -> NDArray {
+        if isMain && options.keepsConstants { return try constants.array(for: v, tensor) }
+        let array = try NDArray(tensor, precision: options.precision)
+        if !options.keepsConstants, case .raw(let bytes) = tensor.payload { bytes.dropResidentPages() }
+        return array
+    }
+
+    /// Runs one node on one sample's environment.
+    private func run(_ step: ExecutionPlan.Step, env: inout [NDArray?], inputs: KernelInputs, outer: [String: NDArray],
+                     profile: RunProfile?) throws(EvaluationError) {
+        // Inputs read for the last time here leave the environment, so the kernel holds the only
+        // reference and may reuse the buffer (copy-on-write still protects a buffer shared elsewhere).
+        inputs.values.removeAll(keepingCapacity: true)
+        for (k, slot) in step.inputs.enumerated() {
+            guard let slot else { inputs.values.append(nil); continue }
+            if step.handedOver[k] {
+                inputs.values.append(env[slot].take())
+            } else {
+                inputs.values.append(env[slot])
+            }
+        }
+        var subgraphRunner: KernelContext.SubgraphRunner? = nil
+        if step.hasSubgraphs {
+            var captured = outer
+            for (name, slot) in step.captures { captured[name] = env[slot] }
+            let owner = step.info
+            subgraphRunner = { (sub, subInputs) throws(EvaluationError) in
+                try self.runSubgraph(sub, inputs: subInputs, outer: captured, owner: owner)
+            }
+        }
+        let context = KernelContext(info: step.info, box: inputs, inferenceSemantics: options.inferenceSemantics,
+                                    precision: options.precision, subgraphRunner: subgraphRunner)
+        let outputs: [NDArray?]
+        let start = profile == nil ? nil : ContinuousClock.now
+        defer {
+            if let profile, let start {
+                profile.record(step.node.qualifiedOpType, seconds: (ContinuousClock.now - start).seconds)
+            }
+        }
+        do {
+            outputs = try step.kernel(context)
+        } catch let error as EvaluationError {
+            throw error
+        } catch {
+            throw .node(name: step.name, opType: step.node.opType, reason: "\(error)")
+        }
+        inputs.values.removeAll(keepingCapacity: true)
+        for (k, slot) in step.outputs.enumerated() {
+            guard let slot else { continue }
+            guard k < outputs.count, let array = outputs[k] else {
+                throw .node(name: step.name, opType: step.node.opType, reason: "output \(k) was not computed")
+            }
+            env[slot] = options.precision.adopt(array)
+        }
+        for slot in step.released { env[slot] = nil }
     }
 
     /// Runs a subgraph (If branch, Loop or Scan body) with its inputs by position.
@@ -207,7 +261,7 @@ public struct Interpreter {
         let plan = try owner.subgraphPlan(for: graph) { () throws(EvaluationError) in
             try ExecutionPlan(graph, wanted: graph.outputs, registry: registry, precision: options.precision)
         }
-        let env = try execute(plan, graph, feeds: feeds, outer: outer, isMain: false)
+        let env = try execute(plan, graph, feeds: [feeds], outer: outer, isMain: false)[0]
         return try zip(graph.outputs, plan.wanted).map { (id, slot) throws(EvaluationError) -> NDArray in
             guard let v = env[slot] else {
                 throw .node(name: graph.name, opType: "subgraph", reason: "output '\(graph.value(id).name)' was not computed")
@@ -217,7 +271,8 @@ public struct Interpreter {
     }
 
     /// Checks a fed array against the declared input type: element type and every fixed dimension.
-    static func checkFeed(_ array: NDArray, against value: Value) throws(EvaluationError) {
+    /// Public so that every reader of input files refuses a file by this one rule before a run starts.
+    public static func checkFeed(_ array: NDArray, against value: Value) throws(EvaluationError) {
         guard let tensor = value.type?.tensor else { return }
         // The messages are built only for a refusal: this runs on every run.
         func mismatch() -> EvaluationError {
@@ -238,11 +293,14 @@ final class ConstantCache: Sendable {
     private let arrays = Mutex<[ValueID: NDArray]>([:])
     private let precision: Precision
 
+    /// How many initializers are held.
+    var count: Int { arrays.withLock { $0.count } }
+
     init(precision: Precision) { self.precision = precision }
 
     func array(for id: ValueID, _ tensor: Tensor) throws(EvaluationError) -> NDArray {
         if let a = arrays.withLock({ $0[id] }) { return a }
-        let a = precision.adopt(try NDArray(tensor))
+        let a = try NDArray(tensor, precision: precision)
         arrays.withLock { $0[id] = a }
         return a
     }

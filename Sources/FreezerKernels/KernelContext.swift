@@ -168,6 +168,9 @@ final class NodeInfo: @unchecked Sendable {
         return packed
     }
 
+    /// Drops the packed constant operands (they are packed again if the node runs again).
+    func forgetPackedConstants() { packedConstants.withLock { $0.removeAll() } }
+
     /// The plan of `graph` when it is one of the node's subgraph attributes (planned on first use),
     /// else a new plan. Kernels pass the attribute's graph itself, which compares equal in constant time
     /// (same storage); any other graph is planned afresh.

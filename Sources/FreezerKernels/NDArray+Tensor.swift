@@ -36,14 +36,41 @@ extension NDArray {
         }
     }
 
-    /// float32 payloads are read straight from their bytes, without a round trip through Double.
+    /// The values of an IR tensor as `precision` holds them: under `float64`, float16, bfloat16 and
+    /// float32 payloads are decoded straight into Double (no intermediate Float array of a large weight).
+    public init(_ tensor: Tensor, precision: Precision) throws(EvaluationError) {
+        guard precision == .float64, [ElementType.float, .float16, .bfloat16].contains(tensor.elementType) else {
+            self = precision.adopt(try NDArray(tensor))
+            return
+        }
+        guard let n = tensor.elementCount else { throw .invalidTensor(name: tensor.name, reason: "invalid dims \(tensor.dims)") }
+        do {
+            let values = try Self.decode(tensor, n) { Double($0) }
+            self.init(elementType: .double, shape: tensor.dims.map { Int($0) }, storage: .double(values))
+        } catch {
+            throw .invalidTensor(name: tensor.name, reason: "\(error)")
+        }
+    }
+
+    /// float32, float16 and bfloat16 payloads are read straight from their bytes, without a round trip
+    /// through a Double array.
     private static func readFloats(_ tensor: Tensor, _ n: Int) throws -> [Float] {
-        guard tensor.elementType == .float else { return try tensor.floats() }
+        try decode(tensor, n) { $0 }
+    }
+
+    /// Decodes the `n` float32/float16/bfloat16 values of `tensor` from its packed bytes.
+    private static func decode<T>(_ tensor: Tensor, _ n: Int, _ convert: (Float) -> T) throws -> [T] {
         let bytes = try tensor.rawBytes()
-        return [Float](unsafeUninitializedCapacity: n) { buffer, initialized in
+        let type = tensor.elementType
+        return [T](unsafeUninitializedCapacity: n) { buffer, initialized in
             bytes.withUnsafeBytes { raw in
-                for i in 0..<n {
-                    buffer[i] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
+                switch type {
+                case .float16:
+                    for i in 0..<n { buffer[i] = convert(HalfPrecision.float(fromHalf: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)))) }
+                case .bfloat16:
+                    for i in 0..<n { buffer[i] = convert(HalfPrecision.float(fromBFloat16: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)))) }
+                default:
+                    for i in 0..<n { buffer[i] = convert(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))) }
                 }
             }
             initialized = n

@@ -70,13 +70,17 @@ public struct ConverterInfo: Codable, Sendable, Equatable {
     public var workingDirectory: String
     /// Every option with its effective value; `isDefault` when the user did not give it.
     public var options: [OptionValue]
+    /// The same options as typed values. Absent in logs written before it was recorded: readers then
+    /// fall back to the text of `options`.
+    public var recordedOptions: RecordedOptions?
     public var pipeline: [PipelineStep]
     public var configurationFile: ConfigurationFile?
-    public init(commandLine: [String], workingDirectory: String, options: [OptionValue], pipeline: [PipelineStep],
-                configurationFile: ConfigurationFile?) {
+    public init(commandLine: [String], workingDirectory: String, options: [OptionValue], recordedOptions: RecordedOptions? = nil,
+                pipeline: [PipelineStep], configurationFile: ConfigurationFile?) {
         self.commandLine = commandLine
         self.workingDirectory = workingDirectory
         self.options = options
+        self.recordedOptions = recordedOptions
         self.pipeline = pipeline
         self.configurationFile = configurationFile
     }

@@ -29,6 +29,8 @@ public enum Block: Sendable, Equatable {
     /// An unnumbered list.
     case bullets([String])
     case table(Table)
+    /// A small bar chart with a caption, kept on one page.
+    case chart(BarChart)
     /// A page break where the medium has pages (HTML print, PDF); nothing in Markdown.
     case pageBreak
 }

@@ -14,11 +14,14 @@ public enum HTMLRenderer {
                 body.append("<ul>\n" + items.map { "<li>\(lines($0))</li>" }.joined(separator: "\n") + "\n</ul>")
             case .table(let table):
                 body.append(render(table))
+            case .chart(let chart):
+                body.append(render(chart))
             case .pageBreak:
                 body.append(#"<div class="page-break"></div>"#)
             }
         }
         let title = escape(document.fullTitle)
+        let hasCharts = document.blocks.contains { if case .chart = $0 { true } else { false } }
         return """
             <!DOCTYPE html>
             <html lang="en">
@@ -28,7 +31,7 @@ public enum HTMLRenderer {
             <meta name="generator" content="freezer log render">
             <title>\(title), version \(escape(document.version))</title>
             <style>
-            \(HTMLStyle.css(header: "\(document.fullTitle), version \(document.version)"))
+            \(HTMLStyle.css(header: "\(document.fullTitle), version \(document.version)", charts: hasCharts))
             </style>
             </head>
             <body>

@@ -1,7 +1,19 @@
 /// The inline style sheet of the HTML rendering: screen reading, and A4 printing with running header,
 /// page numbers, page breaks between the template's parts and table headers repeated on each page.
 enum HTMLStyle {
-    static func css(header: String) -> String {
+    /// The style sheet; the chart rules only when the document has charts, so documents without
+    /// charts keep the bytes they had before charts existed.
+    static func css(header: String, charts: Bool = false) -> String {
+        base(header: header) + (charts ? "\n" + chartRules : "")
+    }
+
+    static let chartRules = """
+        figure.chart { margin: 0.3em 0 1em; break-inside: avoid; page-break-inside: avoid; }
+        figure.chart figcaption { font-weight: bold; font-size: 9pt; padding: 0.2em 0 0.3em; }
+        figure.chart svg { display: block; max-width: 100%; height: auto; }
+        """
+
+    private static func base(header: String) -> String {
         """
         @page {
           size: A4;

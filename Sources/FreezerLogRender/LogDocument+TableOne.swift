@@ -13,7 +13,9 @@ extension DocumentBuilder {
             .cells(["Verified Learning Model", Self.modelFile(c.verifiedLearningModel)]),
             .cells(["Verified Learning Model ID", "\(c.verifiedLearningModelID) (Model ID \(c.modelID), version \(c.modelIDVersion))"]),
             .cells(["Frozen Model", "File: \(log.frozenModel.file.fileName)\nSHA-256: \(log.frozenModel.file.sha256)\nDetails: section 4.2"]),
-            .cells(["Equivalence Verification", "Verdict: \(log.equivalence.verdict)\n\(log.equivalence.statement)\nDetails: section 4.3"]),
+            .cells(["Equivalence Verification", "Verdict: \(log.equivalence.verdict)\n"
+                + (log.equivalence.criterion.map { "Criterion: \(Self.criterionSummary($0))\n" } ?? "")
+                + "\(log.equivalence.statement)\nDetails: section 4.3"]),
             .group("Elimination of Training-Specific Operations"),
         ]
         let entries = c.eliminationOfTrainingSpecificOperations

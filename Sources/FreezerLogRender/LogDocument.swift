@@ -35,6 +35,7 @@ struct DocumentBuilder {
     let log: ConversionLog
     var blocks: [Block] = []
     private var tableNumber = 0
+    private var figureNumber = 0
 
     init(log: ConversionLog) { self.log = log }
 
@@ -44,6 +45,14 @@ struct DocumentBuilder {
     mutating func table(_ caption: String, _ columns: [Table.Column], _ rows: [Table.Row], showsHeader: Bool = true) {
         tableNumber += 1
         add(.table(Table(caption: "Table \(tableNumber). \(caption)", columns: columns, rows: rows, showsHeader: showsHeader)))
+    }
+
+    /// Adds a chart captioned `Figure N. <caption>`.
+    mutating func figure(_ caption: String, _ chart: BarChart) {
+        figureNumber += 1
+        var chart = chart
+        chart.caption = "Figure \(figureNumber). \(caption)"
+        add(.chart(chart))
     }
 
     var conversion: ModelConversion { log.modelConversion }
@@ -103,6 +112,8 @@ struct DocumentBuilder {
                     case .group(let g): text.append(g)
                     }
                 }
+            case .chart(let c):
+                text += [c.caption ?? "", c.valueTitle, c.axisTitle] + c.series + c.groups.map(\.label)
             case .pageBreak: break
             }
         }

@@ -14,6 +14,8 @@ public enum MarkdownRenderer {
                 out.append(items.map { "- " + escape($0).replacingOccurrences(of: "\n", with: "<br>") }.joined(separator: "\n"))
             case .table(let table):
                 out.append(render(table))
+            case .chart(let chart):
+                out.append(render(chart))
             case .pageBreak:
                 continue
             }
@@ -38,6 +40,21 @@ public enum MarkdownRenderer {
             }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// A chart as a table: one row per category, one column per series, each cell a bar of `█` on the
+    /// chart's scale (20 for the largest value, at least 1 for any value above 0) and the value.
+    static func render(_ chart: BarChart) -> String {
+        let width = 20.0
+        let rows = chart.groups.map { group in
+            let bars = group.values.map { v in
+                let n = v == 0 ? 0 : max(1, Int((chart.fraction(v) * width).rounded()))
+                return String(repeating: "█", count: n) + (n == 0 ? "" : " ") + TextFormat.grouped(v)
+            }
+            return Table.Row.cells([group.label] + bars)
+        }
+        let table = Table(caption: chart.caption, columns: [.init("")] + chart.series.map { .init($0) }, rows: rows)
+        return render(table) + "\n\n" + escape("\(chart.valueTitle). \(chart.axisTitle).")
     }
 
     /// Cell text: escaped, `|` escaped, line breaks as `<br>`.

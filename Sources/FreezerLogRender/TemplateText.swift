@@ -32,9 +32,11 @@ enum TemplateText {
         ("L1, L2", "L1 (absolute value) and L2 (squared) weight regularization"),
         ("ONNX", "Open Neural Network Exchange"),
         ("OS", "Operating System"),
+        ("RMS", "Root Mean Square"),
         ("SHA", "Secure Hash Algorithm (SHA-256: 256-bit digest)"),
         ("UTC", "Coordinated Universal Time"),
         ("atol", "absolute tolerance"),
         ("rtol", "relative tolerance"),
+        ("ulp", "unit in the last place"),
     ]
 }

@@ -5,10 +5,19 @@ import Darwin
 #endif
 
 /// Writes a file so that readers see either the old content or the complete new content, never a
-/// partial file: a temporary file in the same directory, fsync, rename over the target, fsync the
-/// directory. On any failure the temporary file is removed and the target is untouched.
+/// partial file: a `PreparedFile` in the same directory, fsync, rename over the target, fsync the
+/// directory. On any failure the target is untouched and no temporary is left; after `kill -9` at any
+/// moment no temporary outlives the next write into the directory (see `PreparedFile`).
 enum AtomicFile {
-    static func write(to path: String, mode: mode_t = 0o644, _ body: (ByteSink) throws -> Void) throws(ModelSaveError) {
+    static func write(to path: String, mode: mode_t = 0o644, temporary: PreparedFile.Kind = .unnamedWhereSupported,
+                      _ body: (ByteSink) throws -> Void) throws(ModelSaveError) {
+        try prepare(to: path, mode: mode, temporary: temporary, body).commit()
+    }
+
+    /// Writes the complete file and forces it to disk, but leaves it invisible at `path` until committed.
+    /// First removes the temporaries that killed processes left in the directory.
+    static func prepare(to path: String, mode: mode_t = 0o644, temporary: PreparedFile.Kind = .unnamedWhereSupported,
+                        _ body: (ByteSink) throws -> Void) throws(ModelSaveError) -> PreparedFile {
         let directory = Paths.directory(of: path)
         switch MappedFile.statRegularFile(directory) {
         case .failure(.isDirectory): break
@@ -16,37 +25,21 @@ enum AtomicFile {
             throw .missingDirectory(directory)
         case .failure(.unreadable(let why)): throw .cannotWrite(path: path, reason: why)
         }
-        let temp = "\(directory)/.\(Paths.fileName(of: path)).freezer-tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
-        guard fd >= 0 else { throw .cannotWrite(path: path, reason: MappedFile.errnoText()) }
-        var committed = false
-        defer {
-            if !committed { unlink(temp) }
-        }
+        StaleTemporaries.sweep(directory: directory)
+        let file = try PreparedFile(path: path, mode: mode, kind: temporary)
         do {
-            let sink = ByteSink(fd: fd, path: path)
+            let sink = ByteSink(fd: file.fd, path: path)
             try body(sink)
             try sink.flush()
         } catch let error as SinkError {
-            close(fd)
             throw .cannotWrite(path: path, reason: error.reason)
         } catch let error as ModelSaveError {
-            close(fd)
             throw error
         } catch {
-            close(fd)
             throw .cannotWrite(path: path, reason: "\(error)")
         }
-        guard fsync(fd) == 0 else {
-            let why = MappedFile.errnoText()
-            close(fd)
-            throw .cannotWrite(path: path, reason: "fsync failed: \(why)")
-        }
-        close(fd)
-        guard rename(temp, path) == 0 else { throw .cannotWrite(path: path, reason: MappedFile.errnoText()) }
-        committed = true
-        let dfd = open(directory, O_RDONLY | O_CLOEXEC)
-        if dfd >= 0 { _ = fsync(dfd); close(dfd) }
+        try file.sync()
+        return file
     }
 }
 

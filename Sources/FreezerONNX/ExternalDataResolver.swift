@@ -22,32 +22,32 @@ final class ExternalDataResolver {
         var location: String?
         var offset = 0
         var length: Int?
-        func fail(_ problem: String) -> ModelLoadError {
+        func fail(_ problem: ExternalDataProblem) -> ModelLoadError {
             .externalData(path: modelPath, tensor: tensor, location: location ?? "", problem: problem)
         }
         for (key, value) in entries {
             switch key {
             case "location": location = value
             case "offset":
-                guard let v = Int(value), v >= 0 else { throw fail("its offset '\(value)' is not a non-negative integer") }
+                guard let v = Int(value), v >= 0 else { throw fail(.badOffset(value)) }
                 offset = v
             case "length":
-                guard let v = Int(value), v >= 0 else { throw fail("its length '\(value)' is not a non-negative integer") }
+                guard let v = Int(value), v >= 0 else { throw fail(.badLength(value)) }
                 length = v
             default: break // "checksum" and future keys are informational
             }
         }
-        guard let location, !location.isEmpty else { throw fail("the 'location' key is missing") }
+        guard let location, !location.isEmpty else { throw fail(.missingLocation) }
         if location.hasPrefix("/") || location.hasPrefix("\\") || location.contains(":\\") {
-            throw fail("the location is an absolute path")
+            throw fail(.absoluteLocation)
         }
         let components = location.split(whereSeparator: { $0 == "/" || $0 == "\\" })
-        if components.contains("..") { throw fail("the location contains '..' and could leave the model's directory") }
-        if location.utf8.contains(0) { throw fail("the location contains a NUL byte") }
+        if components.contains("..") { throw fail(.climbsOut) }
+        if location.utf8.contains(0) { throw fail(.nulByte) }
         let joined = modelDirectory + "/" + components.joined(separator: "/")
-        guard let canonical = Paths.canonical(joined) else { throw fail("the file \(joined) does not exist") }
+        guard let canonical = Paths.canonical(joined) else { throw fail(.missingFile(path: joined)) }
         guard canonical.hasPrefix(modelDirectory + "/") else {
-            throw fail("it resolves (through a symbolic link) to \(canonical), outside the model's directory")
+            throw fail(.outsideModelDirectory(resolved: canonical))
         }
         let storage: ByteStorage
         if let cached = mapped[canonical] {
@@ -55,20 +55,20 @@ final class ExternalDataResolver {
         } else {
             switch MappedFile.map(canonical) {
             case .success(let s): storage = s
-            case .failure(.notFound): throw fail("the file \(canonical) does not exist")
-            case .failure(.isDirectory): throw fail("\(canonical) is a directory")
-            case .failure(.notRegular): throw fail("\(canonical) is not a regular file")
-            case .failure(.unreadable(let why)): throw fail("\(canonical) cannot be read: \(why)")
+            case .failure(.notFound): throw fail(.missingFile(path: canonical))
+            case .failure(.isDirectory): throw fail(.isDirectory(path: canonical))
+            case .failure(.notRegular): throw fail(.notRegularFile(path: canonical))
+            case .failure(.unreadable(let why)): throw fail(.unreadable(path: canonical, reason: why))
             }
             mapped[canonical] = storage
             files.append((location, canonical))
         }
         guard offset <= storage.count else {
-            throw fail("its offset \(offset) is past the end of the \(storage.count)-byte file")
+            throw fail(.offsetPastEnd(offset: offset, fileSize: storage.count))
         }
         let n = length ?? (storage.count - offset)
         guard n <= storage.count - offset else {
-            throw fail("offset \(offset) + length \(n) runs past the end of the \(storage.count)-byte file")
+            throw fail(.rangePastEnd(offset: offset, length: n, fileSize: storage.count))
         }
         return (Bytes(storage: storage, offset: offset, count: n), ExternalSource(location: location, offset: offset, length: n))
     }

@@ -9,7 +9,7 @@ public enum ModelLoadError: Error, Equatable, CustomStringConvertible {
     case notAModel(path: String, looksLike: String?)
     case missingGraph(path: String)
     case missingOpsetImport(path: String)
-    case externalData(path: String, tensor: String, location: String, problem: String)
+    case externalData(path: String, tensor: String, location: String, problem: ExternalDataProblem)
 
     public var description: String {
         switch self {

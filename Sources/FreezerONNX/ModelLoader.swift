@@ -9,6 +9,11 @@ public struct LoadedModel: Sendable {
     public let source: ModelSource
     /// Seconds spent computing the digests of the model and its data files (part of loading).
     public var digestSeconds: Double = 0
+    public init(model: Model, source: ModelSource, digestSeconds: Double = 0) {
+        self.model = model
+        self.source = source
+        self.digestSeconds = digestSeconds
+    }
 }
 
 /// The files a model was read from, with their digests.
@@ -86,20 +91,25 @@ public enum ModelLoader {
             source.dataFiles.append(.init(location: file.location, canonicalPath: file.path, size: 0, sha256: ""))
         }
         let digestStart = ContinuousClock.now
-        if options.computeDigests {
-            do {
-                let digest = try FileDigest.sha256(ofFile: path)
-                source.sha256 = digest.sha256
-                for k in source.dataFiles.indices {
-                    let d = try FileDigest.sha256(ofFile: source.dataFiles[k].canonicalPath)
-                    source.dataFiles[k].sha256 = d.sha256
-                    source.dataFiles[k].size = d.size
-                }
-            } catch {
-                throw .unreadable(path: error.path, reason: error.reason)
-            }
-        }
+        if options.computeDigests { source = try digested(source) }
         return LoadedModel(model: model, source: source, digestSeconds: (ContinuousClock.now - digestStart).seconds)
+    }
+
+    /// `source` with the SHA-256 and size of the model file and of every data file, read in a stream (a
+    /// conversion runs this beside its passes and verification).
+    public static func digested(_ source: ModelSource) throws(ModelLoadError) -> ModelSource {
+        var source = source
+        do {
+            source.sha256 = try FileDigest.sha256(ofFile: source.path).sha256
+            for k in source.dataFiles.indices {
+                let d = try FileDigest.sha256(ofFile: source.dataFiles[k].canonicalPath)
+                source.dataFiles[k].sha256 = d.sha256
+                source.dataFiles[k].size = d.size
+            }
+        } catch {
+            throw .unreadable(path: error.path, reason: error.reason)
+        }
+        return source
     }
 
     /// A ModelProto needs a graph and an opset import; protobuf alone accepts almost any bytes.

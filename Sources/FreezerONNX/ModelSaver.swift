@@ -39,8 +39,23 @@ public enum ModelSaver {
         public var dataFile: ModelSource.DataFile?
     }
 
+    /// A file that describes the saved model (its conversion log) and is committed with it.
+    public struct Companion: Sendable {
+        public var path: String
+        public var bytes: [UInt8]
+        public init(path: String, bytes: [UInt8]) {
+            self.path = path
+            self.bytes = bytes
+        }
+    }
+
+    /// Saves `model`. With a `companion`, the file it returns (made from what was saved: digests, sizes)
+    /// is committed together with the model: the old companion is set aside before the model is
+    /// committed and the new one committed after it, so a kill in between leaves no companion rather than
+    /// one that describes another model, and a failure puts the old files back.
     @discardableResult
-    public static func save(_ model: Model, to path: String, options: Options = .init()) throws(ModelSaveError) -> Saved {
+    public static func save(_ model: Model, to path: String, options: Options = .init(),
+                            companion: ((Saved) throws -> Companion)? = nil) throws(ModelSaveError) -> Saved {
         guard let target = Paths.canonicalTarget(path) else { throw .missingDirectory(Paths.directory(of: path)) }
         let protected = Set(options.protectedPaths.compactMap { Paths.canonical($0) ?? $0 })
         if protected.contains(target) { throw .wouldOverwriteInput(path: path, input: describeProtected(target, options)) }
@@ -66,7 +81,10 @@ public enum ModelSaver {
             external = true
         } while true
 
+        // Both files are written in full before either is committed: a failure while writing one leaves both
+        // targets untouched, and `AtomicFile.commit(_:referencing:)` orders the commits.
         var dataFile: ModelSource.DataFile?
+        var preparedData: PreparedFile?
         if !exporter.externalTensors.isEmpty {
             if protected.contains(Paths.canonical(dataTarget) ?? dataTarget) {
                 throw .wouldOverwriteInput(path: dataTarget, input: describeProtected(dataTarget, options))
@@ -74,11 +92,12 @@ public enum ModelSaver {
             var digest = ""
             var size = 0
             let tensors = exporter.externalTensors
-            try AtomicFile.write(to: dataTarget) { sink in
+            preparedData = try AtomicFile.prepare(to: dataTarget) { sink in
                 let zeros = [UInt8](repeating: 0, count: ProtoExport.externalAlignment)
                 for t in tensors {
                     try sink.write(Array(zeros.prefix(t.offset - sink.written)))
                     try t.bytes.withUnsafeBytes { try sink.write($0) }
+                    t.bytes.dropResidentPages() // written: mapped input pages need not stay resident
                 }
                 try sink.flush()
                 digest = sink.sha256
@@ -89,13 +108,39 @@ public enum ModelSaver {
         var digest = ""
         var size = 0
         let payloads = exporter.payloads
-        try AtomicFile.write(to: target) { sink in
+        let preparedModel = try AtomicFile.prepare(to: target) { sink in
             try serialized.withUnsafeBytes { try PayloadExpander(buffer: $0, token: token, payloads: payloads).emit(to: sink) }
             try sink.flush()
             digest = sink.sha256
             size = sink.written
         }
-        return Saved(path: path, size: size, sha256: digest, dataFile: dataFile)
+        let saved = Saved(path: path, size: size, sha256: digest, dataFile: dataFile)
+        guard let companion else {
+            try commit(preparedModel, preparedData)
+            return saved
+        }
+        let made: Companion
+        do { made = try companion(saved) } catch let error as ModelSaveError { throw error } catch {
+            throw .cannotWrite(path: path, reason: "the file written with the model cannot be made: \(error)")
+        }
+        if let t = Paths.canonicalTarget(made.path), protected.contains(t) || t == target || t == dataTarget {
+            throw .wouldOverwriteInput(path: made.path, input: "the input model, the saved model or its data file")
+        }
+        let preparedCompanion = try AtomicFile.prepare(to: made.path) { sink in try sink.write(made.bytes) }
+        let oldCompanion = try SetAside(made.path)
+        do throws(ModelSaveError) {
+            try commit(preparedModel, preparedData)
+            try preparedCompanion.commit()
+        } catch {
+            oldCompanion.restore(replacing: preparedCompanion)
+            throw error
+        }
+        oldCompanion.drop()
+        return saved
+    }
+
+    private static func commit(_ model: PreparedFile, _ data: PreparedFile?) throws(ModelSaveError) {
+        if let data { try AtomicFile.commit(model, referencing: data) } else { try model.commit() }
     }
 
     private static func describeProtected(_ path: String, _ options: Options) -> String {

@@ -139,6 +139,8 @@ struct PayloadExpander {
                 header.varint(UInt64(payloads[index].count))
                 try header.bytes.withUnsafeBytes { try sink.write($0) }
                 try payloads[index].withUnsafeBytes { try sink.write($0) }
+                // Written: a payload mapped from a file need not stay resident (gigabyte models).
+                payloads[index].dropResidentPages()
                 copyStart = reader.position
             } else if let child = kind.child(field) {
                 let n = size(child, payload)

@@ -44,7 +44,7 @@ public enum EquivalenceChecker {
         case frozen = "frozen model"
     }
 
-    public static let originalSemantics = "reference evaluator, inference semantics (Dropout = identity, BatchNormalization on running statistics)"
+    public static let originalSemantics = "inference semantics (Dropout = identity, BatchNormalization on running statistics)"
 
     /// `progress(stage, samples done, samples)` is called before each sample and when a stage ends.
     public static func check(original: Model, frozen: Model, samples: [Sample], defaults: [String] = [],
@@ -76,18 +76,18 @@ public enum EquivalenceChecker {
                                  samples: described, outputs: outputs, defaults: defaults)
     }
 
-    /// Runs `model` on every sample and keeps the requested outputs; the interpreter (with its converted
-    /// weights) is released when this returns. A model that lacks an input a sample has (the frozen model
-    /// no longer declares labels or switches) is fed only what it declares.
+    /// Runs `model` on every sample, node by node (each weight is read once for all samples, held only
+    /// while the nodes that read it run, and released), and keeps the requested outputs. A model that lacks
+    /// an input a sample has (the frozen model no longer declares labels or switches) is fed only what it
+    /// declares.
     static func evaluate(_ model: Model, samples: [Sample], outputs: [String], stage: Stage, options: Interpreter.Options,
                          progress: ((Stage, Int, Int) -> Void)?) throws(EvaluationError) -> [[String: NDArray]] {
+        var options = options
+        options.keepsConstants = false
         let interpreter = Interpreter(model: model, options: options)
         let declared = Set(model.graph.inputs.map { model.graph.value($0).name })
-        var results: [[String: NDArray]] = []
-        for (k, sample) in samples.enumerated() {
-            progress?(stage, k, samples.count)
-            results.append(try interpreter.run(sample.feeds.filter { declared.contains($0.key) }, outputs: outputs))
-        }
+        progress?(stage, 0, samples.count)
+        let results = try interpreter.run(batch: samples.map { $0.feeds.filter { declared.contains($0.key) } }, outputs: outputs)
         progress?(stage, samples.count, samples.count)
         return results
     }

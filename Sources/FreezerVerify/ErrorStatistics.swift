@@ -27,7 +27,8 @@ public struct ErrorStatistics: Sendable, Codable, Equatable {
 }
 
 /// Error counts in logarithmic bins: one bin per decade [10^e, 10^(e+1)) from `firstDecade` on, plus
-/// the exact zeros and the infinite errors.
+/// the exact zeros and the infinite errors. At most 16 decades are kept, the largest: when the errors
+/// span more, the first bin also counts the smaller ones.
 public struct ErrorHistogram: Sendable, Codable, Equatable {
     /// Exponent of the first bin's lower edge.
     public var firstDecade: Int

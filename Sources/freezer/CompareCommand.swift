@@ -44,10 +44,10 @@ struct CompareCommand: ParsableCommand {
     var inputShapes: [String] = []
 
     @Option(help: "Number of seeded random input samples.")
-    var samples: Int = 8
+    var samples: Int = ConversionOptions.defaultSamples
 
     @Option(help: "Seed of the random inputs.")
-    var seed: UInt64 = 0
+    var seed: UInt64 = ConversionOptions.defaultSeed
 
     @Option(help: "Declare a fixed relative tolerance for floating-point outputs instead of the default criterion.")
     var rtol: Double?
@@ -56,14 +56,14 @@ struct CompareCommand: ParsableCommand {
     var atol: Double?
 
     @Option(help: "Threads for the matrix products.")
-    var threads: Int = 1
+    var threads: Int = ConversionOptions.defaultThreads
 
     @Flag(help: "Print the result as JSON (the equivalence record of the conversion log, with both models' digests).")
     var json = false
 
     func run() throws {
         try runReportingErrors {
-            let options = Comparison.Options(a: a, b: b, inputsDirectory: inputs, inputShapes: try InputShapeArgument.parse(inputShapes),
+            let options = Comparison.Options(a: a, b: b, inputsDirectory: inputs, inputShapes: try InputShapeOption.parse(inputShapes),
                                              samples: samples, seed: seed, rtol: rtol, atol: atol, threads: threads)
             var progress: Conversion.Progress?
             if standardErrorIsTerminal {

@@ -16,6 +16,14 @@ struct ConvertCommand: ParsableCommand {
             with freezer's own evaluator and compares every output. Nothing is written unless every check \
             passes; the input is never modified.
 
+            Equivalence criterion (default: "as exact as the original"): the original is also evaluated in \
+            float64, with weights and inputs widened exactly (the exact reference). Per floating-point output, \
+            the frozen model's error against it, max and rms, may be at most k = 4 times the original's own \
+            error plus a floor of 4 units in the last place at the output's scale. Integer and boolean \
+            outputs must equal the original's (except within rounding of a tie). --rtol/--atol declare a fixed \
+            elementwise tolerance instead. The log records which criterion decided, the statistics and a \
+            histogram of the errors. See docs/equivalence-criterion.md.
+
             Writes the frozen model to -o and the conversion log (JSON) to --log, by default \
             FROZEN.conversion-log.json beside the frozen model. The same input and options always give a \
             byte-identical frozen model.
@@ -63,15 +71,15 @@ struct ConvertCommand: ParsableCommand {
     var inputs: String?
 
     @Option(help: "Number of seeded random input samples for verification.")
-    var samples: Int = 8
+    var samples: Int = ConversionOptions.defaultSamples
 
     @Option(help: "Seed of the random inputs (the log records it, so the check can be repeated exactly).")
-    var seed: UInt64 = 0
+    var seed: UInt64 = ConversionOptions.defaultSeed
 
-    @Option(help: "Relative tolerance for floating-point outputs (default per type: float32 1e-4, float16 1e-2).")
+    @Option(help: "Declare a fixed relative tolerance |frozen − original| ≤ atol + rtol·|original| for floating-point outputs instead of the default criterion (as exact as the original; see --help).")
     var rtol: Double?
 
-    @Option(help: "Absolute tolerance for floating-point outputs (default per type: float32 1e-5, float16 1e-3).")
+    @Option(help: "Declare a fixed absolute tolerance for floating-point outputs instead of the default criterion (the one not given then takes its per-type default: float32 rtol 1e-4 / atol 1e-5, float16 1e-2 / 1e-3).")
     var atol: Double?
 
     @Flag(name: .customLong("external-data"), help: "Store tensors of 1 KiB or more in FROZEN.onnx.data (default: only when the model would exceed 2 GiB).")
@@ -87,7 +95,7 @@ struct ConvertCommand: ParsableCommand {
     var keepFailed = false
 
     @Option(help: "Threads for the matrix products of verification (float products on AVX-512 give the same bits with any count; with OpenBLAS, 1 is bit-reproducible).")
-    var threads: Int = 1
+    var threads: Int = ConversionOptions.defaultThreads
 
     @Flag(name: .customLong("record-host"), help: "Record the host name in the log's environment information.")
     var recordHost = false
@@ -100,10 +108,10 @@ struct ConvertCommand: ParsableCommand {
     }
 
     private func convert() throws {
-            let storage: ModelSaver.Options.ExternalData = externalData ? .always : .auto
+            let storage: ModelSaver.Options.ExternalData = externalData ? .always : ConversionOptions.defaultExternalData
             let options = ConversionOptions(
                 input: model, output: output, log: log, modelID: modelID, modelVersion: modelVersion, responsible: responsible,
-                outputs: outputNames, inputShapes: try InputShapeArgument.parse(inputShapes), inputsDirectory: inputs, samples: samples, seed: seed,
+                outputs: outputNames, inputShapes: try InputShapeOption.parse(inputShapes), inputsDirectory: inputs, samples: samples, seed: seed,
                 rtol: rtol, atol: atol, externalData: storage, expectSHA256: expectSHA256,
                 verify: !noVerify, keepFailed: keepFailed, threads: threads, recordHost: recordHost)
             var progress: Conversion.Progress?

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FreezerConvert
+import FreezerFeeds
 import FreezerIR
 import FreezerIntegrity
 import FreezerLog
@@ -30,7 +31,13 @@ enum ExitStatus {
         case let e as ModelLoadError:
             switch e {
             case .notFound, .isDirectory, .notRegularFile, .unreadable: missingInput
-            case .externalData(_, _, _, let problem) where problem.contains("does not exist") || problem.contains("cannot be read"): missingInput
+            case .externalData(_, _, _, let problem):
+                switch problem {
+                // The data file itself cannot be had, as for the model file above.
+                case .missingFile, .isDirectory, .notRegularFile, .unreadable: missingInput
+                case .missingLocation, .badOffset, .badLength, .absoluteLocation, .climbsOut, .nulByte,
+                     .outsideModelDirectory, .offsetPastEnd, .rangePastEnd: invalidModel
+                }
             default: invalidModel
             }
         case is InvalidModelError: invalidModel
@@ -49,6 +56,13 @@ enum ExitStatus {
             case .cannotEvaluate: cannotEvaluate
             }
         case let e as RunError: e.exitCode
+        case let e as FeedError:
+            switch e {
+            case .file(let inner): code(for: inner)
+            case .notADirectory, .noData: missingInput
+            case .unusableValues, .inputMismatch, .unknownName, .parameter, .beyondLastPosition, .boundTwice,
+                 .missingInputs, .sharedFileName: invalidModel
+            }
         case let e as LogRenderError: e.exitCode
         case let e as TensorFileError:
             switch e {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import FreezerFeeds
 import FreezerIR
 import FreezerKernels
 import FreezerONNX
@@ -11,11 +12,15 @@ struct RunCommand: ParsableCommand {
         discussion: """
             With --test-data, runs the model on ONNX test data and compares every output with the \
             expected one: DIR is a test_data_set_N directory (input_K.pb, output_K.pb) or a directory \
-            holding several of them, as in ONNX's backend tests and the model zoo. input_K feeds the K-th \
-            graph input (or the input its stored name gives); output_K is the expected K-th graph output. \
-            An output passes when every element satisfies |actual - expected| <= atol + rtol * |expected| \
-            (NaN matches NaN; integer, bool and string outputs must be equal), and shape and element type \
-            match. The defaults are those of ONNX's backend test runner.
+            holding several of them, as in ONNX's backend tests and the model zoo. input_K.pb gives the \
+            input its tensor is named after or, when the tensor has no name, the K-th input without an \
+            initializer (the order onnxruntime feeds); output_K.pb likewise gives the expected value of the \
+            output its tensor names, else of the K-th graph output. Refused: a tensor named after no input \
+            or output, a value for a parameter (an input with an initializer), two files for one input, and \
+            an input no file gives. `convert --inputs` binds files by the same rule. An output passes when \
+            every element satisfies |actual - expected| <= atol + rtol * |expected| (NaN matches NaN; \
+            integer, bool and string outputs must be equal), and shape and element type match. The \
+            defaults are those of ONNX's backend test runner.
 
             With --input, runs the model on the given files (.npy, or a serialized TensorProto .pb) and \
             prints each output's type, shape and first values; --save-outputs DIR writes each output to \
@@ -36,9 +41,10 @@ struct RunCommand: ParsableCommand {
 
             Exit status: 0 when it ran (and, with --test-data, every output is within tolerance); 1 when \
             an output is outside tolerance; 5 when the evaluator cannot run the model (unsupported \
-            operator or type, or a node fails on these inputs); 64 for an unknown or missing input; 65 \
-            for a malformed file or an input of the wrong element type or shape; 66 for a missing file; \
-            73 when an output cannot be written. See `freezer --help`.
+            operator or type, or a node fails on these inputs); 64 for an unknown or missing --input; 65 \
+            for a malformed file, test data that does not fit the model, or an input of the wrong element \
+            type or shape; 66 for a missing file or directory; 73 when an output cannot be written. See \
+            `freezer --help`.
             """
     )
 
@@ -127,53 +133,28 @@ struct RunCommand: ParsableCommand {
     private func runTestData(_ dir: String, _ interpreter: Interpreter, _ report: inout RunReport) throws -> [String: NDArray] {
         let tolerance = Tolerance(rtol: rtol ?? Tolerance.onnxBackend.rtol, atol: atol ?? Tolerance.onnxBackend.atol)
         report.tolerance = .init(rtol: tolerance.rtol, atol: tolerance.atol)
-        let sets = TestDataSet.directories(in: dir)
-        guard !sets.isEmpty else { throw RunError.noTestData(directory: dir) }
-        let graph = interpreter.model.graph
+        let samples = try FeedDirectory.samples(in: dir, for: interpreter.model.graph, expectedOutputs: true)
         var results: [RunReport.DataSetResult] = []
-        var firstFeeds: [String: NDArray]?
-        for setDir in sets {
-            let data = try TestDataSet.load(directory: setDir)
-            guard !data.outputs.isEmpty else { throw RunError.noExpectedOutputs(directory: setDir) }
-            guard data.inputs.count <= graph.inputs.count, data.outputs.count <= graph.outputs.count else {
-                throw RunError.testDataMismatch(directory: setDir, problem: "it has \(data.inputs.count) input and \(data.outputs.count) output files, but the model has \(graph.inputs.count) inputs and \(graph.outputs.count) outputs")
-            }
-            var feeds: [String: NDArray] = [:]
-            for (k, tensor) in data.inputs.enumerated() {
-                let file = "\(setDir)/input_\(k).pb"
-                let id = graph.inputs.first { graph.value($0).name == tensor.name } ?? graph.inputs[k]
-                let value = graph.value(id)
-                guard feeds[value.name] == nil else {
-                    throw RunError.testDataMismatch(directory: setDir, problem: "input_\(k).pb and another input file both feed '\(value.name)'")
-                }
-                let array = try RunInputs.array(tensor, file: file)
-                try RunInputs.check(array, against: value, file: file)
-                feeds[value.name] = array
-            }
-            try checkAllGiven(feeds, graph)
-            var outputNames: [String] = []
-            for (k, tensor) in data.outputs.enumerated() {
-                let id = graph.outputs.first { graph.value($0).name == tensor.name } ?? graph.outputs[k]
-                outputNames.append(graph.value(id).name)
-            }
-            let actual = try evaluate(interpreter, feeds, outputs: outputNames)
+        for sample in samples {
+            guard !sample.outputs.isEmpty else { throw RunError.noExpectedOutputs(directory: sample.directory) }
+            let outputNames = sample.outputs.map(\.name)
+            let actual = try evaluate(interpreter, sample.feeds, outputs: outputNames)
             var compared: [RunReport.ComparedOutput] = []
-            for (k, name) in outputNames.enumerated() {
-                let expected = try RunInputs.array(data.outputs[k], file: "\(setDir)/output_\(k).pb")
-                guard let got = actual[name] else { throw RunError.evaluation(.unknownOutput(name: name, available: outputNames)) }
-                let c = OutputComparison.compare(got, expected, tolerance: tolerance)
-                compared.append(.init(name: name, type: RunInputs.describe(got), expectedType: RunInputs.describe(expected),
+            for expected in sample.outputs {
+                guard let got = actual[expected.name] else { throw RunError.evaluation(.unknownOutput(name: expected.name, available: outputNames)) }
+                let c = OutputComparison.compare(got, expected.array, tolerance: tolerance)
+                compared.append(.init(name: expected.name, type: RunInputs.describe(got), expectedType: RunInputs.describe(expected.array),
                                       passed: c.passed, problem: c.structuralProblem, maxAbsError: c.maxAbsError,
                                       maxRelError: c.maxRelError, mismatches: c.mismatches, count: c.count,
                                       worstIndex: c.worstIndex, worstActual: c.worstActual, worstExpected: c.worstExpected,
                                       summary: c.summary))
             }
-            results.append(.init(directory: setDir, passed: compared.allSatisfy(\.passed), outputs: compared))
-            if firstFeeds == nil { firstFeeds = feeds }
+            results.append(.init(directory: sample.directory, passed: compared.allSatisfy(\.passed),
+                                 inputs: sample.inputs.map { .init(name: $0.name, file: $0.path) }, outputs: compared))
         }
         report.dataSets = results
         report.passed = results.allSatisfy(\.passed)
-        return firstFeeds ?? [:]
+        return samples.first?.feeds ?? [:]
     }
 
     // MARK: - Inputs
@@ -188,9 +169,7 @@ struct RunCommand: ParsableCommand {
                 throw RunError.unknownInput(name: name, argument: argument, modelInputs: inputNames)
             }
             guard feeds[name] == nil else { throw RunError.duplicateInput(name: name) }
-            let array = try RunInputs.array(try RunInputs.readTensor(file), file: file)
-            try RunInputs.check(array, against: graph.value(id), file: file)
-            feeds[name] = array
+            feeds[name] = try FeedFile.value(at: file, for: graph.value(id))
         }
         try checkAllGiven(feeds, graph)
         var saveDir: String?
@@ -231,15 +210,15 @@ struct RunCommand: ParsableCommand {
         return feeds
     }
 
-    // MARK: - Shared
-
-    /// Every runtime input (one without an initializer default) must be fed.
+    /// Every runtime input (one without an initializer default) must be given by an --input.
     private func checkAllGiven(_ feeds: [String: NDArray], _ graph: Graph) throws {
         let missing = graph.runtimeInputs.map { graph.value($0) }.filter { feeds[$0.name] == nil }
         guard missing.isEmpty else {
             throw RunError.missingInputs(missing.map { ($0.name, $0.type?.description ?? "type not declared") })
         }
     }
+
+    // MARK: - Shared
 
     private func evaluate(_ interpreter: Interpreter, _ feeds: [String: NDArray], outputs: [String],
                           profile: RunProfile? = nil) throws -> [String: NDArray] {

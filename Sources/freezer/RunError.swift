@@ -7,11 +7,7 @@ enum RunError: Error, CustomStringConvertible {
     case unknownInput(name: String, argument: String, modelInputs: [String])
     case duplicateInput(name: String)
     case missingInputs([(name: String, type: String)])
-    case inputMismatch(name: String, file: String, expected: String, actual: String)
-    case unreadableValues(file: String, reason: String)
-    case noTestData(directory: String)
     case noExpectedOutputs(directory: String)
-    case testDataMismatch(directory: String, problem: String)
     case saveDirectoryMissing(String)
     case outputFileCollision(file: String, names: [String])
     /// The reference evaluator refused the model or failed inside it.
@@ -27,16 +23,8 @@ enum RunError: Error, CustomStringConvertible {
             "input '\(name)' is given by more than one --input; give each input once."
         case let .missingInputs(missing):
             "the model needs \(missing.count == 1 ? "input" : "inputs") \(missing.map { "'\($0.name)' (\($0.type))" }.joined(separator: ", ")), but no --input gives \(missing.count == 1 ? "it" : "them"). Add \(missing.map { "--input \($0.name)=FILE.npy" }.joined(separator: " "))."
-        case let .inputMismatch(name, file, expected, actual):
-            "input '\(name)' from '\(file)' is \(actual), but the model declares '\(name)' as \(expected). Convert the data to the declared element type and shape (for NumPy: array.astype(...).reshape(...)) and save it again."
-        case let .unreadableValues(file, reason):
-            "the values in '\(file)' cannot be used: \(reason)."
-        case let .noTestData(dir):
-            "'\(dir)' is not ONNX test data: it holds neither input_K.pb/output_K.pb files nor test_data_set_N directories (or does not exist)."
         case let .noExpectedOutputs(dir):
             "'\(dir)' has no output_K.pb files, so there is nothing to compare with. Use --input NAME=FILE to just run the model."
-        case let .testDataMismatch(dir, problem):
-            "the test data in '\(dir)' does not fit the model: \(problem)."
         case let .saveDirectoryMissing(dir):
             "--save-outputs directory '\(dir)' does not exist or is not a directory. Create it first (freezer does not create directories)."
         case let .outputFileCollision(file, names):
@@ -49,8 +37,7 @@ enum RunError: Error, CustomStringConvertible {
     var exitCode: Int32 {
         switch self {
         case .badInputArgument, .unknownInput, .duplicateInput, .missingInputs: ExitStatus.usage
-        case .inputMismatch, .unreadableValues, .noExpectedOutputs, .testDataMismatch: ExitStatus.invalidModel
-        case .noTestData: ExitStatus.missingInput
+        case .noExpectedOutputs: ExitStatus.invalidModel
         case .saveDirectoryMissing, .outputFileCollision: ExitStatus.cannotWrite
         case .evaluation: ExitStatus.cannotEvaluate
         }

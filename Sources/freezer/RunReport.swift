@@ -25,7 +25,14 @@ struct RunReport: Codable {
     struct DataSetResult: Codable {
         var directory: String
         var passed: Bool
+        /// Which file gave which input (the binding rule of `FeedDirectory`).
+        var inputs: [InputFile]
         var outputs: [ComparedOutput]
+    }
+
+    struct InputFile: Codable {
+        var name: String
+        var file: String
     }
 
     struct ComparedOutput: Codable {

@@ -1,4 +1,5 @@
 import Foundation
+import FreezerIR
 import FreezerTestSupport
 import Testing
 @testable import FreezerConvert
@@ -80,6 +81,27 @@ struct ConversionTests {
         #expect(outcome.log.equivalence.verdict == "equivalent")
         #expect(outcome.log.equivalence.samples.first?.source.contains("test_data_set_0") == true)
         #expect(outcome.log.equivalence.samples.first?.inputs.first?.contains("sha256") == true)
+    }
+
+    /// Given inputs need not include training-only inputs (labels): the frozen model has none, and the
+    /// original computes the inference outputs without them.
+    @Test func givenInputsNeedOnlyWhatTheFrozenModelReads() throws {
+        func float2(_ name: String) -> ValueInfo {
+            ValueInfo(name: name, type: ValueType(tensor: TensorType(elementType: .float, shape: [.value(2)])))
+        }
+        let graph = Graph(name: "with_labels", inputs: [float2("x"), float2("labels")], outputs: [float2("y"), float2("loss")],
+                          nodes: [NodeSpec(name: "relu", opType: "Relu", opsetVersion: 17, inputs: ["x"], outputs: ["y"]),
+                                  NodeSpec(name: "error", opType: "Sub", opsetVersion: 17, inputs: ["y", "labels"], outputs: ["loss"])])
+        let dir = Fixtures.temporaryDirectory()
+        try ModelSaver.save(Model(irVersion: 8, opsetImports: [OpsetImport(domain: "", version: 17)], graph: graph), to: dir + "/model.onnx")
+        try FileManager.default.createDirectory(atPath: dir + "/data", withIntermediateDirectories: false)
+        try TensorFile.write(Tensor.make(name: "", type: .float, dims: [2], values: [-1, 2]), to: dir + "/data/input_0.pb")
+        var o = options("torch_cnn_train", dir)
+        o.input = dir + "/model.onnx"
+        o.inputsDirectory = dir + "/data"
+        let outcome = try Conversion.run(o, commandLine: [])
+        #expect(outcome.log.equivalence.verdict == "equivalent")
+        #expect(outcome.log.equivalence.samples.first?.inputs.map { $0.prefix { $0 != ":" } } == ["x"])
     }
 
     @Test func badOptionsAreRefusedBeforeAnythingIsRead() {

@@ -85,14 +85,18 @@ struct PDFStructureTests {
     }
 
     @Test func everythingIsDrawnInsideTheMargins() {
-        let pdf = PDFText(LogRenderer.render(SampleLog.make(findings: 50, signed: true), as: .pdf))
+        Self.expectTextInsideMargins(PDFText(LogRenderer.render(SampleLog.make(findings: 50, signed: true), as: .pdf)))
+    }
+
+    static func expectTextInsideMargins(_ pdf: PDFText, sourceLocation: SourceLocation = #_sourceLocation) {
         let left = PageGeometry.marginLeft - 0.01
         let right = PageGeometry.width - PageGeometry.marginRight + 0.01
         for (p, page) in pdf.pages.enumerated() {
             for run in PDFText.runs(page) {
                 let width = run.font.width(run.bytes, size: run.size)
-                #expect(run.x >= left && run.x + width <= right, "page \(p + 1): '\(run.text)' from \(run.x) to \(run.x + width)")
-                #expect(run.y > 20 && run.y < PageGeometry.height - 20)
+                #expect(run.x >= left && run.x + width <= right, "page \(p + 1): '\(run.text)' from \(run.x) to \(run.x + width)",
+                        sourceLocation: sourceLocation)
+                #expect(run.y > 20 && run.y < PageGeometry.height - 20, sourceLocation: sourceLocation)
             }
         }
     }

@@ -14,6 +14,7 @@ func fullSampleLog() -> ConversionLog {
     log.modelConversion.loadingAndConverting.environmentInformation.hostName = "host"
     log.modelConversion.loadingAndConverting.converter.configurationFile = ConfigurationFile(path: "c", sha256: String(repeating: "e", count: 64), content: "x")
     log.modelConversion.loadingAndConverting.converter.options = [OptionValue(name: "--seed", value: "0", isDefault: true)]
+    log.modelConversion.loadingAndConverting.converter.recordedOptions = sampleRecordedOptions()
     log.modelConversion.loadingAndConverting.converter.pipeline = [PipelineStep(pass: "p", summary: "s", parameters: ["a": "b"])]
     log.modelConversion.loadingAndConverting.packagesAndVersion.libraries = [PackageVersion(name: "n", version: "v", detail: "d")]
     log.modelConversion.verifiedLearningModel.dataFiles = [DataFileInfo(location: "m.data", sha256: String(repeating: "f", count: 64), size: 1)]
@@ -116,6 +117,21 @@ struct SchemaFileTests {
         var problems: [String] = []
         var seen = Set<String>()
         walk(encoded, root, path: "$", root: root, missing: &problems, seen: &seen, keysMustBeRequired: true)
+        #expect(problems.isEmpty, "\(problems)")
+    }
+
+    /// The same for recorded options (optional in the log, so the minimal sample has none) with every
+    /// optional option left out.
+    @Test func requiresEveryNonOptionalRecordedOption() throws {
+        let root = try schema()
+        var options = sampleRecordedOptions()
+        (options.log, options.inputsDirectory, options.rtol, options.atol, options.expectSHA256) = (nil, nil, nil, nil, nil)
+        let encoded = try JSONSerialization.jsonObject(with: JSONEncoder().encode(options))
+        var problems: [String] = []
+        var seen = Set<String>()
+        walk(encoded, ["$ref": "#/$defs/RecordedOptions"], path: "recordedOptions", root: root, missing: &problems, seen: &seen,
+             keysMustBeRequired: true)
+        #expect(seen.count == 14, "walked \(seen.sorted())")
         #expect(problems.isEmpty, "\(problems)")
     }
 

@@ -50,6 +50,8 @@ struct InspectCLITests {
         BadCase(file: "bad/untyped_io.onnx", status: 65, mentions: "has no type"),
         BadCase(file: "bad/external_escape/model.onnx", status: 65, mentions: "'..'"),
         BadCase(file: "bad/external_missing/model.onnx", status: 66, mentions: "does not exist"),
+        BadCase(file: "bad/external_absolute/model.onnx", status: 65, mentions: "is an absolute path"),
+        BadCase(file: "bad/external_out_of_range/model.onnx", status: 65, mentions: "runs past the end"),
     ]
 
     @Test(arguments: badCases)

@@ -179,7 +179,8 @@ struct RunCommandTests {
 
     @Test func missingFiles() throws {
         try expectError([Self.model, "--input", "x=\(Self.data)/absent.npy"], status: 66, mentions: ["absent.npy", "does not exist"])
-        try expectError([Self.model, "--test-data", "\(Self.data)/absent"], status: 66, mentions: ["is not ONNX test data"])
+        try expectError([Self.model, "--test-data", "\(Self.data)/absent"], status: 66, mentions: ["absent' does not exist or is not a directory"])
+        try expectError([Self.model, "--test-data", "\(Self.data)/custom_op"], status: 66, mentions: ["holds no data for this model", "(x.npy, x.pb, flag.npy"])
         try expectError(["\(Self.data)/absent.onnx", "--test-data", "\(Self.data)/if_loop"], status: 66, mentions: ["absent.onnx"])
     }
 

@@ -23,7 +23,7 @@ struct TableLayout {
     init(_ table: Table) {
         self.table = table
         widths = Self.widths(table)
-        caption = table.caption.map { TextWrapper.wrap($0, font: .helveticaBold, size: G.captionSize, width: G.contentWidth) } ?? []
+        caption = PageComposer.captionLines(table.caption)
         let inner = widths.map { $0 - 2 * G.cellPadX }
         header = table.showsHeader ? zip(table.columns, inner).map { TextWrapper.wrap($0.title, font: .helveticaBold, size: G.tableSize, width: $1) } : []
         rows = table.rows.map { row in
@@ -74,7 +74,7 @@ struct TableLayout {
         return widths
     }
 
-    var captionHeight: Double { caption.isEmpty ? 0 : Double(caption.count) * G.captionLeading + 3 }
+    var captionHeight: Double { PageComposer.captionHeight(caption) }
     var headerHeight: Double { header.isEmpty ? 0 : Double(max(1, header.map(\.count).max() ?? 1)) * G.tableLeading + 2 * G.cellPadY }
 }
 
@@ -128,14 +128,7 @@ extension PageComposer {
 
     private mutating func drawCaption(_ layout: TableLayout, continued: Bool) {
         guard !layout.caption.isEmpty else { return }
-        let lines = continued ? TextWrapper.wrap((layout.table.caption ?? "") + " (continued)", font: .helveticaBold, size: G.captionSize,
-                                                 width: G.contentWidth) : layout.caption
-        for line in lines {
-            text(line.bytes, font: .helveticaBold, size: G.captionSize, x: G.marginLeft,
-                 baseline: G.baseline(top: y, size: G.captionSize, leading: G.captionLeading))
-            y -= G.captionLeading
-        }
-        y -= 3
+        caption(continued ? Self.captionLines((layout.table.caption ?? "") + " (continued)") : layout.caption)
     }
 
     private mutating func drawHeader(_ layout: TableLayout) {

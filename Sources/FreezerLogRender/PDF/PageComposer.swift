@@ -27,6 +27,7 @@ struct PageComposer {
         case .paragraph(let text): paragraph(text)
         case .bullets(let items): bullets(items)
         case .table(let table): self.table(table)
+        case .chart(let chart): self.chart(chart)
         case .pageBreak: if !pageIsEmpty { newPage() }
         }
     }
@@ -49,7 +50,36 @@ struct PageComposer {
     }
 
     mutating func rule(x1: Double, x2: Double, y: Double, width: Double = 0.5) {
-        emit("q \(G.number(width)) w 0.35 G \(G.number(x1)) \(G.number(y)) m \(G.number(x2)) \(G.number(y)) l S Q")
+        line(x1: x1, y1: y, x2: x2, y2: y, width: width, gray: 0.35)
+    }
+
+    mutating func line(x1: Double, y1: Double, x2: Double, y2: Double, width: Double, gray: Double) {
+        emit("q \(G.number(width)) w \(G.number(gray)) G \(G.number(x1)) \(G.number(y1)) m \(G.number(x2)) \(G.number(y2)) l S Q")
+    }
+
+    /// A rectangle filled with `gray` and outlined in black (a chart's bar or legend swatch).
+    mutating func bar(x: Double, y: Double, width: Double, height: Double, gray: Double) {
+        emit("q \(G.number(gray)) g 0.4 w 0 G \(G.number(x)) \(G.number(y)) \(G.number(width)) \(G.number(height)) re B Q")
+    }
+
+    /// A table's or chart's caption wrapped to the content width (no lines for no caption).
+    static func captionLines(_ caption: String?) -> [TextWrapper.Line] {
+        caption.map { TextWrapper.wrap($0, font: .helveticaBold, size: G.captionSize, width: G.contentWidth) } ?? []
+    }
+
+    /// The height `caption(_:)` takes for `lines`.
+    static func captionHeight(_ lines: [TextWrapper.Line]) -> Double {
+        lines.isEmpty ? 0 : Double(lines.count) * G.captionLeading + 3
+    }
+
+    /// Caption lines in bold, from the cursor down, and the gap below them.
+    mutating func caption(_ lines: [TextWrapper.Line]) {
+        for line in lines {
+            text(line.bytes, font: .helveticaBold, size: G.captionSize, x: G.marginLeft,
+                 baseline: G.baseline(top: y, size: G.captionSize, leading: G.captionLeading))
+            y -= G.captionLeading
+        }
+        y -= 3
     }
 
     // MARK: Flow blocks
@@ -108,6 +138,7 @@ struct PageComposer {
             return Double(min(n, 2)) * G.bodyLeading
         case .bullets: return 2 * G.bodyLeading
         case .table(let table): return tableStartHeight(TableLayout(table))
+        case .chart(let chart): return chartHeight(chart)
         case .pageBreak: return 0
         }
     }

@@ -1,0 +1,121 @@
+import Foundation
+import FreezerIR
+import FreezerTestSupport
+import Testing
+@testable import FreezerConvert
+@testable import FreezerLog
+@testable import FreezerONNX
+
+@Suite("verify --reverify reads the recorded options")
+struct ReverificationTests {
+    /// The two ways convert builds its inputs, each with options away from the defaults.
+    enum Inputs: String, CaseIterable, Sendable {
+        /// Seeded random inputs shaped by `--input-shape batch=3` on a model whose batch is symbolic.
+        case random
+        /// The fixture's ONNX test data.
+        case directory
+    }
+
+    /// torch_mlp_train_opset12 with its batch dimension renamed to the symbol `batch`, so that an
+    /// `--input-shape` changes what the check runs on.
+    func symbolicBatchModel(in dir: String) throws -> String {
+        var model = try ModelLoader.load(path: Fixtures.model("torch_mlp_train_opset12")).model
+        for id in model.graph.runtimeInputs + model.graph.outputs {
+            guard var tensor = model.graph.value(id).type?.tensor, tensor.shape?.isEmpty == false else { continue }
+            tensor.shape![0] = .symbol("batch")
+            model.graph.setType(id, ValueType(tensor: tensor))
+        }
+        let path = dir + "/symbolic.onnx"
+        _ = try ModelSaver.save(model, to: path)
+        return path
+    }
+
+    func converted(_ inputs: Inputs) throws -> (options: ConversionOptions, outcome: Conversion.Outcome) {
+        let dir = Fixtures.temporaryDirectory()
+        var options: ConversionOptions
+        switch inputs {
+        case .random:
+            options = ConversionOptions(input: try symbolicBatchModel(in: dir), output: dir + "/frozen.onnx", modelID: "MLP", modelVersion: "1",
+                                        responsible: "Jane Doe", inputShapes: ["batch": [3]], samples: 3, seed: 42)
+        case .directory:
+            options = ConversionOptions(input: Fixtures.model("torch_cnn_train"), output: dir + "/frozen.onnx", modelID: "CNN", modelVersion: "1",
+                                        responsible: "Jane Doe", inputsDirectory: Fixtures.path("torch_cnn_train"))
+        }
+        options.rtol = 1e-3
+        options.atol = 2e-4
+        return (options, try Conversion.run(options, commandLine: []))
+    }
+
+    func read(_ path: String, dropping recordedOptions: Bool = false) throws -> ConversionLog {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        guard recordedOptions else { return try ConversionLog.decode(data) }
+        return try ConversionLog.decode(#require(try JSONEdit.removing(["modelConversion", "loadingAndConverting", "converter", "recordedOptions"], from: data)))
+    }
+
+    /// The options a re-run must use: the conversion's, with this run's paths and threads.
+    func expected(_ options: ConversionOptions, outcome: Conversion.Outcome) -> ConversionOptions {
+        var expected = options
+        expected.output = outcome.saved.path
+        return expected
+    }
+
+    @Test(arguments: Inputs.allCases)
+    func repeatsTheCheckWithExactlyTheRecordedOptions(_ inputs: Inputs) throws {
+        let (options, outcome) = try converted(inputs)
+        var log = try read(outcome.logPath)
+        #expect(log.modelConversion.loadingAndConverting.converter.recordedOptions != nil)
+        // Without the readable list, only the typed record can supply the options.
+        log.modelConversion.loadingAndConverting.converter.options = []
+        #expect(try Reverification.recordedOptions(log, original: options.input, frozen: outcome.saved.path, threads: 1)
+                == expected(options, outcome: outcome))
+        let report = try Reverification.run(log: log, original: options.input, frozen: outcome.saved.path)
+        #expect(report == outcome.equivalence)
+        #expect(report.criterion.rtol == 1e-3 && report.criterion.atol == 2e-4)
+        #expect(report.outputs.allSatisfy { $0.rtol == 1e-3 && $0.atol == 2e-4 })
+        if inputs == .random {
+            #expect(report.samples.map(\.source) == (1...3).map { "random, seed 42, sample \($0) of 3" })
+            #expect(report.samples.allSatisfy { $0.inputs.map(\.shape) == [[3, 10]] })
+        }
+    }
+
+    /// A log written before typed options were recorded: `--reverify` reads the readable text instead.
+    @Test(arguments: Inputs.allCases)
+    func legacyLogsAreReadFromTheirText(_ inputs: Inputs) throws {
+        let (options, outcome) = try converted(inputs)
+        let log = try read(outcome.logPath, dropping: true)
+        #expect(log.modelConversion.loadingAndConverting.converter.recordedOptions == nil)
+        // The conversions leave the options the text does not carry at their defaults, so all of them agree.
+        #expect(try Reverification.recordedOptions(log, original: options.input, frozen: outcome.saved.path, threads: 1)
+                == expected(options, outcome: outcome))
+        #expect(try Reverification.run(log: log, original: options.input, frozen: outcome.saved.path) == outcome.equivalence)
+    }
+
+    @Test func aRelativeInputsDirectoryIsFoundFromTheRecordedWorkingDirectory() throws {
+        let (options, outcome) = try converted(.directory)
+        var log = try read(outcome.logPath)
+        log.modelConversion.loadingAndConverting.converter.workingDirectory = Fixtures.directory.path
+        log.modelConversion.loadingAndConverting.converter.recordedOptions?.inputsDirectory = "torch_cnn_train"
+        let typed = try Reverification.recordedOptions(log, original: options.input, frozen: outcome.saved.path, threads: 1)
+        #expect(typed.inputsDirectory == Fixtures.path("torch_cnn_train"))
+        log.modelConversion.loadingAndConverting.converter.recordedOptions = nil
+        log.modelConversion.loadingAndConverting.converter.options = [OptionValue(name: "--inputs", value: "torch_cnn_train", isDefault: false)]
+        let legacy = try Reverification.recordedOptions(log, original: options.input, frozen: outcome.saved.path, threads: 1)
+        #expect(legacy.inputsDirectory == Fixtures.path("torch_cnn_train"))
+    }
+
+    @Test func optionsThatCannotRepeatTheCheckAreRefused() throws {
+        let (options, outcome) = try converted(.directory)
+        var log = try read(outcome.logPath)
+        log.modelConversion.loadingAndConverting.converter.recordedOptions?.samples = 0
+        let noSamples = #expect(throws: ConversionError.self) {
+            try Reverification.recordedOptions(log, original: options.input, frozen: outcome.saved.path, threads: 1)
+        }
+        #expect(noSamples?.description.contains("--samples must be at least 1") == true)
+        log.modelConversion.loadingAndConverting.converter.recordedOptions = nil
+        log.modelConversion.loadingAndConverting.converter.options = [OptionValue(name: "--input-shape", value: "input=1xx3", isDefault: false)]
+        let unreadable = #expect(throws: ConversionError.self) {
+            try Reverification.recordedOptions(log, original: options.input, frozen: outcome.saved.path, threads: 1)
+        }
+        #expect(unreadable?.description.contains("records --input-shape as 'input=1xx3', which --reverify cannot read back") == true)
+    }
+}
