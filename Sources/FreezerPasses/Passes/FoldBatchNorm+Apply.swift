@@ -25,7 +25,7 @@ struct BatchNormFoldApplier {
         let biasType = plan.bias?.tensor.elementType ?? plan.weight.tensor.elementType
         switch plan.target {
         case .conv, .convTranspose, .matMulAdd:
-            let previous = try elements(of: plan.bias?.tensor)
+            let previous = try plan.bias.map { c throws(FoldError) in try elements(of: c.tensor) }
             let dims = plan.target == .matMulAdd ? plan.bias?.tensor.dims ?? [] : [Int64(plan.channels)]
             try replace(in: &g, node: plan.biasNode ?? linear, slot: plan.biasSlot ?? 2, role: "bias", count: plan.channels,
                         type: biasType, dims: dims) { range, out in
@@ -48,7 +48,7 @@ struct BatchNormFoldApplier {
         var group = 1
         if case .convTranspose(let gr) = plan.target { group = gr }
         let layout = ChannelLayout(dims: w.dims, axis: plan.weightChannelAxis, group: group)
-        guard let source = try elements(of: w) else { return }
+        let source = try elements(of: w)
         try replace(in: &g, node: plan.linear, slot: 1, role: "weight", count: source.count, type: w.elementType, dims: w.dims) { range, out in
             source.read { value in for (k, e) in range.enumerated() { out[k] = value(e) * a[layout.channel(e)] } }
         }
@@ -59,7 +59,7 @@ struct BatchNormFoldApplier {
     private mutating func foldGemmBias(beta: Double, type: ElementType, in g: inout Graph) throws(FoldError) {
         let a = plan.multiplier, shift = plan.shift, n = plan.channels
         let c = plan.bias?.tensor
-        let previous = try elements(of: c)
+        let previous = try c.map { t throws(FoldError) in try elements(of: t) }
         let rows = c.map { $0.dims.count == 2 && $0.dims[0] > 1 ? Int($0.dims[0]) : 1 } ?? 1
         let columns = (previous?.count ?? 1) / rows
         try replace(in: &g, node: plan.linear, slot: 2, role: "bias", count: rows * n, type: type,
@@ -119,8 +119,7 @@ struct BatchNormFoldApplier {
             : "shared or not an initializer: cloned as '\(g.value(id).name)'"
     }
 
-    private func elements(of tensor: Tensor?) throws(FoldError) -> StoredElements? {
-        guard let tensor else { return nil }
+    private func elements(of tensor: Tensor) throws(FoldError) -> StoredElements {
         do { return try StoredElements(tensor) } catch { throw .tensor(error) }
     }
 
