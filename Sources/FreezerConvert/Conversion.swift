@@ -57,7 +57,10 @@ public enum Conversion {
         progress?(ProgressEvent(phase: .passes))
         let pipeline = Pipeline.standard(requestedOutputs: options.outputs.isEmpty ? nil : options.outputs)
         var result: Pipeline.Result
-        do { result = try pipeline.run(original) } catch { throw refuse(ConversionError.impossible(error)) }
+        // Folded weights are spilled to an unlinked file beside the output (the file system that receives
+        // them) instead of being held in memory; without one (no temporary file possible) they stay in memory.
+        let tensorStore = try? TensorStore(directory: Paths.directory(of: options.output))
+        do { result = try pipeline.run(original, tensorStore: tensorStore) } catch { throw refuse(ConversionError.impossible(error)) }
 
         let frozenIssues = Validator.validate(result.model)
         guard frozenIssues.isEmpty else { throw refuse(ConversionError.invalidFrozenModel(frozenIssues)) }

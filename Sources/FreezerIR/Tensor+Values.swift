@@ -119,7 +119,7 @@ extension Tensor {
 
     /// Element `i` of packed little-endian data of `type`, as Double.
     @inline(__always)
-    static func decodeElement(_ p: UnsafeRawBufferPointer, _ i: Int, _ type: ElementType) -> Double {
+    public static func decodeElement(_ p: UnsafeRawBufferPointer, _ i: Int, _ type: ElementType) -> Double {
         switch type {
         case .float: Double(Float(bitPattern: UInt32(littleEndian: p.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))))
         case .double: Double(bitPattern: UInt64(littleEndian: p.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)))
@@ -144,26 +144,31 @@ extension Tensor {
         precondition(width > 0 && type.rawValue < 17 || type == .bfloat16, "make(): unsupported element type \(type)")
         var out = [UInt8](repeating: 0, count: values.count * width)
         out.withUnsafeMutableBytes { p in
-            for (i, v) in values.enumerated() {
-                switch type {
-                case .float: p.storeBytes(of: Float(v).bitPattern.littleEndian, toByteOffset: i * 4, as: UInt32.self)
-                case .double: p.storeBytes(of: v.bitPattern.littleEndian, toByteOffset: i * 8, as: UInt64.self)
-                case .float16: p.storeBytes(of: HalfPrecision.half(fromDouble: v).littleEndian, toByteOffset: i * 2, as: UInt16.self)
-                case .bfloat16: p.storeBytes(of: HalfPrecision.bfloat16(fromDouble: v).littleEndian, toByteOffset: i * 2, as: UInt16.self)
-                case .int8: p[i] = UInt8(bitPattern: Int8(clamping: Int64(v.rounded(.towardZero))))
-                case .uint8: p[i] = UInt8(clamping: Int64(v.rounded(.towardZero)))
-                case .bool: p[i] = v != 0 ? 1 : 0
-                case .int16: p.storeBytes(of: Int16(clamping: Int64(v)).littleEndian, toByteOffset: i * 2, as: Int16.self)
-                case .uint16: p.storeBytes(of: UInt16(clamping: Int64(v)).littleEndian, toByteOffset: i * 2, as: UInt16.self)
-                case .int32: p.storeBytes(of: Int32(clamping: Int64(v)).littleEndian, toByteOffset: i * 4, as: Int32.self)
-                case .uint32: p.storeBytes(of: UInt32(clamping: Int64(v)).littleEndian, toByteOffset: i * 4, as: UInt32.self)
-                case .int64: p.storeBytes(of: Int64(v).littleEndian, toByteOffset: i * 8, as: Int64.self)
-                case .uint64: p.storeBytes(of: UInt64(v).littleEndian, toByteOffset: i * 8, as: UInt64.self)
-                default: break
-                }
-            }
+            for (i, v) in values.enumerated() { encodeElement(v, p, i, type) }
         }
         return Tensor(name: name, elementType: type, dims: dims, payload: .raw(Bytes(out)))
+    }
+
+    /// Stores `v` as element `i` of packed little-endian data of `type`, rounded once (round to nearest
+    /// even for floating point; integers truncate and clamp). Other types are left as zero bytes.
+    @inline(__always)
+    public static func encodeElement(_ v: Double, _ p: UnsafeMutableRawBufferPointer, _ i: Int, _ type: ElementType) {
+        switch type {
+        case .float: p.storeBytes(of: Float(v).bitPattern.littleEndian, toByteOffset: i * 4, as: UInt32.self)
+        case .double: p.storeBytes(of: v.bitPattern.littleEndian, toByteOffset: i * 8, as: UInt64.self)
+        case .float16: p.storeBytes(of: HalfPrecision.half(fromDouble: v).littleEndian, toByteOffset: i * 2, as: UInt16.self)
+        case .bfloat16: p.storeBytes(of: HalfPrecision.bfloat16(fromDouble: v).littleEndian, toByteOffset: i * 2, as: UInt16.self)
+        case .int8: p[i] = UInt8(bitPattern: Int8(clamping: Int64(v.rounded(.towardZero))))
+        case .uint8: p[i] = UInt8(clamping: Int64(v.rounded(.towardZero)))
+        case .bool: p[i] = v != 0 ? 1 : 0
+        case .int16: p.storeBytes(of: Int16(clamping: Int64(v)).littleEndian, toByteOffset: i * 2, as: Int16.self)
+        case .uint16: p.storeBytes(of: UInt16(clamping: Int64(v)).littleEndian, toByteOffset: i * 2, as: UInt16.self)
+        case .int32: p.storeBytes(of: Int32(clamping: Int64(v)).littleEndian, toByteOffset: i * 4, as: Int32.self)
+        case .uint32: p.storeBytes(of: UInt32(clamping: Int64(v)).littleEndian, toByteOffset: i * 4, as: UInt32.self)
+        case .int64: p.storeBytes(of: Int64(v).littleEndian, toByteOffset: i * 8, as: Int64.self)
+        case .uint64: p.storeBytes(of: UInt64(v).littleEndian, toByteOffset: i * 8, as: UInt64.self)
+        default: break
+        }
     }
 
     /// An int64 tensor holding `values` exactly (Double cannot hold every int64).

@@ -42,7 +42,7 @@ enum BatchNormDetector {
             guard let id = scope.input(node, slot) else { return nil }
             let origin = scope.origin(of: id).origin
             return BatchNormInput(slot: slot, role: inputRoles[slot], value: scope.name(id),
-                                  constant: scope.isConstant(id, includeOverridable: true), source: origin.label)
+                                  constant: (try? scope.foldConstant(id).get()) != nil, source: origin.label)
         }
         let extra = node.outputs.enumerated().dropFirst().compactMap { slot, id -> BatchNormOutput? in
             guard let id else { return nil }
@@ -52,7 +52,11 @@ enum BatchNormDetector {
             return BatchNormOutput(slot: slot, role: role, value: scope.name(id), used: !readers.isEmpty || isOutput,
                                    consumers: readers, isGraphOutput: isOutput)
         }
-        let fold = BatchNormFoldability.check(node, spatial: spatial, in: scope)
+        // Freezing puts the BN in inference form before folding (or refuses), so its training switch is no reason.
+        let fold = BatchNormFoldability.match(node, in: scope, inferenceFormFirst: true)
+        let plan = try? fold.get()
+        let target = plan.map { scope.graph.node($0.linear) }
+        let reason: String? = if case .failure(let failure) = fold { failure.description } else { nil }
         let producer = scope.producer(scope.input(node, 0))
         let facts = BatchNormFacts(
             sinceVersion: since, training: training, trainingMode: trainingMode, isTest: isTest, spatial: spatial,
@@ -62,9 +66,9 @@ enum BatchNormDetector {
             outputCount: outputCount, extraOutputs: Array(extra), parameterInputs: parameters,
             parametersConstant: parameters.count == 4 && parameters.allSatisfy(\.constant),
             producer: producer.map(scope.name), producerOpType: producer?.qualifiedOpType,
-            foldable: fold.target != nil, foldTarget: fold.target.map(scope.name),
-            foldTargetOpType: fold.target?.opType, foldBiasAdd: fold.biasAdd.map(scope.name),
-            foldWeightShared: fold.weightShared, notFoldableReason: fold.reason)
+            foldable: plan != nil, foldTarget: target.map(scope.name), foldTargetOpType: target?.opType,
+            foldBiasAdd: plan?.target == .matMulAdd ? plan?.biasNode.map(scope.graph.displayName) : nil,
+            foldWeightShared: plan?.weightShared, notFoldableReason: reason)
         var result = scope.finding(.batchNormalization, isInternal ? .batchNormInternal : .batchNormalization,
                                    training ? .training : .inference, node: node, detail: detail(facts))
         result.batchNormalization = facts

@@ -1,100 +1,180 @@
 import FreezerIR
 
-/// Decides whether a BatchNormalization folds into the operator producing its input.
+/// Decides whether a BatchNormalization folds into the operator producing its input: the one decision
+/// that `inspect` reports and FoldBatchNorm applies.
 ///
-/// Conditions (as onnx/optimizer's fuse_bn_into_conv, widened to ConvTranspose, Gemm and MatMul):
-/// - the BN normalizes per channel (`spatial` is 1, the default);
-/// - X is produced in the same graph by Conv, ConvTranspose, Gemm or MatMul, or by an Add of a MatMul
-///   and a constant bias;
-/// - nothing but the BN (through the Add, if any) reads that output, and it is not a graph output;
-/// - the producer's weight and bias, and the BN's scale, bias, mean and var, are constants.
-/// An initializer that is also a graph input counts as a constant here, as in the fixtures' manifest:
-/// freezing pins it; the Parameters category reports that it was overridable.
-enum BatchNormFoldability {
-    struct Verdict {
-        var target: Node?
-        var biasAdd: Node?
-        var weightShared: Bool?
-        var reason: String?
+/// Conditions, checked in this order (the first that fails is the reason):
+/// 1. in inference form (unless the caller converts it first) and per channel (`spatial` is 1, the default);
+/// 2. X is produced in the same graph by Conv, ConvTranspose, Gemm or MatMul, or by an Add of a MatMul
+///    and a constant bias (either operand order);
+/// 3. nothing but the BN (through the Add, if any) reads that output, and it is not a graph output;
+/// 4. the producer's weight and bias are constants (see `GraphScope.foldConstant` for the one rule, which
+///    covers outer-scope names, Identity copies and overridable initializers) of a type the fold computes;
+/// 5. the BN's scale, B, mean and var are constants of one length;
+/// 6. the shapes agree: the channel count equals the operator's output channels, a ConvTranspose weight
+///    fits its group, a Gemm or MatMul weight is 2-D, biases hold one value per channel (Gemm's C may
+///    broadcast), and a MatMul's input is 2-D, so its features are the BN's axis 1.
+///
+/// The opset version of a node that carries none is the model's, or else the newest (as the evaluator
+/// assumes).
+public enum BatchNormFoldability {
+    typealias Failure = BatchNormFoldFailure
+    private static let floatTypes: Set<ElementType> = [.float, .float16, .bfloat16, .double]
+
+    /// For passes: `graph` is the graph being rewritten, `enclosing` the graphs around it, innermost
+    /// first, with the main graph last (empty for the main graph itself).
+    public static func match(_ bn: NodeID, in graph: Graph, enclosing: [Graph], opsetImports: [OpsetImport],
+                             inferenceFormFirst: Bool = false) -> Result<BatchNormFoldPlan, BatchNormFoldFailure> {
+        var opsets: [String: Int64] = [:]
+        for o in opsetImports { opsets[o.domain == "ai.onnx" ? "" : o.domain] = o.version }
+        var outer: [GraphScope] = []
+        for (k, g) in enclosing.enumerated().reversed() {
+            outer.insert(GraphScope(graph: g, path: "", enclosing: outer, isTopLevel: k == enclosing.count - 1, opsets: opsets), at: 0)
+        }
+        let scope = GraphScope(graph: graph, path: "", enclosing: outer, isTopLevel: enclosing.isEmpty, opsets: opsets)
+        return match(graph.node(bn), in: scope, inferenceFormFirst: inferenceFormFirst)
     }
 
-    private static let targets: Set<String> = ["Conv", "ConvTranspose", "Gemm", "MatMul"]
-    private static let parameterRoles = ["scale", "bias", "mean", "var"]
-
-    static func check(_ bn: Node, spatial: Int64?, in scope: GraphScope) -> Verdict {
-        if spatial == 0 {
-            return Verdict(reason: "spatial=0: per-activation statistics do not fold into per-channel weights")
+    /// `inferenceFormFirst`: the BN will be put in inference form before folding (MakeBatchNormInference
+    /// runs before FoldBatchNorm, or refuses the conversion), so its training switch is not a reason.
+    static func match(_ bn: Node, in scope: GraphScope, inferenceFormFirst: Bool) -> Result<BatchNormFoldPlan, Failure> {
+        do throws(Failure) { return .success(try plan(bn, in: scope, inferenceFormFirst: inferenceFormFirst)) } catch {
+            return .failure(error)
         }
-        guard let x = scope.input(bn, 0) else { return Verdict(reason: "X input is missing") }
+    }
+
+    private static func plan(_ bn: Node, in scope: GraphScope, inferenceFormFirst: Bool) throws(Failure) -> BatchNormFoldPlan {
+        let isOnnx = TrainingOperators.isDefaultDomain(bn)
+        let version = isOnnx ? scope.opsetVersion(bn) ?? .max : .max
+        if !inferenceFormFirst {
+            if version <= 6, (bn.attribute("is_test")?.intValue ?? 0) == 0 { throw .trainingMode(attribute: "is_test", value: 0) }
+            if version >= 14, let mode = bn.attribute("training_mode")?.intValue, mode != 0 {
+                throw .trainingMode(attribute: "training_mode", value: mode)
+            }
+        }
+        if version <= 7, bn.attribute("spatial")?.intValue == 0 { throw .perActivation }
+        guard let x = scope.input(bn, 0) else { throw .missingInput(role: "X") }
         guard let producer = scope.producer(x) else {
-            let where_ = switch scope.origin(of: x).origin {
+            let origin = switch scope.origin(of: x).origin {
             case .graphInput, .overridableInitializer: "a graph input"
             case .initializer, .constantNode: "a constant"
             default: "a value of an enclosing graph"
             }
-            return Verdict(reason: "X '\(scope.name(x))' is \(where_), not the output of a node in this graph")
+            throw .inputNotFromNode(value: scope.name(x), origin: origin)
         }
-        var target = producer
-        var biasAdd: Node?
+        let (linear, add) = try linearProducer(producer, in: scope)
+        try requireResult(x, of: producer, in: scope)
+        try soleReader(of: add?.product ?? x, from: linear, is: add?.node ?? bn, in: scope)
+        if let add { try soleReader(of: x, from: add.node, is: bn, in: scope) }
+
+        let weight = try operand(linear, slot: 1, role: "weight", in: scope)
+        var bias: FoldConstant?
+        if let add {
+            try requireFloat(add.bias, role: "bias", in: scope)
+            bias = add.bias
+        } else if linear.opType != "MatMul", scope.input(linear, 2) != nil {
+            bias = try operand(linear, slot: 2, role: "bias", in: scope)
+        }
+
+        let stats = try statistics(bn, in: scope)
+        let epsilon = Double(bn.attribute("epsilon")?.floatValue ?? 1e-5)
+        var multiplier = [Double](repeating: 0, count: stats.scale.count)
+        var shift = multiplier
+        for c in multiplier.indices {
+            multiplier[c] = stats.scale[c] / (stats.variance[c] + epsilon).squareRoot()
+            shift[c] = stats.bias[c] - stats.mean[c] * multiplier[c]
+        }
+        let (target, axis) = try shapes(linear, add: add?.node, weight: weight.tensor, bias: bias,
+                                        channels: multiplier.count, in: scope)
+        let definition = scope.resolve(weight.value)
+        return BatchNormFoldPlan(
+            batchNormalization: bn.id, target: target, linear: linear.id,
+            biasNode: add?.node.id ?? (target == .matMul ? nil : linear.id), biasSlot: add?.biasSlot ?? (target == .matMul ? nil : 2),
+            weightChannelAxis: axis, weight: weight, bias: bias, multiplier: multiplier, shift: shift, epsilon: epsilon,
+            weightShared: definition.scope.graph.consumers(of: definition.id).count > 1)
+    }
+
+    /// The Add between a MatMul and the BN: the MatMul's result it reads, and its constant bias.
+    struct BiasAdd {
+        var node: Node
+        var product: ValueID
+        var biasSlot: Int
+        var bias: FoldConstant
+    }
+
+    /// The operator whose weight the fold scales, and the Add it goes through (MatMul + Add only).
+    private static func linearProducer(_ producer: Node, in scope: GraphScope) throws(Failure) -> (Node, BiasAdd?) {
         if TrainingOperators.isOnnx(producer, "Add") {
-            switch matMulWithConstantBias(producer, in: scope) {
-            case .success(let matMul): target = matMul; biasAdd = producer
-            case .failure(let reason): return Verdict(reason: reason.text)
+            let operands = producer.inputs.compactMap { $0 }
+            guard operands.count == 2, producer.inputs.count == 2 else { throw .addNotBinary(add: scope.name(producer), operands: operands.count) }
+            for (k, operand) in operands.enumerated() {
+                guard let matMul = scope.producer(operand), TrainingOperators.isOnnx(matMul, "MatMul") else { continue }
+                try requireResult(operand, of: matMul, in: scope)
+                guard case .success(let bias) = scope.foldConstant(operands[1 - k]) else {
+                    throw .addBiasNotConstant(add: scope.name(producer), bias: scope.name(operands[1 - k]))
+                }
+                return (matMul, BiasAdd(node: producer, product: operand, biasSlot: 1 - k, bias: bias))
             }
-        } else if !(TrainingOperators.isDefaultDomain(producer) && targets.contains(producer.opType)) {
-            return Verdict(reason: "X is produced by \(producer.qualifiedOpType) '\(scope.name(producer))', not by Conv, ConvTranspose, Gemm or MatMul")
+            throw .addWithoutMatMul(add: scope.name(producer))
         }
-        if let reason = soleReader(of: target, is: biasAdd ?? bn, in: scope) ?? biasAdd.flatMap({ soleReader(of: $0, is: bn, in: scope) }) {
-            return Verdict(reason: reason)
+        guard TrainingOperators.isDefaultDomain(producer), ["Conv", "ConvTranspose", "Gemm", "MatMul"].contains(producer.opType) else {
+            throw .producerNotLinear(node: scope.name(producer), opType: producer.qualifiedOpType)
         }
-        let weightSlots = target.opType == "MatMul" ? [1] : [1, 2]
-        for slot in weightSlots {
-            guard let w = scope.input(target, slot) else { continue }
-            if !scope.isConstant(w, includeOverridable: true) {
-                let role = slot == 1 ? "weight" : "bias"
-                return Verdict(reason: "\(role) '\(scope.name(w))' of \(target.opType) '\(scope.name(target))' is not a constant (\(scope.origin(of: w).origin.label))")
-            }
-        }
-        for (k, role) in parameterRoles.enumerated() {
-            guard let p = scope.input(bn, k + 1) else { return Verdict(reason: "BN \(role) input is missing") }
-            if !scope.isConstant(p, includeOverridable: true) {
-                return Verdict(reason: "BN \(role) '\(scope.name(p))' is not a constant (\(scope.origin(of: p).origin.label))")
-            }
-        }
-        let shared = scope.input(target, 1).map { w in
-            let resolved = scope.resolve(w)
-            return resolved.scope.graph.consumers(of: resolved.id).count > 1
-        }
-        return Verdict(target: target, biasAdd: biasAdd, weightShared: shared, reason: nil)
+        return (producer, nil)
     }
 
-    private struct Failure: Error { let text: String }
-
-    /// For `Add(MatMul(...), b)` with a constant `b` (either operand order), the MatMul.
-    private static func matMulWithConstantBias(_ add: Node, in scope: GraphScope) -> Swift.Result<Node, Failure> {
-        let operands = add.inputs.compactMap { $0 }
-        guard operands.count == 2 else { return .failure(Failure(text: "X is produced by Add '\(scope.name(add))' with \(operands.count) operands")) }
-        for (k, operand) in operands.enumerated() {
-            guard let matMul = scope.producer(operand), TrainingOperators.isOnnx(matMul, "MatMul") else { continue }
-            let other = operands[1 - k]
-            guard scope.isConstant(other, includeOverridable: true) else {
-                return .failure(Failure(text: "X is produced by Add '\(scope.name(add))' whose bias '\(scope.name(other))' is not a constant"))
-            }
-            return .success(matMul)
+    /// The fold rewires the operator's result, so the value read must be it.
+    private static func requireResult(_ value: ValueID, of node: Node, in scope: GraphScope) throws(Failure) {
+        guard scope.output(node, 0) == value else {
+            throw .notFirstOutput(value: scope.name(value), node: scope.name(node), opType: node.opType)
         }
-        return .failure(Failure(text: "X is produced by Add '\(scope.name(add))', which does not add a constant bias to a MatMul"))
     }
 
-    /// nil when `reader` is the only reader of `node`'s first output and it is not a graph output;
-    /// otherwise why not.
-    private static func soleReader(of node: Node, is reader: Node, in scope: GraphScope) -> String? {
-        guard let out = scope.output(node, 0) else { return "\(node.opType) '\(scope.name(node))' has no output" }
-        let what = "output '\(scope.name(out))' of \(node.opType) '\(scope.name(node))'"
-        if scope.graph.isGraphOutput(out) { return "\(what) is also a graph output" }
+    /// Succeeds when `reader` is the only reader of `out`, the result of `node`, and it is not a graph output.
+    private static func soleReader(of out: ValueID, from node: Node, is reader: Node, in scope: GraphScope) throws(Failure) {
+        if scope.graph.isGraphOutput(out) { throw .outputIsGraphOutput(node: scope.name(node), opType: node.opType, value: scope.name(out)) }
         let others = scope.graph.consumers(of: out).filter { $0 != reader.id }
         if !others.isEmpty {
-            return "\(what) is also read by " + others.map { "'\(scope.graph.displayName($0))'" }.joined(separator: ", ")
+            throw .outputReadByOthers(node: scope.name(node), opType: node.opType, value: scope.name(out),
+                                      readers: others.map { scope.graph.displayName($0) })
         }
-        return nil
+    }
+
+    /// Input `slot` of the linear node as a constant the fold can rewrite.
+    private static func operand(_ node: Node, slot: Int, role: String, in scope: GraphScope) throws(Failure) -> FoldConstant {
+        guard let id = scope.input(node, slot) else { throw .missingOperand(role: role, node: scope.name(node), opType: node.opType) }
+        switch scope.foldConstant(id) {
+        case .success(let c):
+            try requireFloat(c, role: role, in: scope)
+            return c
+        case .failure(let miss):
+            throw .operandNotConstant(role: role, value: scope.name(id), node: scope.name(node), opType: node.opType, origin: miss.origin)
+        }
+    }
+
+    /// The fold computes in Double and rounds once to these types; their stored size must match the shape.
+    private static func requireFloat(_ c: FoldConstant, role: String, in scope: GraphScope) throws(Failure) {
+        guard floatTypes.contains(c.tensor.elementType) else {
+            throw .unsupportedType(role: role, value: scope.name(c.value), type: c.tensor.elementType.description)
+        }
+        do { try c.tensor.checkSize() } catch { throw .unreadable(role: role, value: scope.name(c.value), reason: error.description) }
+    }
+
+    /// scale, B, mean and var as numbers (they are small: one per channel).
+    private static func statistics(_ bn: Node, in scope: GraphScope) throws(Failure) -> (scale: [Double], bias: [Double], mean: [Double], variance: [Double]) {
+        var values: [[Double]] = []
+        for (slot, role) in ["scale", "B", "mean", "var"].enumerated() {
+            guard let id = scope.input(bn, slot + 1) else { throw .missingInput(role: role) }
+            switch scope.foldConstant(id) {
+            case .failure(let miss): throw .statisticNotConstant(role: role, value: scope.name(id), origin: miss.origin)
+            case .success(let c):
+                do { values.append(try c.tensor.doubles()) } catch {
+                    throw .unreadable(role: role, value: scope.name(id), reason: error.description)
+                }
+            }
+        }
+        guard values.allSatisfy({ $0.count == values[0].count }) else { throw .statisticsDifferInLength(values.map(\.count)) }
+        guard !values[0].isEmpty else { throw .noChannels }
+        return (values[0], values[1], values[2], values[3])
     }
 }

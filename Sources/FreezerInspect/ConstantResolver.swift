@@ -68,16 +68,19 @@ extension GraphScope {
     }
 
     /// Where `id` comes from after following Identity nodes: a copy of a constant is that constant.
-    func originThroughIdentity(_ id: ValueID) -> ValueOrigin {
+    func originThroughIdentity(_ id: ValueID) -> ValueOrigin { resolveThroughIdentity(id).origin }
+
+    /// Like `origin(of:)`, after following Identity nodes (and outer-scope names at every step).
+    func resolveThroughIdentity(_ id: ValueID) -> (resolved: ResolvedValue, origin: ValueOrigin) {
         var current = (scope: self, id: id)
         // Exported graphs often hold a short chain of Identity nodes; the bound guards against cycles.
         for _ in 0..<8 {
             let (resolved, origin) = current.scope.origin(of: current.id)
             guard case .computed(let node) = origin, node.opType == "Identity", node.domain.isEmpty,
-                  let input = node.inputs.first ?? nil else { return origin }
+                  let input = node.inputs.first ?? nil else { return (resolved, origin) }
             current = (resolved.scope, input)
         }
-        return .missing
+        return (ResolvedValue(scope: current.scope, id: current.id), .missing)
     }
 
     /// The numbers `id` holds when it is a constant of at most `limit` elements: an initializer, a

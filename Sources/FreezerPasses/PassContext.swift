@@ -7,8 +7,12 @@ public struct PassContext: Sendable {
     public private(set) var skips: [PassSkip] = []
     /// The pass now running, stamped on every record.
     var currentPass = ""
+    /// Where passes put the tensors they create; nil keeps them in memory.
+    public let tensorStore: TensorStore?
 
-    public init() {}
+    public init(tensorStore: TensorStore? = nil) {
+        self.tensorStore = tensorStore
+    }
 
     public mutating func record(_ category: FindingCategory, graph: String, nodes: [String], action: String,
                                 detail: String, evidence: [String: String] = [:]) {

@@ -39,10 +39,11 @@ public struct Pipeline: Sendable {
         public var context: PassContext
     }
 
-    /// Runs every pass in order on a copy of `model`; the input stays untouched.
-    public func run(_ model: Model) throws(PassError) -> Result {
+    /// Runs every pass in order on a copy of `model`; the input stays untouched. Tensors the passes
+    /// create go to `tensorStore` (nil: memory).
+    public func run(_ model: Model, tensorStore: TensorStore? = nil) throws(PassError) -> Result {
         var model = model
-        var context = PassContext()
+        var context = PassContext(tensorStore: tensorStore)
         for pass in passes {
             context.currentPass = pass.name
             try pass.run(on: &model, context: &context)

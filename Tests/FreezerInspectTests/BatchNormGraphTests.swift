@@ -94,7 +94,8 @@ struct BatchNormGraphTests {
     @Test func sharedWeightIsReported() throws {
         var b = GraphBuilder()
         b.input("X", [1, 1, 4, 4])
-        b.constant("W", [1], dims: [1, 1, 1, 1])
+        // Four output channels, as the BN's statistics have (a mismatch is a reason not to fold).
+        b.constant("W", [1, 1, 1, 1], dims: [4, 1, 1, 1])
         b.node("Conv", ["X", "W"], ["c1"], name: "conv1")
         b.node("Conv", ["X", "W"], ["c2"], name: "conv2")
         b.batchNorm("c1", "Y")
@@ -106,7 +107,7 @@ struct BatchNormGraphTests {
     @Test func trainingFormWithUsedRunningStatistics() throws {
         var b = GraphBuilder()
         b.input("X", [1, 1, 4, 4])
-        b.constant("W", [1], dims: [1, 1, 1, 1])
+        b.constant("W", [1, 1, 1, 1], dims: [4, 1, 1, 1])
         b.node("Conv", ["X", "W"], ["c"], name: "conv")
         b.batchNorm("c", "Y", extraOutputs: ["rm", "rv"], [.int("training_mode", 1)])
         b.output("Y")

@@ -158,4 +158,22 @@ struct FoldBatchNormTests {
         let a0 = s[0][0] / (s[3][0] + Double(Float(Self.eps))).squareRoot()
         #expect(try w.doubles()[0] == Double(HalfPrecision.float(fromHalf: HalfPrecision.half(fromDouble: a0))))
     }
+
+    /// A node without its own opset version takes the model's, or else the newest (as the evaluator does),
+    /// never opset 1, whose missing is_test would read as training.
+    @Test(arguments: [Int64?.some(15), nil])
+    func nodeWithoutOpsetVersionFoldsAtTheModelsOpset(opset: Int64?) throws {
+        var s = GraphSketch()
+        s.input("x", [1, 2, 3, 3])
+        s.constant("W", [1, 2, 3, 4], [2, 2, 1, 1])
+        s.node("Conv", ["x", "W"], ["c"], name: "conv")
+        s.batchNorm("c", "y", stats: .random(2, seed: 1))
+        s.output("y")
+        for k in s.nodes.indices { s.nodes[k].opsetVersion = nil }
+        var m = s.model
+        m.opsetImports = opset.map { [OpsetImport(domain: "", version: $0)] } ?? []
+        let (frozen, context) = try apply(FoldBatchNorm(), to: m)
+        #expect(context.skips.isEmpty, "\(context.skips)")
+        #expect(frozen.graph.ops() == ["Conv"])
+    }
 }

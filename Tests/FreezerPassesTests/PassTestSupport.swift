@@ -1,5 +1,6 @@
 @testable import FreezerIR
 @testable import FreezerPasses
+import FreezerVerify
 
 func f32(_ name: String, _ shape: [Int64]) -> ValueInfo {
     ValueInfo(name: name, type: ValueType(tensor: TensorType(elementType: .float, shape: shape.map { .value($0) })))
@@ -26,4 +27,79 @@ extension Graph {
     func ops() -> [String] { nodes.map(\.opType) }
     func outputNames() -> [String] { outputs.map { value($0).name } }
     func tensor(_ name: String) -> Tensor? { value(named: name).flatMap { initializer($0) } }
+}
+
+/// A few-lines way to build a test graph: declare inputs, constants and nodes by name, in any element type.
+struct GraphSketch {
+    var name = "g"
+    /// Names a subgraph reads from the graphs around it.
+    var outerScope: Set<String> = []
+    var inputs: [ValueInfo] = []
+    var outputs: [ValueInfo] = []
+    var initializers: [Tensor] = []
+    var nodes: [NodeSpec] = []
+    var opset: Int64 = 17
+
+    /// A graph input of `type` (float32 unless told) and shape.
+    mutating func input(_ name: String, _ dims: [Int64], type: ElementType = .float) {
+        inputs.append(ValueInfo(name: name, type: ValueType(tensor: TensorType(elementType: type, shape: dims.map { .value($0) }))))
+    }
+
+    /// A graph output of `type` whose shape the test does not care about.
+    mutating func output(_ name: String, type: ElementType = .float) {
+        outputs.append(ValueInfo(name: name, type: ValueType(tensor: TensorType(elementType: type, shape: nil))))
+    }
+
+    mutating func constant(_ name: String, _ values: [Double], _ dims: [Int64], type: ElementType = .float) {
+        initializers.append(Tensor.make(name: name, type: type, dims: dims, values: values))
+    }
+
+    /// A node at the sketch's opset; its name defaults to its first output.
+    mutating func node(_ opType: String, _ ins: [String], _ outs: [String], name: String? = nil, _ attributes: [Attribute] = []) {
+        nodes.append(NodeSpec(name: name ?? outs.first ?? opType, opType: opType, opsetVersion: opset, inputs: ins,
+                              outputs: outs, attributes: attributes))
+    }
+
+    /// The constants `<bn>_scale`, `_bias`, `_mean`, `_var` of a BatchNormalization named `bn`.
+    mutating func statistics(_ stats: BatchNormStats, for bn: String = "bn", type: ElementType = .float) {
+        for (role, values) in [("scale", stats.scale), ("bias", stats.bias), ("mean", stats.mean), ("var", stats.variance)] {
+            constant("\(bn)_\(role)", values, [Int64(values.count)], type: type)
+        }
+    }
+
+    /// BatchNormalization `name` reading `x` and its statistics `<name>_scale`, ...: made here from
+    /// `stats`, or (nil) read from wherever they are defined, such as an enclosing graph.
+    mutating func batchNorm(_ x: String, _ y: String, name: String = "bn", stats: BatchNormStats?, type: ElementType = .float,
+                            _ attributes: [Attribute] = []) {
+        if let stats { statistics(stats, for: name, type: type) }
+        node("BatchNormalization", [x, "\(name)_scale", "\(name)_bias", "\(name)_mean", "\(name)_var"], [y], name: name,
+             [Attribute(name: "epsilon", value: .float(1e-5))] + attributes)
+    }
+
+    var graph: Graph {
+        Graph(name: name, inputs: inputs, outputs: outputs, initializers: initializers, nodes: nodes, outerScope: outerScope)
+    }
+    var model: Model { Model(irVersion: 8, opsetImports: [OpsetImport(domain: "", version: opset)], graph: graph) }
+}
+
+/// scale, B, mean and var of a BatchNormalization.
+struct BatchNormStats {
+    var scale: [Double], bias: [Double], mean: [Double], variance: [Double]
+
+    /// Seeded numbers for `channels` channels: every stored value differs, variances positive.
+    static func random(_ channels: Int, seed: UInt64) -> BatchNormStats {
+        var r = SeededNumbers(seed: seed)
+        return BatchNormStats(scale: r.values(channels, -2...2), bias: r.values(channels, -1...1),
+                              mean: r.values(channels, -1...1), variance: r.values(channels, 0.05...3))
+    }
+}
+
+/// Seeded numbers (FreezerVerify's SplitMix64): the same on every platform, so goldens hold anywhere.
+struct SeededNumbers {
+    var generator: SeededGenerator
+    init(seed: UInt64) { generator = SeededGenerator(seed: seed) }
+
+    mutating func values(_ count: Int, _ range: ClosedRange<Double>) -> [Double] {
+        (0..<count).map { _ in range.lowerBound + Double(generator.next() >> 11) * 0x1p-53 * (range.upperBound - range.lowerBound) }
+    }
 }

@@ -1,0 +1,151 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+
+/// Where passes put the tensors they create, so that a folded gigabyte weight is not held in memory.
+///
+/// Payloads are written with `pwrite`, chunk by chunk as they are produced, into one temporary file that
+/// has no name: Linux `O_TMPFILE` in the given directory, or else a named file unlinked at once. Each
+/// finished payload is a read-only `mmap` of its page-aligned region, so it behaves like a weight loaded
+/// from a model file: the kernel reads its pages when touched and can drop them again. The file's space
+/// is freed when the store and the last tensor mapping it are gone. Payloads below `inMemoryLimit` stay
+/// in memory: a page per tiny tensor would cost more than it saves.
+public final class TensorStore: Sendable {
+    public static let defaultInMemoryLimit = 64 << 10
+    public let inMemoryLimit: Int
+    /// Whether the file never had a name (`O_TMPFILE`), rather than a name removed right after creation.
+    public let isAnonymous: Bool
+    let fd: Int32
+    private let pageSize: Int
+    /// The first free offset in the file.
+    private let end = Mutex(0)
+
+    /// A store whose file lives in `directory`. Give the directory of the output, so that the spilled
+    /// bytes are on the file system that will receive them.
+    public convenience init(directory: String, inMemoryLimit: Int = defaultInMemoryLimit) throws(TensorStoreError) {
+        try self.init(directory: directory, inMemoryLimit: inMemoryLimit, allowAnonymous: true)
+    }
+
+    /// `allowAnonymous: false` takes the fallback path even where `O_TMPFILE` works (for tests).
+    init(directory: String, inMemoryLimit: Int, allowAnonymous: Bool) throws(TensorStoreError) {
+        self.inMemoryLimit = inMemoryLimit
+        pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+        #if os(Linux)
+        let anonymous = allowAnonymous ? open(directory, __O_TMPFILE | O_RDWR | O_CLOEXEC, 0o600) : -1
+        #else
+        let anonymous: Int32 = -1
+        #endif
+        if anonymous >= 0 {
+            fd = anonymous
+            isAnonymous = true
+            return
+        }
+        // Kernels or file systems without O_TMPFILE: a fresh name, removed before anything is written.
+        var template = Array("\(directory)/.freezer-spill-XXXXXX".utf8CString)
+        let named = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard named >= 0 else { throw .cannotCreate(directory: directory, reason: Self.lastError()) }
+        let path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        guard unlink(path) == 0 else {
+            let reason = Self.lastError()
+            close(named)
+            throw .cannotCreate(directory: directory, reason: "cannot unlink '\(path)': \(reason)")
+        }
+        fd = named
+        isAnonymous = false
+    }
+
+    deinit { close(fd) }
+
+    /// A writer for a payload of exactly `byteCount` bytes: a region of the file, or memory when small.
+    public func writer(byteCount: Int) -> PayloadWriter {
+        guard byteCount >= inMemoryLimit, byteCount > 0 else { return PayloadWriter(inMemory: byteCount) }
+        let offset = end.withLock { end in
+            let start = (end + pageSize - 1) / pageSize * pageSize
+            end = start + byteCount
+            return start
+        }
+        return PayloadWriter(store: self, offset: offset, byteCount: byteCount)
+    }
+
+    static func lastError() -> String { String(cString: strerror(errno)) }
+}
+
+/// Receives one payload in order, chunk by chunk, and hands back its bytes when complete.
+public final class PayloadWriter {
+    public let byteCount: Int
+    public private(set) var written = 0
+    private let memory: UnsafeMutableRawPointer?
+    private let file: (store: TensorStore, offset: Int)?
+    private var handedOver = false
+
+    /// A payload assembled in memory freezer owns.
+    public init(inMemory byteCount: Int) {
+        self.byteCount = byteCount
+        memory = UnsafeMutableRawPointer.allocate(byteCount: max(byteCount, 1), alignment: 64)
+        file = nil
+    }
+
+    init(store: TensorStore, offset: Int, byteCount: Int) {
+        self.byteCount = byteCount
+        memory = nil
+        file = (store, offset)
+    }
+
+    deinit { if !handedOver { memory?.deallocate() } }
+
+    /// Appends the next bytes of the payload.
+    public func append(_ chunk: UnsafeRawBufferPointer) throws(TensorStoreError) {
+        guard chunk.count <= byteCount - written else { throw .overflow(expected: byteCount, offered: written + chunk.count) }
+        guard let base = chunk.baseAddress, chunk.count > 0 else { return }
+        if let memory {
+            (memory + written).copyMemory(from: base, byteCount: chunk.count)
+            written += chunk.count
+            return
+        }
+        guard let (store, offset) = file else { return }
+        var done = 0
+        while done < chunk.count {
+            let n = pwrite(store.fd, base + done, chunk.count - done, off_t(offset + written + done))
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw .write(reason: n < 0 ? TensorStore.lastError() : "no progress") }
+            done += n
+        }
+        written += chunk.count
+    }
+
+    /// The complete payload: owned memory, or a read-only mapping of the store's region.
+    public func finish() throws(TensorStoreError) -> Bytes {
+        guard written == byteCount else { throw .incomplete(expected: byteCount, written: written) }
+        if let memory {
+            handedOver = true
+            return Bytes(storage: ByteStorage(adopting: memory, count: byteCount))
+        }
+        guard let (store, offset) = file else { return .empty }
+        let base = mmap(nil, byteCount, PROT_READ, MAP_SHARED, store.fd, off_t(offset))
+        guard let base, base != MAP_FAILED else { throw .map(reason: TensorStore.lastError()) }
+        handedOver = true
+        return Bytes(storage: ByteStorage(mapped: UnsafeRawPointer(base), count: byteCount))
+    }
+}
+
+/// Why the tensor store could not take a payload (disk full, no temporary file possible, ...).
+public enum TensorStoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    case cannotCreate(directory: String, reason: String)
+    case write(reason: String)
+    case map(reason: String)
+    case overflow(expected: Int, offered: Int)
+    case incomplete(expected: Int, written: Int)
+
+    public var description: String {
+        switch self {
+        case let .cannotCreate(directory, reason): "cannot create a temporary tensor file in '\(directory)': \(reason)"
+        case let .write(reason): "cannot write to the temporary tensor file: \(reason)"
+        case let .map(reason): "cannot map the temporary tensor file: \(reason)"
+        case let .overflow(expected, offered): "internal error: a payload of \(expected) bytes was offered \(offered)"
+        case let .incomplete(expected, written): "internal error: a payload of \(expected) bytes was finished after \(written)"
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import FreezerTestSupport
+import Testing
+@testable import FreezerIR
+@testable import FreezerPasses
+
+/// The fold holds one chunk in Double, never the weight, and its chunks join up exactly.
+@Suite("Chunked fold")
+struct ChunkedFoldTests {
+    @Test func theApplierWorksInBoundedChunks() throws {
+        // 512 KiB of Double per chunk, whatever the weight's size.
+        #expect(ChunkedFold.chunkElements * MemoryLayout<Double>.size <= 1 << 20)
+        let count = 1_000_003
+        let writer = PayloadWriter(inMemory: count * 4)
+        var calls = 0, largest = 0, covered = 0
+        _ = try ChunkedFold.write(count: count, as: .float, replacing: nil, to: writer) { range, out in
+            calls += 1
+            largest = max(largest, out.count)
+            #expect(range.lowerBound == covered && out.count == range.count)
+            covered = range.upperBound
+            for k in out.indices { out[k] = Double(range.lowerBound + k) }
+        }
+        #expect(covered == count)
+        #expect(largest == ChunkedFold.chunkElements)
+        #expect(calls == (count + ChunkedFold.chunkElements - 1) / ChunkedFold.chunkElements)
+        let bytes = try writer.finish()
+        let floats = try Tensor(name: "", elementType: .float, dims: [Int64(count)], payload: .raw(bytes)).floats()
+        #expect(floats.enumerated().allSatisfy { Float($0.offset) == $0.element })
+    }
+
+    /// Weights of several chunks, folded through the store and in memory, against a per-element reference.
+    @Test(arguments: [ElementType.float, .float16, .bfloat16, .double], [false, true])
+    func largeWeightsFoldExactlyAcrossChunks(type: ElementType, grouped: Bool) throws {
+        var s = GraphSketch()
+        var r = SeededNumbers(seed: 77)
+        let channels = grouped ? 8 : 300
+        let stats = BatchNormStats.random(channels, seed: 78)
+        let dims: [Int64] = grouped ? [8, 4, 48, 48] : [240, 300]  // ConvTranspose [C_in, C_out/group, k, k], group 2; MatMul [K, N]
+        let w = r.values(Int(dims.reduce(1, *)), -3...3)
+        s.constant("W", w, dims, type: type)
+        if grouped {
+            s.input("x", [1, 8, 2, 2], type: type)
+            s.node("ConvTranspose", ["x", "W"], ["c"], name: "deconv", [Attribute(name: "group", value: .int(2))])
+        } else {
+            s.input("x", [3, 240], type: type)
+            s.node("MatMul", ["x", "W"], ["c"], name: "mm")
+        }
+        s.batchNorm("c", "y", stats: stats, type: type)
+        s.output("y", type: type)
+        let stored = try s.model.graph.tensor("W")!.doubles()
+        let storedStats = try ["scale", "bias", "mean", "var"].map { try s.model.graph.tensor("bn_\($0)")!.doubles() }
+        let a = (0..<channels).map { storedStats[0][$0] / (storedStats[3][$0] + Double(Float(1e-5))).squareRoot() }
+        func channel(_ e: Int) -> Int {
+            grouped ? (e / (4 * 48 * 48)) / 4 * 4 + (e / (48 * 48)) % 4 : e % 300
+        }
+        let expected = Tensor.make(name: "W", type: type, dims: dims, values: stored.indices.map { stored[$0] * a[channel($0)] })
+
+        let (inMemory, _) = try apply(FoldBatchNorm(), to: s.model)
+        #expect(try inMemory.graph.tensor("W")!.rawBytes() == expected.rawBytes())
+        let store = try TensorStore(directory: Fixtures.temporaryDirectory("fold-large"))
+        var spilled = s.model
+        var context = PassContext(tensorStore: store)
+        try FoldBatchNorm().run(on: &spilled, context: &context)
+        let folded = try #require(spilled.graph.tensor("W"))
+        #expect(try folded.rawBytes() == expected.rawBytes())
+        guard case .raw(let bytes) = folded.payload else { Issue.record("not raw"); return }
+        #expect(bytes.storage.isMapped)
+    }
+}
