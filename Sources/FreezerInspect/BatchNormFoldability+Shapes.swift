@@ -56,7 +56,7 @@ extension BatchNormFoldability {
             // BatchNormalization normalizes axis 1; MatMul's features are on the last axis. They coincide only for 2-D.
             guard let a = scope.input(linear, 0) else { throw .missingOperand(role: "input A", node: name, opType: op) }
             let declared = scope.resolve(a)
-            guard let rank = declared.scope.graph.value(declared.id).type?.tensor?.shape?.count else {
+            guard let rank = declared.scope.graph.inferredRank(declared.id) else {
                 throw .matMulRankUnknown(node: name, input: scope.name(a))
             }
             guard rank == 2 else { throw .matMulRank(node: name, rank: rank) }

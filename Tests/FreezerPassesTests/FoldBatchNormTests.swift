@@ -177,3 +177,21 @@ struct FoldBatchNormTests {
         #expect(frozen.graph.ops() == ["Conv"])
     }
 }
+
+@Suite("FoldBatchNorm: ranks proven without declared shapes")
+struct FoldBatchNormInferredRankTests {
+    @Test func aMatMulWhoseInputRankIsProvenFromTheGraphFolds() throws {
+        // Exports declare shapes of graph inputs only: Relu's output rank (2) is proven from x.
+        let bn = NodeSpec(name: "bn", opType: "BatchNormalization", opsetVersion: 15, inputs: ["a", "s", "bb", "m", "v"], outputs: ["y"])
+        let g = Graph(name: "g", inputs: [f32("x", [4, 3])], outputs: [f32("y", [4, 2])],
+                      initializers: [constant("W", [1, 2, 3, 4, 5, 6], [3, 2]), constant("B", [0.5, -0.5], [2]),
+                                     constant("s", [0.5, 2], [2]), constant("bb", [0.125, -0.25], [2]),
+                                     constant("m", [0.375, -1], [2]), constant("v", [4, 0.25], [2])],
+                      nodes: [NodeSpec(name: "relu", opType: "Relu", opsetVersion: 15, inputs: ["x"], outputs: ["r"]),
+                              NodeSpec(name: "mm", opType: "MatMul", opsetVersion: 15, inputs: ["r", "W"], outputs: ["p"]),
+                              NodeSpec(name: "add", opType: "Add", opsetVersion: 15, inputs: ["p", "B"], outputs: ["a"]), bn])
+        let (frozen, context) = try apply(FoldBatchNorm(), to: model(g, opset: 15))
+        #expect(frozen.graph.ops() == ["Relu", "MatMul", "Add"])
+        #expect(context.skips.isEmpty)
+    }
+}

@@ -1,0 +1,71 @@
+/// The rank of a value, proven from the graph where no shape is declared (exports often declare shapes
+/// only for graph inputs and outputs).
+extension Graph {
+    /// The rank of `id`: its declared shape; else that of a constant; else, for the output of an
+    /// operator whose output rank follows from its inputs' ranks by the ONNX specification (element-wise
+    /// operators, broadcasting, MatMul, normalization, convolution, pooling, Gemm, Flatten, Transpose,
+    /// Reshape to a constant shape), the rank those rules give. nil when it cannot be proven.
+    public func inferredRank(_ id: ValueID) -> Int? {
+        var memo: [ValueID: Int?] = [:]
+        return inferredRank(id, &memo)
+    }
+
+    private static let sameRankAsInput: Set<String> = [
+        "Relu", "LeakyRelu", "PRelu", "Sigmoid", "Tanh", "Elu", "Selu", "Celu", "Gelu", "Erf", "Exp", "Log", "Abs", "Neg",
+        "Sqrt", "Reciprocal", "Softplus", "Softsign", "HardSigmoid", "HardSwish", "Mish", "ThresholdedRelu", "Clip",
+        "Identity", "Cast", "CastLike", "Floor", "Ceil", "Round", "Sign", "Sin", "Cos", "Not", "IsNaN", "IsInf",
+        "Dropout", "BatchNormalization", "InstanceNormalization", "LayerNormalization", "LRN", "Softmax", "LogSoftmax",
+        "Conv", "ConvTranspose", "MaxPool", "AveragePool", "LpPool", "GlobalAveragePool", "GlobalMaxPool", "Transpose",
+    ]
+    private static let broadcasting: Set<String> = ["Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Sum", "Mean", "Where",
+                                                    "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "And", "Or", "Xor"]
+
+    private func inferredRank(_ id: ValueID, _ memo: inout [ValueID: Int?]) -> Int? {
+        if let known = memo[id] { return known }
+        memo[id] = .some(nil) // a cycle proves nothing
+        let rank = provenRank(id, &memo)
+        memo[id] = rank
+        return rank
+    }
+
+    private func provenRank(_ id: ValueID, _ memo: inout [ValueID: Int?]) -> Int? {
+        if let shape = value(id).type?.tensor?.shape { return shape.count }
+        if let tensor = constantValue(id) { return tensor.dims.count }
+        guard case .node(let n, let slot) = value(id).producer else { return nil }
+        let node = node(n)
+        guard node.domain.isEmpty || node.domain == "ai.onnx" else { return nil }
+        func input(_ k: Int) -> Int? {
+            guard k < node.inputs.count, let v = node.inputs[k] else { return nil }
+            return inferredRank(v, &memo)
+        }
+        if Self.sameRankAsInput.contains(node.opType) {
+            // Outputs beyond the first (running statistics, pooling indices, normalization statistics) differ.
+            return slot == 0 || node.opType == "Dropout" ? input(0) : nil
+        }
+        if Self.broadcasting.contains(node.opType) {
+            var ranks: [Int] = []
+            for k in node.inputs.indices where node.inputs[k] != nil {
+                guard let r = input(k) else { return nil }
+                ranks.append(r)
+            }
+            return ranks.max()
+        }
+        switch node.opType {
+        case "MatMul":
+            guard let a = input(0), let b = input(1), a >= 1, b >= 1 else { return nil }
+            switch (a, b) {
+            case (1, 1): return 0
+            case (1, _): return b - 1
+            case (_, 1): return a - 1
+            default: return max(a, b)
+            }
+        case "Gemm", "Flatten":
+            return 2
+        case "Reshape":
+            guard node.inputs.count > 1, let shape = node.inputs[1], let t = constantValue(shape), t.dims.count == 1 else { return nil }
+            return Int(t.dims[0])
+        default:
+            return nil
+        }
+    }
+}
