@@ -36,27 +36,8 @@ struct CompareCommand: ParsableCommand {
     @Argument(help: "Model B, the candidate (evaluated as written).")
     var b: String
 
-    @Option(help: ArgumentHelp("Compare on these inputs instead of random ones: a directory of <input>.npy/.pb files or ONNX test_data_set_N folders.", valueName: "dir"))
-    var inputs: String?
-
-    @Option(name: .customLong("input-shape"), parsing: .singleValue,
-            help: ArgumentHelp("Shape of an input or value of a dimension symbol of A for random inputs, e.g. input=1x3x224x224 or batch=4 (repeatable).", valueName: "name=AxBxC"))
-    var inputShapes: [String] = []
-
-    @Option(help: "Number of seeded random input samples.")
-    var samples: Int = ConversionOptions.defaultSamples
-
-    @Option(help: "Seed of the random inputs.")
-    var seed: UInt64 = ConversionOptions.defaultSeed
-
-    @Option(help: "Declare a fixed relative tolerance for floating-point outputs instead of the default criterion.")
-    var rtol: Double?
-
-    @Option(help: "Declare a fixed absolute tolerance for floating-point outputs instead of the default criterion.")
-    var atol: Double?
-
-    @Option(help: "Threads for the matrix products.")
-    var threads: Int = ConversionOptions.defaultThreads
+    @OptionGroup(title: "Equivalence check")
+    var check: EquivalenceCheckOptions
 
     @Flag(help: "Print the result as JSON (the equivalence record of the conversion log, with both models' digests).")
     var json = false
@@ -66,8 +47,8 @@ struct CompareCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            let options = Comparison.Options(a: a, b: b, inputsDirectory: inputs, inputShapes: try InputShapeOption.parse(inputShapes),
-                                             samples: samples, seed: seed, rtol: rtol, atol: atol, threads: threads)
+            let options = Comparison.Options(a: a, b: b, inputsDirectory: check.inputs, inputShapes: try check.shapes(),
+                                             samples: check.samples, seed: check.seed, rtol: check.rtol, atol: check.atol, threads: check.threads)
             // Erased before the result or an error message is written.
             let display = ProgressDisplay.standardError(requested: progress)
             defer { display?.finish() }

@@ -63,25 +63,6 @@ struct ConvertCommand: ParsableCommand {
             help: ArgumentHelp("Keep exactly these graph outputs (repeatable). Default: every output that is not training-only.", valueName: "name"))
     var outputNames: [String] = []
 
-    @Option(name: .customLong("input-shape"), parsing: .singleValue,
-            help: ArgumentHelp("Shape of an input or value of a dimension symbol for random inputs, e.g. input=1x3x224x224 or batch=4 (repeatable).", valueName: "name=AxBxC"))
-    var inputShapes: [String] = []
-
-    @Option(help: ArgumentHelp("Verify on these inputs instead of random ones: a directory of <input>.npy/.pb files or ONNX test_data_set_N folders.", valueName: "dir"))
-    var inputs: String?
-
-    @Option(help: "Number of seeded random input samples for verification.")
-    var samples: Int = ConversionOptions.defaultSamples
-
-    @Option(help: "Seed of the random inputs (the log records it, so the check can be repeated exactly).")
-    var seed: UInt64 = ConversionOptions.defaultSeed
-
-    @Option(help: "Declare a fixed relative tolerance |frozen − original| ≤ atol + rtol·|original| for floating-point outputs instead of the default criterion (as exact as the original; see --help).")
-    var rtol: Double?
-
-    @Option(help: "Declare a fixed absolute tolerance for floating-point outputs instead of the default criterion (the one not given then takes its per-type default: float32 rtol 1e-4 / atol 1e-5, float16 1e-2 / 1e-3).")
-    var atol: Double?
-
     @Flag(name: .customLong("external-data"), help: "Store tensors of 1 KiB or more in FROZEN.onnx.data (default: only when the model would exceed 2 GiB).")
     var externalData = false
 
@@ -94,11 +75,11 @@ struct ConvertCommand: ParsableCommand {
     @Flag(name: .customLong("keep-failed"), help: "When equivalence fails, keep the frozen model as FROZEN.failed.onnx for debugging.")
     var keepFailed = false
 
-    @Option(help: "Threads for the matrix products of verification (float products on AVX-512 give the same bits with any count; with OpenBLAS, 1 is bit-reproducible).")
-    var threads: Int = ConversionOptions.defaultThreads
-
     @Flag(name: .customLong("record-host"), help: "Record the host name in the log's environment information.")
     var recordHost = false
+
+    @OptionGroup(title: "Equivalence check")
+    var check: EquivalenceCheckOptions
 
     @Flag(help: "Print the conversion summary as JSON.")
     var json = false
@@ -114,9 +95,9 @@ struct ConvertCommand: ParsableCommand {
             let storage: ModelSaver.Options.ExternalData = externalData ? .always : ConversionOptions.defaultExternalData
             let options = ConversionOptions(
                 input: model, output: output, log: log, modelID: modelID, modelVersion: modelVersion, responsible: responsible,
-                outputs: outputNames, inputShapes: try InputShapeOption.parse(inputShapes), inputsDirectory: inputs, samples: samples, seed: seed,
-                rtol: rtol, atol: atol, externalData: storage, expectSHA256: expectSHA256,
-                verify: !noVerify, keepFailed: keepFailed, threads: threads, recordHost: recordHost)
+                outputs: outputNames, inputShapes: try check.shapes(), inputsDirectory: check.inputs, samples: check.samples, seed: check.seed,
+                rtol: check.rtol, atol: check.atol, externalData: storage, expectSHA256: expectSHA256,
+                verify: !noVerify, keepFailed: keepFailed, threads: check.threads, recordHost: recordHost)
             // Erased before the summary or an error message is written.
             let display = ProgressDisplay.standardError(requested: progress)
             defer { display?.finish() }

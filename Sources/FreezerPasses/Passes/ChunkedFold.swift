@@ -24,29 +24,50 @@ enum ChunkedFold {
         let old: StoredElements?
         do { old = try previous.map(StoredElements.init) } catch { throw .tensor(error) }
         var measures = Measures()
-        var values = [Double](repeating: 0, count: min(chunk, count))
-        var bytes = [UInt8](repeating: 0, count: min(chunk, count) * width)
+        let size = min(chunk, count)
+        var values = [Double](repeating: 0, count: size)
+        var stored = [Double](repeating: 0, count: size)
+        var previous = [Double](repeating: 0, count: old == nil ? 0 : size)
+        var bytes = [UInt8](repeating: 0, count: size * width)
         for start in stride(from: 0, to: count, by: chunk) {
             let range = start..<min(start + chunk, count)
-            values.withUnsafeMutableBufferPointer { exact(range, UnsafeMutableBufferPointer(rebasing: $0[..<range.count])) }
+            let n = range.count
+            values.withUnsafeMutableBufferPointer { exact(range, UnsafeMutableBufferPointer(rebasing: $0[..<n])) }
             bytes.withUnsafeMutableBytes { p in
-                for k in 0..<range.count { Tensor.encodeElement(values[k], p, k, type) }
+                stored.withUnsafeMutableBufferPointer { Self.encode(values, n, type, into: p, storedValues: $0) }
             }
-            bytes.withUnsafeBytes { p in
-                func stored(_ k: Int) -> Double { Tensor.decodeElement(p, k, type) }
-                for k in 0..<range.count { measures.largestRounding.add(abs(stored(k) - values[k])) }
-                if let old {
-                    old.read { previous in
-                        for (k, e) in range.enumerated() where e < old.count { measures.largestChange.add(abs(stored(k) - previous(e))) }
-                    }
-                } else {
-                    for k in 0..<range.count { measures.largestChange.add(abs(stored(k) - 0)) }
-                }
+            for k in 0..<n { measures.largestRounding.add(abs(stored[k] - values[k])) }
+            if let old {
+                // Elements beyond the old tensor's end have nothing to compare with.
+                let overlap = max(0, min(range.upperBound, old.count) - range.lowerBound)
+                previous.withUnsafeMutableBufferPointer { old.decode(range.lowerBound..<(range.lowerBound + overlap), into: $0) }
+                for k in 0..<overlap { measures.largestChange.add(abs(stored[k] - previous[k])) }
+            } else {
+                for k in 0..<n { measures.largestChange.add(abs(stored[k] - 0)) }
             }
-            do { try bytes.withUnsafeBytes { try writer.append(UnsafeRawBufferPointer(rebasing: $0[..<(range.count * width)])) } }
+            do { try bytes.withUnsafeBytes { try writer.append(UnsafeRawBufferPointer(rebasing: $0[..<(n * width)])) } }
             catch let error as TensorStoreError { throw .store(error) } catch { throw .internal("\(error)") }
         }
         return measures
+    }
+}
+
+extension ChunkedFold {
+    /// Rounds the first `n` values once to `type` into `bytes`, and gives back the stored values as Double.
+    /// float32, the common case, without a per-element switch on the type.
+    static func encode(_ values: [Double], _ n: Int, _ type: ElementType, into bytes: UnsafeMutableRawBufferPointer,
+                       storedValues: UnsafeMutableBufferPointer<Double>) {
+        if type == .float {
+            for k in 0..<n {
+                let f = Float(values[k])
+                bytes.storeBytes(of: f.bitPattern.littleEndian, toByteOffset: k * 4, as: UInt32.self)
+                storedValues[k] = Double(f)
+            }
+            return
+        }
+        for k in 0..<n { Tensor.encodeElement(values[k], bytes, k, type) }
+        let raw = UnsafeRawBufferPointer(bytes)
+        for k in 0..<n { storedValues[k] = Tensor.decodeElement(raw, k, type) }
     }
 }
 
@@ -60,6 +81,19 @@ struct StoredElements {
         bytes = try tensor.rawBytes()
         type = tensor.elementType
         count = tensor.elementCount ?? 0
+    }
+
+    /// Elements `range` as Double into `out`, from its start (float32 without a per-element switch).
+    func decode(_ range: Range<Int>, into out: UnsafeMutableBufferPointer<Double>) {
+        bytes.withUnsafeBytes { p in
+            if type == .float {
+                for (k, e) in range.enumerated() {
+                    out[k] = Double(Float(bitPattern: UInt32(littleEndian: p.loadUnaligned(fromByteOffset: e * 4, as: UInt32.self))))
+                }
+            } else {
+                for (k, e) in range.enumerated() { out[k] = Tensor.decodeElement(p, e, type) }
+            }
+        }
     }
 
     /// Runs `body` with a reader of element i as Double.
@@ -82,6 +116,16 @@ struct ChannelLayout {
         inner = dims[(axis + 1)...].reduce(1) { $0 * Int($1) }
         axisLength = Int(dims[axis])
         rowsPerGroup = max(1, Int(dims[0]) / group)
+    }
+
+    /// Calls `body` with each maximal run of `range` whose elements share a channel, and that channel.
+    func forEachRun(in range: Range<Int>, _ body: (Range<Int>, Int) -> Void) {
+        var e = range.lowerBound
+        while e < range.upperBound {
+            let end = min(range.upperBound, (e / inner + 1) * inner)
+            body(e..<end, channel(e))
+            e = end
+        }
     }
 
     @inline(__always)

@@ -50,7 +50,11 @@ struct BatchNormFoldApplier {
         let layout = ChannelLayout(dims: w.dims, axis: plan.weightChannelAxis, group: group)
         let source = try elements(of: w)
         try replace(in: &g, node: plan.linear, slot: 1, role: "weight", count: source.count, type: w.elementType, dims: w.dims) { range, out in
-            source.read { value in for (k, e) in range.enumerated() { out[k] = value(e) * a[layout.channel(e)] } }
+            source.decode(range, into: out)
+            layout.forEachRun(in: range) { run, c in
+                let factor = a[c]
+                for e in run { out[e - range.lowerBound] *= factor }
+            }
         }
         source.bytes.dropResidentPages()
     }

@@ -1,0 +1,31 @@
+import ArgumentParser
+import FreezerConvert
+
+/// The options of the equivalence check, shared by `convert` and `compare`: the inputs it runs on and
+/// the tolerance it declares, if any.
+struct EquivalenceCheckOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Check on these inputs instead of random ones: a directory of <input>.npy/.pb files or ONNX test_data_set_N folders.", valueName: "dir"))
+    var inputs: String?
+
+    @Option(name: .customLong("input-shape"), parsing: .singleValue,
+            help: ArgumentHelp("Shape of an input, or value of a dimension symbol, for random inputs: input=1x3x224x224 or batch=4 (repeatable).", valueName: "name=AxBxC"))
+    var inputShapes: [String] = []
+
+    @Option(help: "Number of seeded random input samples.")
+    var samples: Int = ConversionOptions.defaultSamples
+
+    @Option(help: "Seed of the random inputs (recorded, so the check can be repeated exactly).")
+    var seed: UInt64 = ConversionOptions.defaultSeed
+
+    @Option(help: "Declare a fixed relative tolerance |B − A| ≤ atol + rtol·|A| for floating-point outputs instead of the default criterion (as exact as the original; see --help).")
+    var rtol: Double?
+
+    @Option(help: "Declare a fixed absolute tolerance instead of the default criterion (the one not given then takes its per-type default: float32 rtol 1e-4 / atol 1e-5, float16 1e-2 / 1e-3).")
+    var atol: Double?
+
+    @Option(help: "Threads for the matrix products (float products on AVX-512 give the same bits with any count; with OpenBLAS, 1 is bit-reproducible).")
+    var threads: Int = ConversionOptions.defaultThreads
+
+    /// `--input-shape` values parsed.
+    func shapes() throws -> [String: [Int]] { try InputShapeOption.parse(inputShapes) }
+}
