@@ -112,10 +112,32 @@ struct ChannelLayout {
     /// Rows of axis 0 per group (all of axis 0 unless grouped).
     let rowsPerGroup: Int
 
+    /// Whether every channel index is (e / inner) % axisLength (no group blocks).
+    let ungrouped: Bool
+
     init(dims: [Int64], axis: Int, group: Int = 1) {
         inner = dims[(axis + 1)...].reduce(1) { $0 * Int($1) }
         axisLength = Int(dims[axis])
         rowsPerGroup = max(1, Int(dims[0]) / group)
+        ungrouped = group == 1
+    }
+
+    /// Multiplies each element of `range` (stored in `out` from its start) by its channel's factor.
+    func scale(_ out: UnsafeMutableBufferPointer<Double>, _ range: Range<Int>, by factor: [Double]) {
+        guard inner == 1 && ungrouped && axisLength > 0 else {
+            forEachRun(in: range) { run, c in
+                let f = factor[c]
+                for e in run { out[e - range.lowerBound] *= f }
+            }
+            return
+        }
+        // Channels on the last axis (a MatMul or Gemm weight): the channel advances with every element.
+        var c = range.lowerBound % axisLength
+        for k in 0..<range.count {
+            out[k] *= factor[c]
+            c += 1
+            if c == axisLength { c = 0 }
+        }
     }
 
     /// Calls `body` with each maximal run of `range` whose elements share a channel, and that channel.

@@ -51,10 +51,7 @@ struct BatchNormFoldApplier {
         let source = try elements(of: w)
         try replace(in: &g, node: plan.linear, slot: 1, role: "weight", count: source.count, type: w.elementType, dims: w.dims) { range, out in
             source.decode(range, into: out)
-            layout.forEachRun(in: range) { run, c in
-                let factor = a[c]
-                for e in run { out[e - range.lowerBound] *= factor }
-            }
+            layout.scale(out, range, by: a)
         }
         source.bytes.dropResidentPages()
     }
