@@ -3,9 +3,21 @@ import Foundation
 /// The equivalence report as text for a terminal: the criterion, then per output its verdict, the three
 /// error statistics and, with `histograms`, the errors per decade.
 extension EquivalenceReport {
-    public func text(histograms: Bool = true) -> String {
+    /// What the two models are called: the frozen model and the original (`convert`), or B and A
+    /// (`compare`).
+    public struct Names: Sendable {
+        public var candidate: String
+        public var reference: String
+        public init(candidate: String, reference: String) {
+            self.candidate = candidate
+            self.reference = reference
+        }
+        public static let conversion = Names(candidate: "frozen", reference: "original")
+    }
+
+    public func text(histograms: Bool = true, names: Names = .conversion) -> String {
         var lines = ["Equivalence: \(verdict == .equivalent ? "equivalent" : "NOT equivalent") (criterion: \(criterion.name == "declaredTolerance" ? "declared tolerance" : "as exact as the original, k = \(Self.number(criterion.errorFactor)), floor \(Self.number(criterion.floorULPs)) ulp"); \(samples.count) sample\(samples.count == 1 ? "" : "s"))"]
-        for o in outputs { lines += o.lines(histograms: histograms).map { "  " + $0 } }
+        for o in outputs { lines += o.lines(histograms: histograms, names: names).map { "  " + $0 } }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -19,17 +31,18 @@ extension EquivalenceReport {
 }
 
 extension EquivalenceReport.OutputStatistics {
-    func lines(histograms: Bool) -> [String] {
+    func lines(histograms: Bool, names: EquivalenceReport.Names) -> [String] {
+        let (b, a) = (names.candidate, names.reference)
         var lines = ["\(name) \(elementType)\(shape): \(passed ? "passed" : "FAILED") — \(reason)"]
-        let rows: [(String, ErrorStatistics?)] = [("frozen − exact", frozenVsExact), ("original − exact", originalVsExact),
-                                                  ("frozen − original", frozenVsOriginal)]
+        let rows: [(String, ErrorStatistics?)] = [("\(b) − exact", frozenVsExact), ("\(a) − exact", originalVsExact),
+                                                  ("\(b) − \(a)", frozenVsOriginal)]
         for (label, s) in rows {
             guard let s else { continue }
             let n = EquivalenceReport.number
             lines.append("  \(label.padding(toLength: 18, withPad: " ", startingAt: 0)) max \(n(s.maxAbs))  rms \(n(s.rms))  mean \(n(s.meanAbs))  p99.9 \(n(s.p999))  max rel \(n(s.maxRel))")
         }
         if histograms, let fx = frozenVsExact, let ox = originalVsExact, !fx.histogram.counts.isEmpty {
-            lines.append("  errors per decade      frozen − exact   original − exact")
+            lines.append("  errors per decade      " + "\(b) − exact".padding(toLength: 17, withPad: " ", startingAt: 0) + "\(a) − exact")
             let width = 20
             let most = max(fx.histogram.counts.max() ?? 0, ox.histogram.counts.max() ?? 0, 1)
             func bar(_ c: Int) -> String {

@@ -19,7 +19,7 @@ struct CompareCLITests {
         let r = try CLI.run(["compare", original, frozen, "--samples", "3"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("Equivalence: equivalent (criterion: as exact as the original"))
-        for line in ["frozen − exact", "original − exact", "frozen − original", "errors per decade", "p99.9"] {
+        for line in ["B − exact", "A − exact", "B − A", "errors per decade", "p99.9"] {
             #expect(r.stdout.contains(line), "missing '\(line)' in:\n\(r.stdout)")
         }
     }
