@@ -56,9 +56,7 @@ public enum Comparison {
     }
 
     public static func run(_ options: Options, progress: Conversion.Progress? = nil) throws -> Outcome {
-        if options.samples < 1 { throw ConversionError.badOption("--samples must be at least 1 (got \(options.samples))") }
-        if let r = options.rtol, !(r >= 0) { throw ConversionError.badOption("--rtol must be a non-negative number (got \(r))") }
-        if let a = options.atol, !(a >= 0) { throw ConversionError.badOption("--atol must be a non-negative number (got \(a))") }
+        try ConversionOptions.checkEquivalenceSettings(samples: options.samples, rtol: options.rtol, atol: options.atol)
         progress?(ProgressEvent(phase: .load(path: options.a)))
         let a = try ModelLoader.load(path: options.a, digestProgress: ProgressEvents.digest(options.a, progress))
         progress?(ProgressEvent(phase: .load(path: options.b)))

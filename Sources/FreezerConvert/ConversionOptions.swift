@@ -64,7 +64,14 @@ public struct ConversionOptions: Sendable, Equatable {
     /// Refuses settings under which the equivalence check would prove nothing: no samples, or a
     /// tolerance that is negative, not a number or infinite (JSON, and so the log, cannot hold the last two).
     public func checkVerificationSettings() throws(ConversionError) {
-        if samples < 1 { throw .badOption("--samples must be at least 1 (got \(samples)); use --no-verify to skip verification, which the log then states") }
+        try Self.checkEquivalenceSettings(samples: samples, rtol: rtol, atol: atol,
+                                          samplesHint: "; use --no-verify to skip verification, which the log then states")
+    }
+
+    /// The settings of an equivalence check (`convert`, `compare`, `verify --reverify`): at least one
+    /// sample, and declared tolerances that are finite and not negative.
+    public static func checkEquivalenceSettings(samples: Int, rtol: Double?, atol: Double?, samplesHint: String = "") throws(ConversionError) {
+        if samples < 1 { throw .badOption("--samples must be at least 1 (got \(samples))" + samplesHint) }
         if let r = rtol, !(r.isFinite && r >= 0) { throw .badOption("--rtol must be a finite non-negative number (got \(r))") }
         if let a = atol, !(a.isFinite && a >= 0) { throw .badOption("--atol must be a finite non-negative number (got \(a))") }
     }

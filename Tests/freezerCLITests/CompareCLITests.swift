@@ -66,3 +66,14 @@ struct CompareCLITests {
         #expect(r.stdout.contains("as exact as A"))
     }
 }
+
+@Suite("freezer compare: bad options")
+struct CompareBadOptionTests {
+    @Test(arguments: [["--samples", "0"], ["--rtol", "-1"], ["--atol", "inf"]])
+    func refusedAsUsageErrorsBeforeAnythingRuns(_ option: [String]) throws {
+        let model = Fixtures.model("torch_cnn_train")
+        let r = try CLI.run(["compare", model, model] + option)
+        #expect(r.status == 64, "\(r.stderr)")
+        #expect(r.stderr.contains(option[0]))
+    }
+}
