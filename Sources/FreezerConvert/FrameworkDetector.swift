@@ -7,7 +7,7 @@ enum FrameworkDetector {
         let name = model.producerName
         let version = model.producerVersion
         let lower = name.lowercased()
-        let opsets = model.opsetImports.map { OpsetInfo(domain: $0.domain.isEmpty ? "ai.onnx" : $0.domain, version: $0.version) }
+        let opsets = model.opsetImports.map { OpsetInfo(domain: $0.domainName, version: $0.version) }
         var framework = "unknown", frameworkVersion = "", exporter = "unknown"
         var evidence = "producer_name '\(name)', producer_version '\(version)'"
         switch lower {

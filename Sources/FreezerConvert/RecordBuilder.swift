@@ -56,7 +56,7 @@ struct RecordBuilder {
         let counts = NodeCounts.byOperator(model)
         return ModelFileInfo(fileName: Paths.fileName(of: path), path: path, sha256: sha256, size: size, dataFiles: dataFiles,
                              producerName: model.producerName, producerVersion: model.producerVersion, irVersion: model.irVersion,
-                             opsets: model.opsetImports.map { OpsetInfo(domain: $0.domain.isEmpty ? "ai.onnx" : $0.domain, version: $0.version) },
+                             opsets: model.opsetImports.map { OpsetInfo(domain: $0.domainName, version: $0.version) },
                              inputs: g.runtimeInputs.map { signature($0) }, outputs: g.outputs.map { signature($0) },
                              nodeCounts: counts, nodeCount: counts.values.reduce(0, +),
                              parameterCount: g.initializers.reduce(0) { $0 + ($1.tensor.elementCount ?? 0) })
@@ -98,7 +98,7 @@ struct RecordBuilder {
 
     func packages(original: Model, frozen: Model) -> PackagesInfo {
         func describe(_ m: Model) -> String {
-            "IR \(m.irVersion); opsets " + m.opsetImports.map { "\($0.domain.isEmpty ? "ai.onnx" : $0.domain) \($0.version)" }.joined(separator: ", ")
+            "IR \(m.irVersion); opsets " + m.opsetImports.map { "\($0.domainName) \($0.version)" }.joined(separator: ", ")
         }
         return PackagesInfo(
             converter: PackageVersion(name: "freezer", version: FreezerBuild.version, detail: "\(FreezerBuild.configuration) build"),

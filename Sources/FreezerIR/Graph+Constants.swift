@@ -3,7 +3,7 @@ extension Node {
     /// The tensor a `Constant` node produces, for the forms that hold numbers
     /// (`value`, `value_float(s)`, `value_int(s)`); nil for other nodes and forms.
     public var constantTensor: Tensor? {
-        guard opType == "Constant", domain.isEmpty || domain == "ai.onnx" else { return nil }
+        guard isOnnx("Constant") else { return nil }
         for attribute in attributes {
             switch (attribute.name, attribute.value) {
             case ("value", .tensor(let t)): return t

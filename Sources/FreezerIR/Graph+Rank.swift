@@ -33,7 +33,7 @@ extension Graph {
         if let tensor = constantValue(id) { return tensor.dims.count }
         guard case .node(let n, let slot) = value(id).producer else { return nil }
         let node = node(n)
-        guard node.domain.isEmpty || node.domain == "ai.onnx" else { return nil }
+        guard node.isDefaultDomain else { return nil }
         func input(_ k: Int) -> Int? {
             guard k < node.inputs.count, let v = node.inputs[k] else { return nil }
             return inferredRank(v, &memo)

@@ -33,8 +33,8 @@ public struct Model: Sendable, Equatable {
 
     /// The opset version imported for `domain` ("" and "ai.onnx" are the same domain).
     public func opsetVersion(for domain: String) -> Int64? {
-        let d = domain == "ai.onnx" ? "" : domain
-        return opsetImports.first { ($0.domain == "ai.onnx" ? "" : $0.domain) == d }?.version
+        let d = Domain.key(domain)
+        return opsetImports.first { Domain.key($0.domain) == d }?.version
     }
 
     public static func == (a: Model, b: Model) -> Bool {
@@ -48,7 +48,7 @@ public struct Model: Sendable, Equatable {
 }
 
 public struct OpsetImport: Sendable, Hashable {
-    /// "" or "ai.onnx" for the default domain.
+    /// As the file spells it: "" or "ai.onnx" for the default domain (see `isDefaultDomain`).
     public var domain: String
     public var version: Int64
     public init(domain: String, version: Int64) {

@@ -4,7 +4,7 @@ public struct Node: Sendable, Equatable {
     public let id: NodeID
     public var name: String
     public var opType: String
-    /// "" is the default ONNX domain (`ai.onnx`).
+    /// As the file spells it: the default ONNX domain is "" or `ai.onnx` (see `isDefaultDomain`).
     public var domain: String
     /// The opset version of `domain` in effect for this node, from the model's opset imports.
     public var opsetVersion: Int64?
@@ -19,10 +19,10 @@ public struct Node: Sendable, Equatable {
     public func attribute(_ name: String) -> Attribute? { attributes.first { $0.name == name } }
 
     /// The domain as users write it: `ai.onnx` for the default domain.
-    public var domainName: String { domain.isEmpty ? "ai.onnx" : domain }
+    public var domainName: String { Domain.displayName(domain) }
 
     /// `domain::OpType`, or just `OpType` in the default domain.
-    public var qualifiedOpType: String { domain.isEmpty || domain == "ai.onnx" ? opType : "\(domain)::\(opType)" }
+    public var qualifiedOpType: String { isDefaultDomain ? opType : "\(domain)::\(opType)" }
 
     public var hasSubgraphs: Bool { attributes.contains { !$0.subgraphs.isEmpty } }
 }

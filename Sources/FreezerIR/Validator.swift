@@ -5,7 +5,7 @@
 public enum Validator {
     public static func validate(_ model: Model) -> [ValidationIssue] {
         var issues: [ValidationIssue] = []
-        let imported = Set(model.opsetImports.map { $0.domain == "ai.onnx" ? "" : $0.domain })
+        let imported = Set(model.opsetImports.map { Domain.key($0.domain) })
         check(model.graph, path: "main", isMain: true, imported: imported, into: &issues)
         for (k, info) in model.trainingInfo.enumerated() {
             if let g = info.initialization { check(g, path: "training_info[\(k)].initialization", isMain: false, imported: imported, into: &issues) }
@@ -29,7 +29,7 @@ public enum Validator {
         }
         var missingDomains: [String: [String]] = [:]
         for node in graph.nodes {
-            let domain = node.domain == "ai.onnx" ? "" : node.domain
+            let domain = Domain.key(node.domain)
             if !imported.contains(domain) { missingDomains[node.domainName, default: []].append(graph.displayName(node.id)) }
             for attribute in node.attributes {
                 if let t = attribute.tensorValue { checkTensor(t, owner: "attribute '\(attribute.name)' of node '\(graph.displayName(node.id))'", path: path, into: &issues) }

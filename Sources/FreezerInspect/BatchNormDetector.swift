@@ -10,7 +10,7 @@ enum BatchNormDetector {
 
     static func findings(in scope: GraphScope) -> [Finding] {
         scope.graph.nodes.compactMap { node in
-            if TrainingOperators.isOnnx(node, "BatchNormalization") { return finding(node, isInternal: false, in: scope) }
+            if node.isOnnx("BatchNormalization") { return finding(node, isInternal: false, in: scope) }
             if node.domain == TrainingOperators.microsoftDomain && node.opType == "BatchNormInternal" {
                 return finding(node, isInternal: true, in: scope)
             }

@@ -26,7 +26,7 @@ public enum BatchNormFoldability {
     public static func match(_ bn: NodeID, in graph: Graph, enclosing: [Graph], opsetImports: [OpsetImport],
                              inferenceFormFirst: Bool = false) -> Result<BatchNormFoldPlan, BatchNormFoldFailure> {
         var opsets: [String: Int64] = [:]
-        for o in opsetImports { opsets[o.domain == "ai.onnx" ? "" : o.domain] = o.version }
+        for o in opsetImports { opsets[Domain.key(o.domain)] = o.version }
         var outer: [GraphScope] = []
         for (k, g) in enclosing.enumerated().reversed() {
             outer.insert(GraphScope(graph: g, path: "", enclosing: outer, isTopLevel: k == enclosing.count - 1, opsets: opsets), at: 0)
@@ -44,7 +44,7 @@ public enum BatchNormFoldability {
     }
 
     private static func plan(_ bn: Node, in scope: GraphScope, inferenceFormFirst: Bool) throws(Failure) -> BatchNormFoldPlan {
-        let isOnnx = TrainingOperators.isDefaultDomain(bn)
+        let isOnnx = bn.isDefaultDomain
         let version = isOnnx ? scope.opsetVersion(bn) ?? .max : .max
         if !inferenceFormFirst {
             if version <= 6, (bn.attribute("is_test")?.intValue ?? 0) == 0 { throw .trainingMode(attribute: "is_test", value: 0) }
@@ -104,11 +104,11 @@ public enum BatchNormFoldability {
 
     /// The operator whose weight the fold scales, and the Add it goes through (MatMul + Add only).
     private static func linearProducer(_ producer: Node, in scope: GraphScope) throws(Failure) -> (Node, BiasAdd?) {
-        if TrainingOperators.isOnnx(producer, "Add") {
+        if producer.isOnnx("Add") {
             let operands = producer.inputs.compactMap { $0 }
             guard operands.count == 2, producer.inputs.count == 2 else { throw .addNotBinary(add: scope.name(producer), operands: operands.count) }
             for (k, operand) in operands.enumerated() {
-                guard let matMul = scope.producer(operand), TrainingOperators.isOnnx(matMul, "MatMul") else { continue }
+                guard let matMul = scope.producer(operand), matMul.isOnnx("MatMul") else { continue }
                 try requireResult(operand, of: matMul, in: scope)
                 guard case .success(let bias) = scope.foldConstant(operands[1 - k]) else {
                     throw .addBiasNotConstant(add: scope.name(producer), bias: scope.name(operands[1 - k]))
@@ -117,7 +117,7 @@ public enum BatchNormFoldability {
             }
             throw .addWithoutMatMul(add: scope.name(producer))
         }
-        guard TrainingOperators.isDefaultDomain(producer), ["Conv", "ConvTranspose", "Gemm", "MatMul"].contains(producer.opType) else {
+        guard producer.isDefaultDomain, ["Conv", "ConvTranspose", "Gemm", "MatMul"].contains(producer.opType) else {
             throw .producerNotLinear(node: scope.name(producer), opType: producer.qualifiedOpType)
         }
         return (producer, nil)

@@ -21,7 +21,7 @@ enum ClippingDetector {
                 result.append(finding)
                 continue
             }
-            guard TrainingOperators.isDefaultDomain(node), !gradients.isEmpty else { continue }
+            guard node.isDefaultDomain, !gradients.isEmpty else { continue }
             if let finding = valueClipping(node, gradients: gradients, in: scope) ?? normClipping(node, gradients: gradients, in: scope) {
                 result.append(finding)
             }
@@ -35,7 +35,7 @@ enum ClippingDetector {
         for node in scope.graph.nodes {
             if TrainingOperators.producesGradients(node) {
                 values.formUnion(node.outputs.compactMap { $0 })
-            } else if TrainingOperators.isOnnx(node, "Identity"), let x = scope.input(node, 0), values.contains(x),
+            } else if node.isOnnx("Identity"), let x = scope.input(node, 0), values.contains(x),
                       let out = scope.output(node, 0) {
                 values.insert(out)
             }

@@ -61,7 +61,7 @@ extension GraphScope {
             return (resolved, g.initializer(resolved.id).map(ValueOrigin.overridableInitializer) ?? .graphInput)
         case .node(let n, _):
             let node = g.node(n)
-            return (resolved, node.opType == "Constant" && node.domain.isEmpty ? .constantNode(node) : .computed(node))
+            return (resolved, node.isOnnx("Constant") ? .constantNode(node) : .computed(node))
         case .outerScope, .missing:
             return (resolved, .missing)
         }
@@ -76,7 +76,7 @@ extension GraphScope {
         // Exported graphs often hold a short chain of Identity nodes; the bound guards against cycles.
         for _ in 0..<8 {
             let (resolved, origin) = current.scope.origin(of: current.id)
-            guard case .computed(let node) = origin, node.opType == "Identity", node.domain.isEmpty,
+            guard case .computed(let node) = origin, node.isOnnx("Identity"),
                   let input = node.inputs.first ?? nil else { return (resolved, origin) }
             current = (resolved.scope, input)
         }

@@ -2,8 +2,8 @@ import FreezerIR
 
 /// Finds Dropout nodes (every opset, and onnxruntime's fused forms) and reads their training switch.
 ///
-/// The switch moved across opsets: `is_test` (1, 6; default 0 means training), none at all (7-11,
-/// inference semantics), then a `training_mode` input (12+; absent means false).
+/// The switch moved across opsets (`is_test` 1–6, none 7–11, a `training_mode` input from 12); the rule is
+/// `DropoutSemantics` in FreezerIR, shared with the RemoveDropout pass and the evaluator.
 enum DropoutDetector {
     /// Where each recognized operator keeps its ratio and training_mode inputs (opset 12+ layout).
     private static let layouts: [String: (domain: String, ratio: Int, trainingMode: Int)] = [
@@ -14,32 +14,36 @@ enum DropoutDetector {
 
     static func findings(in scope: GraphScope) -> [Finding] {
         scope.graph.nodes.compactMap { node in
-            guard let layout = layouts[node.opType],
-                  node.domain == layout.domain || (layout.domain.isEmpty && TrainingOperators.isDefaultDomain(node))
-            else { return nil }
+            guard let layout = layouts[node.opType], Domain.key(node.domain) == layout.domain else { return nil }
             return finding(node, layout: (layout.ratio, layout.trainingMode), in: scope)
         }
     }
 
     private static func finding(_ node: Node, layout: (ratio: Int, trainingMode: Int), in scope: GraphScope) -> Finding {
-        let isOnnx = TrainingOperators.isDefaultDomain(node)
-        let since = isOnnx ? OperatorSchemas.sinceVersion(OperatorSchemas.dropoutVersions, opset: scope.opsetVersion(node))
-            ?? guessSinceVersion(node) : nil
+        // onnxruntime's fused forms have no opset history: their switch is always an input.
+        let since = node.isDefaultDomain
+            ? OperatorSchemas.sinceVersion(DropoutSemantics.versions,
+                                           opset: DropoutSemantics.effectiveOpset(of: node, opset: scope.opsetVersion(node)))
+            : nil
+        let trainingSwitch = since.map(DropoutSemantics.trainingSwitch) ?? .trainingModeInput(index: layout.trainingMode)
         var facts = DropoutFacts(sinceVersion: since, trainingMode: .absent, maskUsed: false, maskConsumers: [],
                                  maskIsGraphOutput: false)
         facts.seed = node.attribute("seed")?.intValue
 
-        if let since, since < 7 {
-            let isTest = node.attribute("is_test")?.intValue ?? 0
-            facts.isTest = isTest
-            facts.trainingMode = isTest == 0 ? .on : .off
-            facts.trainingModeSource = "isTestAttribute"
-            facts.ratio = Double(node.attribute("ratio")?.floatValue ?? 0.5)
-        } else if let since, since < 12 {
-            facts.ratio = Double(node.attribute("ratio")?.floatValue ?? 0.5)
+        if case .trainingModeInput = trainingSwitch {
+            readRatio(node, index: layout.ratio, in: scope, into: &facts)
         } else {
-            readInputs(node, layout: layout, in: scope, into: &facts)
+            facts.ratio = Double(node.attribute("ratio")?.floatValue ?? 0.5)
         }
+        let mode = DropoutSemantics.trainingMode(of: node, switch: trainingSwitch) { flag in
+            if let value = scope.constantScalar(flag) { return .constant(value != 0) }
+            switch scope.origin(of: flag).origin {
+            case .graphInput, .overridableInitializer: return .runtimeInput
+            case .computed(let producer): return .computed(producer: scope.name(producer))
+            default: return .computed(producer: nil)
+            }
+        }
+        record(mode, in: scope, into: &facts)
         readMask(node, in: scope, into: &facts)
 
         var result = scope.finding(.dropout, .dropout, state(facts.trainingMode), node: node,
@@ -48,40 +52,39 @@ enum DropoutDetector {
         return result
     }
 
-    /// Without an opset, the node's shape tells the schema apart well enough.
-    private static func guessSinceVersion(_ node: Node) -> Int64 {
-        if node.attribute("is_test") != nil { return 6 }
-        return node.inputs.count > 1 ? 12 : 7
-    }
-
-    private static func readInputs(_ node: Node, layout: (ratio: Int, trainingMode: Int), in scope: GraphScope,
-                                   into facts: inout DropoutFacts) {
-        if let ratio = scope.input(node, layout.ratio) {
+    private static func readRatio(_ node: Node, index: Int, in scope: GraphScope, into facts: inout DropoutFacts) {
+        if let ratio = scope.input(node, index) {
             facts.ratioInput = scope.name(ratio)
             facts.ratio = scope.constantScalar(ratio)
         } else {
             facts.ratio = 0.5
         }
-        guard let flag = scope.input(node, layout.trainingMode) else {
+    }
+
+    /// The rule's answer in the report's terms, with where the switch came from.
+    private static func record(_ mode: DropoutSemantics.TrainingMode, in scope: GraphScope, into facts: inout DropoutFacts) {
+        func flagFacts(_ flag: ValueID) {
+            facts.trainingModeInput = scope.name(flag)
+            facts.trainingModeSource = scope.origin(of: flag).origin.label
+        }
+        switch mode {
+        case .training(.isTest(let v)), .inference(.isTest(let v)):
+            facts.isTest = v
+            facts.trainingMode = v == 0 ? .on : .off
+            facts.trainingModeSource = "isTestAttribute"
+        case .training(.noSwitch), .inference(.noSwitch), .training(.trainingModeAbsent), .inference(.trainingModeAbsent):
             facts.trainingMode = .absent
-            return
-        }
-        facts.trainingModeInput = scope.name(flag)
-        let (_, origin) = scope.origin(of: flag)
-        facts.trainingModeSource = origin.label
-        if let value = scope.constantScalar(flag) {
-            facts.trainingMode = value != 0 ? .constantTrue : .constantFalse
-            if case .computed = origin { facts.trainingModeSource = "Constant" }  // an Identity of a constant
-            return
-        }
-        switch origin {
-        case .graphInput, .overridableInitializer:
+        case .training(.trainingModeConstant(let flag)), .inference(.trainingModeConstant(let flag)):
+            flagFacts(flag)
+            facts.trainingMode = mode.isTraining == true ? .constantTrue : .constantFalse
+            if case .computed = scope.origin(of: flag).origin { facts.trainingModeSource = "Constant" }  // an Identity of a constant
+        case .runtimeInput(let flag):
+            flagFacts(flag)
             facts.trainingMode = .graphInput
-        case .computed(let producer):
+        case .unknown(let flag, let producer):
+            flagFacts(flag)
             facts.trainingMode = .unknown
-            facts.trainingModeProducer = scope.name(producer)
-        default:
-            facts.trainingMode = .unknown
+            facts.trainingModeProducer = producer
         }
     }
 

@@ -20,7 +20,7 @@ struct ExpressionText {
     private func render(_ id: ValueID, depth: Int) -> (text: String, precedence: Int) {
         if let alias = aliases[id] { return (alias, 3) }
         if let c = scope.constantScalar(id) { return (NumberText.short(c), 3) }
-        guard depth < maxDepth, let node = scope.producer(id), TrainingOperators.isDefaultDomain(node) else {
+        guard depth < maxDepth, let node = scope.producer(id), node.isDefaultDomain else {
             return (scope.name(id), 3)
         }
         let args = node.inputs.compactMap { $0 }

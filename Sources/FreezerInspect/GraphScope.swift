@@ -19,7 +19,7 @@ struct GraphScope {
 
     /// The opset version in effect for `node`.
     func opsetVersion(_ node: Node) -> Int64? {
-        node.opsetVersion ?? opsets[node.domain == "ai.onnx" ? "" : node.domain]
+        node.opsetVersion ?? opsets[Domain.key(node.domain)]
     }
 
     func name(_ node: Node) -> String { graph.displayName(node.id) }
@@ -53,7 +53,7 @@ struct GraphScope {
     /// initialization and algorithm graphs with theirs.
     static func all(in model: Model) -> [GraphScope] {
         var opsets: [String: Int64] = [:]
-        for o in model.opsetImports { opsets[o.domain == "ai.onnx" ? "" : o.domain] = o.version }
+        for o in model.opsetImports { opsets[Domain.key(o.domain)] = o.version }
         let main = GraphScope(graph: model.graph, path: "main", enclosing: [], isTopLevel: true, opsets: opsets)
         var result = main.withDescendants()
         for (i, info) in model.trainingInfo.enumerated() {

@@ -12,7 +12,7 @@ enum LossDetector {
                                               "ReduceSum", "Neg", "Mean"]
 
     static func isLossOperator(_ node: Node) -> Bool {
-        (TrainingOperators.isDefaultDomain(node) && onnxLossOps.contains(node.opType))
+        (node.isDefaultDomain && onnxLossOps.contains(node.opType))
             || (node.domain == TrainingOperators.microsoftDomain && microsoftLossOps.contains(node.opType))
     }
 
@@ -68,7 +68,7 @@ enum LossDetector {
         }
         while let value = queue.popLast() {
             for reader in scope.consumers(value)
-            where TrainingOperators.isDefaultDomain(reader) && lossPreserving.contains(reader.opType) {
+            where reader.isDefaultDomain && lossPreserving.contains(reader.opType) {
                 for out in reader.outputs.compactMap({ $0 }) where derived.insert(out).inserted { queue.append(out) }
             }
         }

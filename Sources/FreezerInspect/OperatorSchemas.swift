@@ -2,7 +2,6 @@ import FreezerIR
 
 /// The schema versions of the operators whose meaning changed across opsets.
 enum OperatorSchemas {
-    static let dropoutVersions: [Int64] = [1, 6, 7, 10, 12, 13, 22]
     static let batchNormVersions: [Int64] = [1, 6, 7, 9, 14, 15]
 
     /// The schema version in effect at `opset`: the newest of `versions` not after it.
@@ -27,11 +26,6 @@ enum TrainingOperators {
     static let microsoftAccumulators: Set<String> = ["InPlaceAccumulator", "InPlaceAccumulatorV2", "ZeroGradient"]
     /// onnxruntime-training operators with a training form but no `Grad` suffix.
     static let microsoftTrainingOnly: Set<String> = ["ConcatTraining", "SoftmaxCrossEntropyLossInternalGrad", "YieldOp", "PassThrough"]
-
-    static func isDefaultDomain(_ node: Node) -> Bool { node.domain.isEmpty || node.domain == "ai.onnx" }
-
-    /// Whether `node` is an `ai.onnx` operator named `opType`.
-    static func isOnnx(_ node: Node, _ opType: String) -> Bool { isDefaultDomain(node) && node.opType == opType }
 
     /// A `com.microsoft` backward operator: `*Grad`, `*Grad_dX` and the like.
     static func isMicrosoftGradient(_ node: Node) -> Bool {

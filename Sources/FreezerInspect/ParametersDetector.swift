@@ -55,7 +55,7 @@ enum ParametersDetector {
     private static func weightUses(in scopes: [GraphScope]) -> [String: [ValueID: [WeightUse]]] {
         var uses: [String: [ValueID: [WeightUse]]] = [:]
         for scope in scopes {
-            for node in scope.graph.nodes where TrainingOperators.isDefaultDomain(node) {
+            for node in scope.graph.nodes where node.isDefaultDomain {
                 guard let slots = weightSlots[node.opType] else { continue }
                 for (slot, role) in slots.sorted(by: { $0.key < $1.key }) {
                     guard let id = scope.input(node, slot) else { continue }

@@ -14,7 +14,7 @@ enum RegularizationDetector {
         let losses = LossDetector.lossValues(in: scope)
         guard !losses.isEmpty else { return [] }
         var result: [Finding] = []
-        for node in scope.graph.nodes where TrainingOperators.isDefaultDomain(node) {
+        for node in scope.graph.nodes where node.isDefaultDomain {
             guard let penalty = penalty(at: node, in: scope), let out = scope.output(node, 0),
                   let path = pathToLoss(from: out, losses: losses, in: scope) else { continue }
             let lambda = coefficient(along: path.nodes, in: scope)
@@ -39,7 +39,7 @@ enum RegularizationDetector {
         case "ReduceL1": return isParameter(x, in: scope) ? ("L1", x, [node]) : nil
         case "ReduceL2", "ReduceSumSquare": return isParameter(x, in: scope) ? ("L2", x, [node]) : nil
         case _ where reductions.contains(node.opType):
-            guard let inner = scope.producer(x), TrainingOperators.isDefaultDomain(inner),
+            guard let inner = scope.producer(x), inner.isDefaultDomain,
                   let (norm, w) = elementwise(inner, in: scope) else { return nil }
             return (norm, w, [inner, node])
         case "Abs", "Mul", "Pow":
@@ -82,7 +82,7 @@ enum RegularizationDetector {
             let (value, nodes) = queue[head]
             head += 1
             for reader in scope.consumers(value)
-            where TrainingOperators.isDefaultDomain(reader) && LossDetector.lossPreserving.contains(reader.opType) {
+            where reader.isDefaultDomain && LossDetector.lossPreserving.contains(reader.opType) {
                 for out in reader.outputs.compactMap({ $0 }) where seen.insert(out).inserted {
                     if losses.contains(out) { return (nodes + [reader], out) }
                     queue.append((out, nodes + [reader]))

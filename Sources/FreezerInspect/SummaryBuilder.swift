@@ -10,7 +10,7 @@ enum SummaryBuilder {
         return ModelSummary(
             source: source,
             irVersion: model.irVersion,
-            opsetImports: model.opsetImports.map { .init(domain: $0.domain.isEmpty ? "ai.onnx" : $0.domain, version: $0.version) },
+            opsetImports: model.opsetImports.map { .init(domain: $0.domainName, version: $0.version) },
             producerName: model.producerName,
             producerVersion: model.producerVersion,
             modelVersion: model.modelVersion,

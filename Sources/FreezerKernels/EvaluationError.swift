@@ -21,7 +21,7 @@ public enum EvaluationError: Error, Equatable, CustomStringConvertible {
         public var opType: String
         public var version: Int64?
         public var description: String {
-            "\(domain.isEmpty ? "ai.onnx" : domain)::\(opType) (opset \(version.map(String.init) ?? "not imported"))"
+            "\(Domain.displayName(domain))::\(opType) (opset \(version.map(String.init) ?? "not imported"))"
         }
     }
 

@@ -209,13 +209,13 @@ final class ExecutionPlan: @unchecked Sendable {
 
     /// An ONNX Constant node: its value is computed while planning in every graph.
     private static func isConstantNode(_ node: Node) -> Bool {
-        node.opType == "Constant" && (node.domain.isEmpty || node.domain == "ai.onnx") && node.inputs.isEmpty
+        node.isOnnx("Constant") && node.inputs.isEmpty
     }
 
     /// Operators that may be computed while planning when their inputs are constants: ONNX operators
     /// without subgraphs, except those whose result is random (and Dropout, random in training mode).
     private static func isComputedAhead(_ node: Node) -> Bool {
-        guard node.domain.isEmpty || node.domain == "ai.onnx", !node.inputs.isEmpty,
+        guard node.isDefaultDomain, !node.inputs.isEmpty,
               node.inputs.contains(where: { $0 != nil }), !node.hasSubgraphs, node.captures.isEmpty else { return false }
         return !["Dropout", "RandomNormal", "RandomNormalLike", "RandomUniform", "RandomUniformLike", "Multinomial",
                  "Bernoulli"].contains(node.opType)

@@ -213,7 +213,7 @@ public struct Interpreter {
     /// where it does not apply.
     private func runStacked(_ step: ExecutionPlan.Step, envs: inout [[NDArray?]], inputs: KernelInputs,
                             profile: RunProfile?) throws(EvaluationError) -> Bool {
-        guard envs.count > 1, step.node.opType == "MatMul", step.node.domain.isEmpty || step.node.domain == "ai.onnx",
+        guard envs.count > 1, step.node.isOnnx("MatMul"),
               step.inputs.count == 2, let aSlot = step.inputs[0], let bSlot = step.inputs[1], step.info.constantInputs.count == 2,
               step.info.constantInputs[1], step.outputs.count == 1, let outSlot = step.outputs[0] else { return false }
         var parts: [NDArray] = []

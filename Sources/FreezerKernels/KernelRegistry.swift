@@ -18,7 +18,7 @@ public struct KernelRegistry: Sendable {
     public init() {}
 
     static func key(_ domain: String, _ op: String) -> String {
-        let d = domain == "ai.onnx" ? "" : domain
+        let d = Domain.key(domain)
         return d.isEmpty ? op : "\(d)::\(op)"
     }
 

@@ -47,7 +47,7 @@ struct ProtoImport {
 
     static func versionTable(_ opsets: [OpsetImport]) -> [String: Int64] {
         var table: [String: Int64] = [:]
-        for o in opsets { table[o.domain == "ai.onnx" ? "" : o.domain] = o.version }
+        for o in opsets { table[Domain.key(o.domain)] = o.version }
         return table
     }
 
@@ -84,8 +84,7 @@ struct ProtoImport {
         var rest = n
         rest.input = []; rest.output = []; rest.clearName(); rest.clearOpType(); rest.clearDomain()
         rest.attribute = []; rest.clearDocString()
-        let domain = n.domain == "ai.onnx" ? "" : n.domain
-        return NodeSpec(name: n.name, opType: n.opType, domain: n.domain, opsetVersion: opsets[domain],
+        return NodeSpec(name: n.name, opType: n.opType, domain: n.domain, opsetVersion: opsets[Domain.key(n.domain)],
                         inputs: n.input, outputs: n.output, attributes: attributes,
                         docString: n.docString, residual: residual(rest))
     }

@@ -25,7 +25,7 @@ public struct FoldBatchNorm: Pass {
     public func run(on model: inout Model, context: inout PassContext) throws(PassError) {
         let opsets = model.opsetImports
         try model.rewriteGraphsInScope { (graph, place) throws(PassError) in
-            for node in graph.nodes where node.opType == "BatchNormalization" && (node.domain.isEmpty || node.domain == "ai.onnx") {
+            for node in graph.nodes where node.isOnnx("BatchNormalization") {
                 guard graph.contains(node.id) else { continue }
                 switch BatchNormFoldability.match(node.id, in: graph, enclosing: place.enclosing, opsetImports: opsets) {
                 case .failure(let reason):

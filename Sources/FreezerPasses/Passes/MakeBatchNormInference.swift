@@ -19,7 +19,7 @@ public struct MakeBatchNormInference: Pass {
 
     public func run(on model: inout Model, context: inout PassContext) throws(PassError) {
         try model.rewriteGraphs { (graph, path) throws(PassError) in
-            for node in graph.nodes where node.opType == "BatchNormalization" && (node.domain.isEmpty || node.domain == "ai.onnx") {
+            for node in graph.nodes where node.isOnnx("BatchNormalization") {
                 try convert(node.id, in: &graph, path: path, context: &context)
             }
         }

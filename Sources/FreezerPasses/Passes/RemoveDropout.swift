@@ -21,21 +21,24 @@ public struct RemoveDropout: Pass {
     public func run(on model: inout Model, context: inout PassContext) throws(PassError) {
         let opset = model.opsetVersion(for: "") ?? 1
         try model.rewriteGraphs { (graph, path) throws(PassError) in
-            for node in graph.nodes where node.opType == "Dropout" && (node.domain.isEmpty || node.domain == "ai.onnx") {
+            for node in graph.nodes where node.isOnnx("Dropout") {
                 try remove(node.id, in: &graph, path: path, opset: opset, context: &context)
             }
         }
     }
 
-    /// How the node's training mode was set, for the record.
+    /// How the node's training mode was set, for the record (the rule is `DropoutSemantics`).
     static func trainingMode(_ node: Node, in graph: Graph) -> String {
-        let version = node.opsetVersion ?? 1
-        if version <= 6 { return (node.attribute("is_test")?.intValue ?? 0) == 0 ? "training (is_test = 0)" : "inference (is_test = 1)" }
-        if version < 12 { return "inference (no training mode before opset 12)" }
-        guard node.inputs.count > 2, let flag = node.inputs[2] else { return "inference (training_mode absent)" }
-        if let v = graph.constantScalar(flag) { return v != 0 ? "training (training_mode constant true)" : "inference (training_mode constant false)" }
-        if graph.value(flag).producer == .graphInput { return "driven by graph input '\(graph.value(flag).name)'" }
-        return "computed at run time by '\(graph.producer(of: flag).map { graph.displayName($0.id) } ?? graph.value(flag).name)'"
+        switch DropoutSemantics.trainingMode(of: node, in: graph) {
+        case .training(.isTest(let v)): "training (is_test = \(v))"
+        case .inference(.isTest(let v)): "inference (is_test = \(v))"
+        case .inference(.noSwitch), .training(.noSwitch): "inference (no training mode before opset 12)"
+        case .inference(.trainingModeAbsent), .training(.trainingModeAbsent): "inference (training_mode absent)"
+        case .training(.trainingModeConstant): "training (training_mode constant true)"
+        case .inference(.trainingModeConstant): "inference (training_mode constant false)"
+        case .runtimeInput(let flag): "driven by graph input '\(graph.value(flag).name)'"
+        case .unknown(let flag, let producer): "computed at run time by '\(producer ?? graph.value(flag).name)'"
+        }
     }
 
     private func remove(_ id: NodeID, in graph: inout Graph, path: String, opset: Int64, context: inout PassContext) throws(PassError) {

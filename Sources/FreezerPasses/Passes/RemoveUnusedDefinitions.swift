@@ -37,7 +37,7 @@ public struct RemoveUnusedDefinitions: Pass {
         var usedDomains: Set<String> = [""]
         func collect(_ g: Graph) {
             for node in g.nodes {
-                usedDomains.insert(node.domain == "ai.onnx" ? "" : node.domain)
+                usedDomains.insert(Domain.key(node.domain))
                 for a in node.attributes { for sub in a.subgraphs { collect(sub) } }
             }
         }
@@ -48,9 +48,9 @@ public struct RemoveUnusedDefinitions: Pass {
         for f in functions where !usedFunctions.contains("\(f.domain)::\(f.name)") {
             context.record(.parameters, graph: "model", nodes: [], action: "function removed", detail: "model-local function \(f.domain)::\(f.name) is not called")
         }
-        for f in model.functions { for n in f.nodes { usedDomains.insert(n.domain) } }
-        let dropped = model.opsetImports.filter { !usedDomains.contains($0.domain == "ai.onnx" ? "" : $0.domain) }
-        model.opsetImports.removeAll { !usedDomains.contains($0.domain == "ai.onnx" ? "" : $0.domain) }
+        for f in model.functions { for n in f.nodes { usedDomains.insert(Domain.key(n.domain)) } }
+        let dropped = model.opsetImports.filter { !usedDomains.contains(Domain.key($0.domain)) }
+        model.opsetImports.removeAll { !usedDomains.contains(Domain.key($0.domain)) }
         for o in dropped {
             context.record(o.domain == "ai.onnx.preview.training" ? .gradientAndOptimizer : .parameters, graph: "model", nodes: [],
                            action: "opset import removed", detail: "domain '\(o.domain)' version \(o.version) is no longer used")

@@ -66,7 +66,7 @@ public struct SelectInferenceOutputs: Pass {
             if node.opType.hasSuffix("Grad") || node.opType.hasSuffix("Optimizer") || node.opType.hasPrefix("InPlaceAccumulator") { return true }
             return ["ZeroGradient", "InplaceClipGradNorm", "SGDOptimizerV2", "AdamWOptimizer", "LambOptimizer", "ConcatTraining", "YieldOp", "BatchNormInternal", "SoftmaxCrossEntropyLossInternal"].contains(node.opType)
         }
-        return node.opType.hasSuffix("Grad") && node.domain != ""
+        return node.opType.hasSuffix("Grad") && !node.isDefaultDomain
     }
 
     /// Graph inputs that feed loss operators as labels/targets.

@@ -31,7 +31,7 @@ public struct UpgradeLegacyOpset: Pass {
 
     public func run(on model: inout Model, context: inout PassContext) throws(PassError) {
         guard let opset = model.opsetVersion(for: ""), opset < Self.target else { return }
-        if let function = model.functions.first(where: { $0.nodes.contains { $0.domain.isEmpty || $0.domain == "ai.onnx" } }) {
+        if let function = model.functions.first(where: { $0.nodes.contains(where: \.isDefaultDomain) }) {
             context.skip(.parameters, graph: "main", node: function.name,
                          reason: "model-local function '\(function.name)' uses default-domain operators at opset \(opset) and its body is kept as read; the model keeps opset \(opset), which onnxruntime may not load")
             return
@@ -44,7 +44,7 @@ public struct UpgradeLegacyOpset: Pass {
             var upgrade = LegacyGraphUpgrade(graph: graph, opset: opset)
             var changed: [String] = []
             var notes: [String] = []
-            for node in graph.nodes where node.domain.isEmpty || node.domain == "ai.onnx" {
+            for node in graph.nodes where node.isDefaultDomain {
                 let name = graph.displayName(node.id)
                 switch upgrade.rewrite(node.id) {
                 case .unchanged: break
@@ -61,7 +61,7 @@ public struct UpgradeLegacyOpset: Pass {
                     throw PassError(pass: Self.name, "graph '\(path)' has no valid order after the upgrade: \(error)")
                 }
             }
-            for node in graph.nodes where node.domain.isEmpty || node.domain == "ai.onnx" {
+            for node in graph.nodes where node.isDefaultDomain {
                 graph.updateNode(node.id) { $0.opsetVersion = Self.target }
                 upgradedNodes += 1
             }
@@ -75,7 +75,7 @@ public struct UpgradeLegacyOpset: Pass {
             }
             return
         }
-        for k in work.opsetImports.indices where work.opsetImports[k].domain.isEmpty || work.opsetImports[k].domain == "ai.onnx" {
+        for k in work.opsetImports.indices where work.opsetImports[k].isDefaultDomain {
             work.opsetImports[k].version = Self.target
         }
         let oldIR = work.irVersion
@@ -411,7 +411,7 @@ enum LegacyShapes {
                 return known[v] ?? declared(v)
             }
             var out: [Dimension]?
-            let op = node.domain.isEmpty || node.domain == "ai.onnx" ? node.opType : ""
+            let op = node.isDefaultDomain ? node.opType : ""
             if let c = node.constantTensor {
                 out = c.dims.map(Dimension.value)
             } else if sameShape.contains(op) {
