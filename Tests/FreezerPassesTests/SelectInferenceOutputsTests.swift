@@ -74,6 +74,24 @@ struct SelectInferenceOutputsTests {
         #expect(Validator.validate(frozen).isEmpty)
     }
 
+    /// Labels are not runtime inputs of inference: an output computed only from them is training-only.
+    @Test func anOutputReadingOnlyTheLabelsIsDropped() throws {
+        var s = GraphSketch()
+        s.input("x", [2, 3])
+        s.input("label", [2], type: .int64)
+        s.node("SoftmaxCrossEntropyLoss", ["x", "label"], ["loss"], name: "sce")
+        s.node("Cast", ["label"], ["targets"], [Attribute(name: "to", value: .int(1))])
+        s.node("Relu", ["x"], ["y"])
+        s.output("y")
+        s.output("targets")
+        let (frozen, context) = try apply(SelectInferenceOutputs(), to: s.model)
+        #expect(frozen.graph.outputNames() == ["y"])
+        #expect(context.changes.map(\.nodes) == [["targets"]])
+        #expect(context.changes.first?.detail.contains("it depends on no runtime input (only parameters or labels)") == true)
+        #expect(Validator.validate(frozen).isEmpty, "\(Validator.validate(frozen))")
+        try expectSameOutputs(s.model, frozen, ["x": seededInput([2, 3], seed: 54), "label": NDArray(ints: [0, 2], shape: [2])])
+    }
+
     @Test func skipsWhenEveryOutputIsAnInferenceOutput() throws {
         var s = GraphSketch()
         s.input("x", [2])

@@ -1,3 +1,5 @@
+import FreezerONNX
+import FreezerTestSupport
 import Testing
 @testable import FreezerIR
 @testable import FreezerPasses
@@ -67,5 +69,20 @@ struct StripTrainingInfoTests {
         #expect(context.skips.map(\.reason) == ["not present in the model"])
         #expect(context.skips.first?.category == .trainingInfo)
         #expect(Validator.validate(frozen).isEmpty)
+    }
+
+    /// The exported training_info fixtures: what inspect finds in each algorithm (optimizer, clipping,
+    /// schedule, regularization) is recorded as removed with it.
+    @Test(arguments: ["training_info_adam", "training_info_momentum", "training_info_adagrad"])
+    func fixturesRecordEveryTrainingConstructTheyHeld(name: String) throws {
+        let original = try ModelLoader.load(path: Fixtures.model(name)).model
+        let (frozen, context) = try apply(StripTrainingInfo(), to: original)
+        #expect(frozen.trainingInfo.isEmpty)
+        #expect(frozen.graph == original.graph)
+        #expect(context.changes("removed").map(\.graph) == ["training_info[0]"])
+        let categories = Set(context.changes("removed with training_info[0]").map(\.category))
+        #expect(categories.isSuperset(of: [.gradientAndOptimizer, .gradientClipping, .learningRateScheduling, .weightRegularization]),
+                "\(categories)")
+        #expect(Validator.validate(frozen).isEmpty, "\(Validator.validate(frozen))")
     }
 }
