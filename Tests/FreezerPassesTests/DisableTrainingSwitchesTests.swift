@@ -84,4 +84,30 @@ struct DisableTrainingSwitchesTests {
         #expect(context.changes.isEmpty && context.skips.isEmpty)
         #expect(Validator.validate(frozen).isEmpty)
     }
+
+    /// A switch read by a Dropout in the main graph and by one in an If branch: both read the constant
+    /// false afterwards, and the branch does not lose the value it captured.
+    @Test func switchAlsoReadInsideABranch() throws {
+        var then = GraphSketch(name: "then", outerScope: ["r", "ratio", "is_training"], opset: 13)
+        then.node("Dropout", ["r", "ratio", "is_training"], ["t"], name: "inner_drop")
+        then.output("t")
+        var orElse = GraphSketch(name: "else", outerScope: ["r"], opset: 13)
+        orElse.node("Neg", ["r"], ["e"])
+        orElse.output("e")
+        var s = GraphSketch.branching(then: then, else: orElse, opset: 13) {
+            $0.input("is_training", [], type: .bool)
+            $0.constant("ratio", [0.5], [])
+            $0.node("Dropout", ["x", "ratio", "is_training"], ["r"], name: "drop")
+        }
+        s.output("r")
+        let (frozen, context) = try apply(DisableTrainingSwitches(), to: s.model)
+        #expect(context.changes.count == 1)
+        #expect(Validator.validate(frozen).isEmpty, "\(Validator.validate(frozen))")
+        let inner = frozen.graph.nodes.first { $0.opType == "If" }!.attribute("then_branch")!.subgraphs[0].nodes[0]
+        #expect(inner.inputs.count == 3)
+        for cond in [true, false] {
+            try expectSameOutputs(s.model, frozen, ["x": seededInput([2, 3], seed: 22), "c": NDArray(bools: [cond], shape: []),
+                                                    "is_training": NDArray(bools: [true], shape: [])])
+        }
+    }
 }
