@@ -1,3 +1,5 @@
+import FreezerKernels
+import Testing
 @testable import FreezerIR
 @testable import FreezerPasses
 import FreezerVerify
@@ -39,6 +41,8 @@ struct GraphSketch {
     var initializers: [Tensor] = []
     var nodes: [NodeSpec] = []
     var opset: Int64 = 17
+    /// Opset imports besides the default domain's (e.g. com.microsoft for training operators).
+    var imports: [OpsetImport] = []
 
     /// A graph input of `type` (float32 unless told) and shape.
     mutating func input(_ name: String, _ dims: [Int64], type: ElementType = .float) {
@@ -55,8 +59,10 @@ struct GraphSketch {
     }
 
     /// A node at the sketch's opset; its name defaults to its first output.
-    mutating func node(_ opType: String, _ ins: [String], _ outs: [String], name: String? = nil, _ attributes: [Attribute] = []) {
-        nodes.append(NodeSpec(name: name ?? outs.first ?? opType, opType: opType, opsetVersion: opset, inputs: ins,
+    mutating func node(_ opType: String, _ ins: [String], _ outs: [String], name: String? = nil, domain: String = "",
+                       _ attributes: [Attribute] = []) {
+        nodes.append(NodeSpec(name: name ?? outs.first ?? opType, opType: opType, domain: domain,
+                              opsetVersion: domain.isEmpty ? opset : nil, inputs: ins,
                               outputs: outs, attributes: attributes))
     }
 
@@ -79,7 +85,7 @@ struct GraphSketch {
     var graph: Graph {
         Graph(name: name, inputs: inputs, outputs: outputs, initializers: initializers, nodes: nodes, outerScope: outerScope)
     }
-    var model: Model { Model(irVersion: 8, opsetImports: [OpsetImport(domain: "", version: opset)], graph: graph) }
+    var model: Model { Model(irVersion: 8, opsetImports: [OpsetImport(domain: "", version: opset)] + imports, graph: graph) }
 }
 
 /// scale, B, mean and var of a BatchNormalization.
@@ -101,5 +107,71 @@ struct SeededNumbers {
 
     mutating func values(_ count: Int, _ range: ClosedRange<Double>) -> [Double] {
         (0..<count).map { _ in range.lowerBound + Double(generator.next() >> 11) * 0x1p-53 * (range.upperBound - range.lowerBound) }
+    }
+}
+
+/// A seeded input of `dims` with values in [-2, 2], held as `type` (float32 unless told).
+func seededInput(_ dims: [Int], seed: UInt64, type: ElementType = .float) -> NDArray {
+    var r = SeededNumbers(seed: seed)
+    return NDArray(floats: r.values(dims.reduce(1, *), -2...2).map(Float.init), shape: dims, type: type)
+}
+
+/// Numbers before vs after a rewrite: runs `original` with inference semantics (its training forms
+/// behave as at inference) and `rewritten` as written on the same feeds, and expects every output of
+/// `rewritten` to equal the same-named value of `original` within `tolerance` (relative above 1).
+/// Each model is given only the feeds it reads, so inputs a pass removed may be in `feeds`.
+func expectSameOutputs(_ original: Model, _ rewritten: Model, _ feeds: [String: NDArray], tolerance: Double = 1e-6,
+                       sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func inputs(of m: Model) -> [String: NDArray] {
+        let names = Set(m.graph.inputs.map { m.graph.value($0).name })
+        return feeds.filter { names.contains($0.key) }
+    }
+    let names = rewritten.graph.outputNames()
+    let before = try Interpreter(model: original, options: .init(inferenceSemantics: true)).run(inputs(of: original), outputs: names)
+    let after = try Interpreter(model: rewritten).run(inputs(of: rewritten))
+    for name in names {
+        guard let b = before[name]?.asDoubles, let a = after[name]?.asDoubles else {
+            Issue.record("output '\(name)' missing", sourceLocation: sourceLocation)
+            continue
+        }
+        #expect(a.count == b.count && !a.isEmpty, "output '\(name)': \(a.count) values after, \(b.count) before", sourceLocation: sourceLocation)
+        let worst = zip(a, b).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0
+        #expect(worst <= tolerance, "output '\(name)': largest difference \(worst)", sourceLocation: sourceLocation)
+    }
+}
+
+extension PassContext {
+    /// The change records whose action is `action`.
+    func changes(_ action: String) -> [PassChange] { changes.filter { $0.action == action } }
+}
+
+/// `count` seeded numbers in `range`.
+func seededValues(_ count: Int, _ range: ClosedRange<Double>, seed: UInt64) -> [Double] {
+    var r = SeededNumbers(seed: seed)
+    return r.values(count, range)
+}
+
+extension GraphSketch {
+    /// The main graph of the subgraph tests: inputs x (of `x` dims) and the bool c, the nodes `body` adds, then
+    /// If 'if'(c) with the two branches writing the output y.
+    static func branching(then: GraphSketch, else orElse: GraphSketch, opset: Int64 = 15, x: [Int64] = [2, 3],
+                          _ body: (inout GraphSketch) -> Void = { _ in }) -> GraphSketch {
+        var s = GraphSketch(opset: opset)
+        s.input("x", x)
+        s.input("c", [], type: .bool)
+        body(&s)
+        s.node("If", ["c"], ["y"], name: "if", [Attribute(name: "then_branch", value: .graph(then.graph)),
+                                               Attribute(name: "else_branch", value: .graph(orElse.graph))])
+        s.output("y")
+        return s
+    }
+}
+
+/// `expectSameOutputs` for a `GraphSketch.branching` model down each branch, on a seeded x.
+func expectSameOutputsOnBothBranches(_ original: Model, _ rewritten: Model, seed: UInt64, x: [Int] = [2, 3],
+                                     tolerance: Double = 1e-6, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    for cond in [true, false] {
+        try expectSameOutputs(original, rewritten, ["x": seededInput(x, seed: seed), "c": NDArray(bools: [cond], shape: [])],
+                              tolerance: tolerance, sourceLocation: sourceLocation)
     }
 }

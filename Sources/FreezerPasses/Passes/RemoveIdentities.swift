@@ -16,7 +16,10 @@ public struct RemoveIdentities: Pass {
     public func run(on model: inout Model, context: inout PassContext) throws(PassError) {
         try model.rewriteGraphs { (graph, path) throws(PassError) in
             var removed: [String] = []
-            for node in graph.nodes where node.isOnnx("Identity") {
+            // Each node is read afresh: bypassing one Identity of a chain rewires the next one's input.
+            for id in graph.nodes.map(\.id) {
+                let node = graph.node(id)
+                guard node.isOnnx("Identity") else { continue }
                 guard let x = node.inputs.first ?? nil, let y = node.outputs.first ?? nil else { continue }
                 let exposed = graph.isGraphOutput(y) && (graph.value(x).producer == .graphInput || graph.value(x).producer == .initializer
                     || graph.value(x).producer == .outerScope || graph.isGraphOutput(x))
