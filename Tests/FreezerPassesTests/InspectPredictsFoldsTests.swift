@@ -1,3 +1,4 @@
+import Foundation
 import FreezerTestSupport
 import Testing
 @testable import FreezerIR
@@ -47,5 +48,47 @@ struct InspectPredictsFoldsTests {
         let predicted = Self.predictions(model)
         #expect(predicted == ["main/if.then_branch bn": "folds into then_gemm"])
         #expect(Self.outcomes(try Pipeline.standard().run(model).context) == predicted)
+    }
+}
+
+/// The same agreement on ONNX's own test models: PyTorch-converted networks and every node test with
+/// BatchNormalization (data from scripts/make-onnx-testdata.sh, as the conformance suite uses).
+@Suite("inspect predicts what FoldBatchNorm does: ONNX's test models")
+struct InspectPredictsFoldsOnONNXModelsTests {
+    static var dataDirectory: String {
+        if let env = ProcessInfo.processInfo.environment["FREEZER_ONNX_TESTDATA"], !env.isEmpty { return env }
+        return Fixtures.root.appendingPathComponent(".build-onnx-testdata").path
+    }
+
+    static func models() -> [String] {
+        let fm = FileManager.default
+        var paths: [String] = []
+        for kind in ["pytorch-converted", "pytorch-operator", "node"] {
+            let dir = dataDirectory + "/" + kind
+            for name in ((try? fm.contentsOfDirectory(atPath: dir)) ?? []).sorted()
+            where kind != "node" || name.lowercased().contains("batchnorm") {
+                let path = "\(dir)/\(name)/model.onnx"
+                if fm.fileExists(atPath: path) { paths.append(path) }
+            }
+        }
+        return paths
+    }
+
+    @Test func everyModelAgrees() throws {
+        let paths = Self.models()
+        guard !paths.isEmpty else {
+            Issue.record("no ONNX test models under \(Self.dataDirectory): run scripts/make-onnx-testdata.sh")
+            return
+        }
+        var compared = 0
+        for path in paths {
+            guard let model = try? ModelLoader.load(path: path, options: .init(computeDigests: false)).model,
+                  Validator.validate(model).isEmpty,
+                  let result = try? Pipeline.standard().run(model) else { continue } // refused as a whole: nothing to contradict
+            #expect(InspectPredictsFoldsTests.outcomes(result.context) == InspectPredictsFoldsTests.predictions(model), "\(path)")
+            compared += 1
+        }
+        #expect(compared > 10, "only \(compared) of \(paths.count) models could be frozen")
+        print("inspect vs FoldBatchNorm: compared on \(compared) of \(paths.count) ONNX test models (the others are refused as a whole)")
     }
 }
