@@ -67,13 +67,13 @@ struct RecordBuilder {
         let found = report.findings.map { FoundItem(graph: $0.graphPath, node: $0.node ?? $0.value, opType: $0.opType, state: $0.state.rawValue, detail: $0.detail) }
         let changes = result.context.changes.filter { $0.category == category }
             .map { ChangeItem(pass: $0.pass, graph: $0.graph, nodes: $0.nodes, action: $0.action, detail: $0.detail, evidence: $0.evidence) }
-        let skips = result.context.skips.filter { $0.category == category }
-            .map { SkipItem(pass: $0.pass, graph: $0.graph, node: $0.node, reason: $0.reason) }
+        let passSkips = result.context.skips.filter { $0.category == category }
+        let skips = passSkips.map { SkipItem(pass: $0.pass, graph: $0.graph, node: $0.node, reason: $0.reason) }
         let inTemplate: Set<FindingCategory> = [.dropout, .batchNormalization, .gradientClipping, .learningRateScheduling, .weightRegularization]
         let searched = "searched \(report.nodesSearched) nodes in \(report.graphsSearched) graph\(report.graphsSearched == 1 ? "" : "s")"
         let status: String
         let summary: String
-        let kept = skips.filter { !$0.reason.hasPrefix("already") && !$0.reason.hasPrefix("not present") && !$0.reason.hasPrefix("no ") }
+        let kept = zip(skips, passSkips).filter { !$0.1.nothingToDo }.map(\.0)
         if found.isEmpty && changes.isEmpty {
             status = "not present"
             summary = "Not present in the verified learning model (\(searched))."
@@ -156,7 +156,7 @@ struct RecordBuilder {
     func warnings() -> [String] {
         var w: [String] = []
         if equivalence == nil { w.append("Equivalence was not verified (--no-verify).") }
-        for s in result.context.skips where s.category == .batchNormalization && !s.reason.hasPrefix("already") {
+        for s in result.context.skips where s.category == .batchNormalization && !s.nothingToDo {
             w.append("BatchNormalization '\(s.node)' in \(s.graph) was not folded: \(s.reason).")
         }
         return w

@@ -20,8 +20,10 @@ public struct PassContext: Sendable {
                                   action: action, detail: detail, evidence: evidence))
     }
 
-    public mutating func skip(_ category: FindingCategory, graph: String, node: String, reason: String) {
-        skips.append(PassSkip(pass: currentPass, category: category, graph: graph, node: node, reason: reason))
+    /// Records a place left unchanged. `nothingToDo`: there was nothing training-specific to change (not
+    /// present, or already in inference form), as opposed to a construct the pass had to keep.
+    public mutating func skip(_ category: FindingCategory, graph: String, node: String, reason: String, nothingToDo: Bool = false) {
+        skips.append(PassSkip(pass: currentPass, category: category, graph: graph, node: node, reason: reason, nothingToDo: nothingToDo))
     }
 }
 
@@ -46,6 +48,8 @@ public struct PassSkip: Sendable, Codable, Equatable {
     public var graph: String
     public var node: String
     public var reason: String
+    /// Nothing training-specific was there to change; false: a construct was kept (the log lists it).
+    public var nothingToDo: Bool
 }
 
 /// A conversion that cannot be done safely. The message names the node and what to do.

@@ -28,7 +28,7 @@ public struct FreezeParameters: Pass {
         }
         model.graph = graph
         if frozen.isEmpty {
-            context.skip(.parameters, graph: "main", node: "graph inputs", reason: "no initializer is listed as a graph input")
+            context.skip(.parameters, graph: "main", node: "graph inputs", reason: "no initializer is listed as a graph input", nothingToDo: true)
         } else {
             let names = frozen.map { graph.value($0).name }
             context.record(.parameters, graph: "main", nodes: [], action: "made constant",

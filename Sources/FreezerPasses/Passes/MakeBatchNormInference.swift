@@ -51,7 +51,7 @@ public struct MakeBatchNormInference: Pass {
             attributes.removeAll { $0.name == "training_mode" }
         }
         guard wasTraining || !notes.isEmpty else {
-            context.skip(.batchNormalization, graph: path, node: name, reason: "already in inference form")
+            context.skip(.batchNormalization, graph: path, node: name, reason: "already in inference form", nothingToDo: true)
             return
         }
         graph.setAttributes(id, attributes)

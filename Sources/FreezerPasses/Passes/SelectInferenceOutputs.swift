@@ -51,7 +51,7 @@ public struct SelectInferenceOutputs: Pass {
             throw PassError(pass: Self.name, "every graph output (\(original.joined(separator: ", "))) is training-only, so no inference output is left. Name the inference outputs with --output.")
         }
         if kept.count == graph.outputs.count {
-            context.skip(.loss, graph: "main", node: "graph outputs", reason: "no training-only output: all \(kept.count) outputs kept (\(original.joined(separator: ", ")))")
+            context.skip(.loss, graph: "main", node: "graph outputs", reason: "no training-only output: all \(kept.count) outputs kept (\(original.joined(separator: ", ")))", nothingToDo: true)
         }
         graph.setOutputs(kept)
         model.graph = graph

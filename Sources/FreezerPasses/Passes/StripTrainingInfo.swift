@@ -15,7 +15,7 @@ public struct StripTrainingInfo: Pass {
 
     public func run(on model: inout Model, context: inout PassContext) throws(PassError) {
         guard !model.trainingInfo.isEmpty else {
-            context.skip(.trainingInfo, graph: "model", node: "training_info", reason: "not present in the model")
+            context.skip(.trainingInfo, graph: "model", node: "training_info", reason: "not present in the model", nothingToDo: true)
             return
         }
         // The inspector reads the algorithm graphs: optimizer, hyperparameters, schedule, clipping, regularization.
