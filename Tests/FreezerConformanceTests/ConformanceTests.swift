@@ -15,14 +15,8 @@ import Testing
 struct ConformanceTests {
     @Test("ONNX node and model test data")
     func onnxTestData() throws {
-        let dir = ConformanceData.directory
-        if let problem = ConformanceData.problem(at: dir) {
-            Issue.record(Comment(rawValue: problem))
-            return
-        }
+        guard let (dir, filter, cases) = try Self.selectedCases() else { return }
         let known = try ConformanceData.knownFailures()
-        let filter = ProcessInfo.processInfo.environment["FREEZER_CONFORMANCE_FILTER"].flatMap { $0.isEmpty ? nil : $0 }
-        let cases = ConformanceData.cases(in: dir).filter { c in filter.map { c.id.contains($0) } ?? true }
         #expect(!cases.isEmpty, "no test cases found in \(dir)\(filter.map { " matching '\($0)'" } ?? "")")
 
         var report = ConformanceReport()
@@ -53,20 +47,27 @@ struct ConformanceTests {
 }
 
 extension ConformanceTests {
+    /// The data directory, FREEZER_CONFORMANCE_FILTER, and the cases it selects; nil (an issue recorded)
+    /// when the data is missing.
+    static func selectedCases() throws -> (directory: String, filter: String?, cases: [ConformanceCase])? {
+        let dir = ConformanceData.directory
+        if let problem = ConformanceData.problem(at: dir) {
+            Issue.record(Comment(rawValue: problem))
+            return nil
+        }
+        let filter = ProcessInfo.processInfo.environment["FREEZER_CONFORMANCE_FILTER"].flatMap { $0.isEmpty ? nil : $0 }
+        return (dir, filter, ConformanceData.cases(in: dir).filter { c in filter.map { c.id.contains($0) } ?? true })
+    }
+
     /// The exact reference of the equivalence check evaluates models with every float value widened to
     /// float64: every case that passes as written must also pass widened, or be listed, with its
     /// reason, in float64-exceptions.txt.
     @Test("ONNX node test data in float64 (the exact reference)")
     func onnxTestDataInFloat64() throws {
-        let dir = ConformanceData.directory
-        if let problem = ConformanceData.problem(at: dir) {
-            Issue.record(Comment(rawValue: problem))
-            return
-        }
+        guard let (_, _, selected) = try Self.selectedCases() else { return }
         let known = try ConformanceData.knownFailures()
         let exceptions = try ConformanceData.knownFailures(file: "float64-exceptions.txt")
-        let filter = ProcessInfo.processInfo.environment["FREEZER_CONFORMANCE_FILTER"].flatMap { $0.isEmpty ? nil : $0 }
-        let cases = ConformanceData.cases(in: dir).filter { c in known[c.id] == nil && (filter.map { c.id.contains($0) } ?? true) }
+        let cases = selected.filter { known[$0.id] == nil }
         var passed = 0, unsupported = 0, excepted = 0
         var failed: [String] = []
         for c in cases {
