@@ -205,21 +205,25 @@ public struct Interpreter {
         return array
     }
 
-    /// A MatMul by a constant matrix runs once for all samples, their rows stacked: the weight is packed
-    /// once instead of once per sample. freezer's float product is one fma chain per element whatever
+    /// A MatMul by a constant matrix runs once for all samples, their rows stacked, and a convolution with
+    /// constant weights once for all their images: the weight is packed once instead of once per sample. freezer's float product is one fma chain per element whatever
     /// the rows around it, so float results are the bits of one sample at a time; BLAS products (float64,
     /// and float without AVX-512) may differ in the last bits with the number of rows, deterministic for
     /// a given batch and far below what the equivalence criterion measures. Returns false (nothing done)
     /// where it does not apply.
     private func runStacked(_ step: ExecutionPlan.Step, envs: inout [[NDArray?]], inputs: KernelInputs,
                             profile: RunProfile?) throws(EvaluationError) -> Bool {
-        guard envs.count > 1, step.node.isOnnx("MatMul"),
-              step.inputs.count == 2, let aSlot = step.inputs[0], let bSlot = step.inputs[1], step.info.constantInputs.count == 2,
-              step.info.constantInputs[1], step.outputs.count == 1, let outSlot = step.outputs[0] else { return false }
+        // MatMul by a constant matrix (rows on axis 0), or a 2-D+ convolution with constant weights and bias
+        // (images on axis 0): each output row or image depends on its own input row or image alone.
+        let isMatMul = step.node.isOnnx("MatMul"), isConv = step.node.isOnnx("Conv")
+        guard envs.count > 1, isMatMul || isConv, step.inputs.count >= 2, let aSlot = step.inputs[0], let bSlot = step.inputs[1],
+              step.info.constantInputs.count == step.inputs.count, step.info.constantInputs.dropFirst().allSatisfy({ $0 }),
+              isConv || step.inputs.count == 2, step.outputs.count == 1, let outSlot = step.outputs[0] else { return false }
         var parts: [NDArray] = []
         for env in envs {
-            guard let a = env[aSlot], let b = env[bSlot], a.rank >= 2, b.rank == 2, a.elementType == b.elementType,
-                  a.kind == .float || a.kind == .double, parts.first.map({ $0.shape == a.shape }) ?? true else { return false }
+            guard let a = env[aSlot], let b = env[bSlot], a.elementType == b.elementType, a.kind == .float || a.kind == .double,
+                  isMatMul ? a.rank >= 2 && b.rank == 2 : a.rank >= 4 && b.rank == a.rank,
+                  parts.first.map({ $0.shape == a.shape }) ?? true else { return false }
             parts.append(a)
         }
         let first = parts[0]

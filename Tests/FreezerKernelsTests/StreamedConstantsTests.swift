@@ -78,4 +78,29 @@ struct StreamedConstantsTests {
         #expect(loaded.count == 4) // b1 is read twice but loaded once
         #expect(!plan.sources.contains { if case .constant = $0.source { true } else { false } })
     }
+
+    @Test(arguments: [Precision.own, .float64])
+    func convolutionsOfAllSamplesRunAsOneBatch(_ precision: Precision) throws {
+        var g = SeededGenerator(seed: 11)
+        func values(_ n: Int) -> [Double] { (0..<n).map { _ in Double(g.next() % 2001) / 1000 - 1 } }
+        let x = ValueInfo(name: "x", type: ValueType(tensor: TensorType(elementType: .float, shape: [.value(1), .value(3), .value(8), .value(8)])))
+        let graph = Graph(name: "g", inputs: [x], outputs: [ValueInfo(name: "y", type: nil)],
+                          initializers: [.make(name: "w", type: .float, dims: [4, 3, 3, 3], values: values(108)),
+                                         .make(name: "b", type: .float, dims: [4], values: values(4))],
+                          nodes: [NodeSpec(opType: "Conv", opsetVersion: 17, inputs: ["x", "w", "b"], outputs: ["c"],
+                                           attributes: [.init(name: "pads", value: .ints([1, 1, 1, 1]))]),
+                                  NodeSpec(opType: "Relu", opsetVersion: 17, inputs: ["c"], outputs: ["y"])])
+        let model = Model(irVersion: 8, opsetImports: [.init(domain: "", version: 17)], graph: graph)
+        let inputs = (0..<3).map { _ in ["x": NDArray(floats: values(192).map(Float.init), shape: [1, 3, 8, 8])] }
+        let one = try inputs.map { try Interpreter(model: model, options: .init(precision: precision)).run($0)["y"]! }
+        let batch = try Interpreter(model: model, options: .init(precision: precision, keepsConstants: false)).run(batch: inputs).map { $0["y"]! }
+        #expect(batch.map(\.shape) == one.map(\.shape))
+        if precision == .own && Interpreter.usesNativeKernels {
+            #expect(batch == one)
+        } else {
+            for (b, o) in zip(batch, one) {
+                for (u, v) in zip(b.asDoubles, o.asDoubles) { #expect(abs(u - v) <= 1e-13 * max(1, abs(v))) }
+            }
+        }
+    }
 }
