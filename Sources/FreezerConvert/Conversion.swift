@@ -101,7 +101,7 @@ public enum Conversion {
         if let expected = options.expectSHA256?.lowercased(), expected != source.sha256 {
             throw ConversionError.digestMismatch(path: options.input, expected: expected, actual: source.sha256)
         }
-        let loaded = LoadedModel(model: parsed.model, source: source, digestSeconds: digestSeconds)
+        let loaded = LoadedModel(model: parsed.model, source: source)
         let conversionID = ConversionIdentity.id(source: source, options: options)
         result.model.metadataProps.removeAll { $0.key.hasPrefix("freezer.") }
         let metadata = [

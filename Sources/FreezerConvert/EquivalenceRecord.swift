@@ -34,7 +34,7 @@ public enum EquivalenceRecord {
         guard report.verdict == .equivalent else {
             return "The frozen model is NOT equivalent: " + failed.map { "output '\($0.name)': \($0.reason)" }.joined(separator: "; ") + "."
         }
-        if report.criterion.name == "declaredTolerance" {
+        if report.criterion.name == .declaredTolerance {
             let worst = report.outputs.map(\.maxAbsError).max() ?? 0
             return "On \(n) input sample(s) every output of the frozen model is within the declared tolerance of the verified learning model evaluated in inference mode (largest absolute error \(worst))."
         }
@@ -49,10 +49,10 @@ public enum EquivalenceRecord {
     }
 
     static func criterion(_ c: EquivalenceReport.CriterionDescription) -> EquivalenceCriterionInfo {
-        let rule = c.name == "declaredTolerance"
+        let rule = c.name == .declaredTolerance
             ? "per element |frozen − original| ≤ atol + rtol·|original| for floating-point outputs; integer and boolean outputs equal"
-            : "per floating-point output: max |frozen − exact| ≤ k·max |original − exact| + floor and rms |frozen − exact| ≤ k·rms |original − exact| + floor, floor = \(c.floorULPs.formatted) units in the last place of the output's type at its largest |exact| value; non-finite values equal the original's; integer and boolean outputs equal the original's except within rounding of a tie; float64 outputs computed without narrower rounding: the per-type tolerance"
-        return EquivalenceCriterionInfo(name: c.name, reason: c.reason, rule: rule, errorFactor: c.errorFactor, floorULPs: c.floorULPs,
+            : "per floating-point output: max |frozen − exact| ≤ k·max |original − exact| + floor and rms |frozen − exact| ≤ k·rms |original − exact| + floor, floor = \(EquivalenceReport.number(c.floorULPs)) units in the last place of the output's type at its largest |exact| value; non-finite values equal the original's; integer and boolean outputs equal the original's except within rounding of a tie; float64 outputs computed without narrower rounding: the per-type tolerance"
+        return EquivalenceCriterionInfo(name: c.name.rawValue, reason: c.reason, rule: rule, errorFactor: c.errorFactor, floorULPs: c.floorULPs,
                                         rtol: c.rtol, atol: c.atol, evaluations: c.exactReference)
     }
 
@@ -66,9 +66,4 @@ public enum EquivalenceRecord {
         let p = ratio * 100
         return p < 1 ? "<1%" : "\(Int(p.rounded()))%"
     }
-}
-
-extension Double {
-    /// Integral values without a fraction ("4"), others as Swift prints them.
-    var formatted: String { self == rounded() && abs(self) < 1e15 ? String(Int(self)) : String(self) }
 }

@@ -206,11 +206,11 @@ public struct Interpreter {
     }
 
     /// A MatMul by a constant matrix runs once for all samples, their rows stacked, and a convolution with
-    /// constant weights once for all their images: the weight is packed once instead of once per sample. freezer's float product is one fma chain per element whatever
-    /// the rows around it, so float results are the bits of one sample at a time; BLAS products (float64,
-    /// and float without AVX-512) may differ in the last bits with the number of rows, deterministic for
-    /// a given batch and far below what the equivalence criterion measures. Returns false (nothing done)
-    /// where it does not apply.
+    /// constant weights once for all their images: the weight is packed once instead of once per sample.
+    /// freezer's float product is one fma chain per element whatever the rows around it, so float results
+    /// are the bits of one sample at a time; BLAS products (float64, and float without AVX-512) may differ
+    /// in the last bits with the number of rows, deterministic for a given batch and far below what the
+    /// equivalence criterion measures. Returns false (nothing done) where it does not apply.
     private func runStacked(_ step: ExecutionPlan.Step, envs: inout [[NDArray?]], inputs: KernelInputs,
                             profile: RunProfile?) throws(EvaluationError) -> Bool {
         // MatMul by a constant matrix (rows on axis 0), or a 2-D+ convolution with constant weights and bias
@@ -239,7 +239,7 @@ public struct Interpreter {
         var single = envs[0]
         single[aSlot] = stacked
         try run(step, env: &single, inputs: inputs, outer: [:], profile: profile)
-        guard let product = single[outSlot] else { throw .node(name: step.name, opType: "MatMul", reason: "the stacked product was not computed") }
+        guard let product = single[outSlot] else { throw .node(name: step.name, opType: step.node.opType, reason: "the stacked result was not computed") }
         let rows = product.count / envs.count
         var outShape = product.shape
         outShape[0] /= envs.count
@@ -248,7 +248,7 @@ public struct Interpreter {
             switch product.storage {
             case .float(let v): envs[s][outSlot] = NDArray(elementType: product.elementType, shape: outShape, storage: .float(Array(v[range])))
             case .double(let v): envs[s][outSlot] = NDArray(elementType: product.elementType, shape: outShape, storage: .double(Array(v[range])))
-            default: throw .node(name: step.name, opType: "MatMul", reason: "the stacked product is not a floating-point array")
+            default: throw .node(name: step.name, opType: step.node.opType, reason: "the stacked result is not a floating-point array")
             }
             for slot in step.released { envs[s][slot] = nil }
         }

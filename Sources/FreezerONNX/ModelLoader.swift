@@ -7,12 +7,9 @@ import SwiftProtobuf
 public struct LoadedModel: Sendable {
     public var model: Model
     public let source: ModelSource
-    /// Seconds spent computing the digests of the model and its data files (part of loading).
-    public var digestSeconds: Double = 0
-    public init(model: Model, source: ModelSource, digestSeconds: Double = 0) {
+    public init(model: Model, source: ModelSource) {
         self.model = model
         self.source = source
-        self.digestSeconds = digestSeconds
     }
 }
 
@@ -92,9 +89,8 @@ public enum ModelLoader {
         for file in resolver.files {
             source.dataFiles.append(.init(location: file.location, canonicalPath: file.path, size: 0, sha256: ""))
         }
-        let digestStart = ContinuousClock.now
         if options.computeDigests { source = try digested(source, progress: digestProgress) }
-        return LoadedModel(model: model, source: source, digestSeconds: (ContinuousClock.now - digestStart).seconds)
+        return LoadedModel(model: model, source: source)
     }
 
     /// `source` with the SHA-256 and size of the model file and of every data file, read in a stream (a

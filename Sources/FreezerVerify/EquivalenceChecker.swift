@@ -9,7 +9,6 @@ import FreezerKernels
 /// their errors. A wrong rewrite cannot hide behind itself: the original graph, not the rewritten one,
 /// defines the expected values. Each evaluation runs every sample before the next starts, so only one
 /// interpreter (and its converted weights) is alive at a time.
-
 public enum EquivalenceChecker {
     public struct Options: Sendable {
         /// A declared tolerance for every floating-point output; with neither, the default criterion.
@@ -97,20 +96,19 @@ public enum EquivalenceChecker {
         let declared = Set(model.graph.inputs.map { model.graph.value($0).name })
         progress?(Progress(stage: stage, samples: samples.count))
         let onNode = progress.map { report in { report(Progress(stage: stage, samples: samples.count, node: $0, nodes: $1)) } }
-        let results = try interpreter.run(batch: samples.map { $0.feeds.filter { declared.contains($0.key) } }, outputs: outputs,
-                                          onNode: onNode)
-        return results
+        return try interpreter.run(batch: samples.map { $0.feeds.filter { declared.contains($0.key) } }, outputs: outputs,
+                                   onNode: onNode)
     }
 
     static func describe(_ criterion: EquivalenceCriterion) -> EquivalenceReport.CriterionDescription {
         let exact = "exact reference: the original with inference semantics, every float value widened to float64; original and frozen model in their own precision"
         switch criterion {
         case .asExactAsOriginal:
-            return .init(name: "asExactAsOriginal",
+            return .init(name: .asExactAsOriginal,
                          reason: "the default: no --rtol/--atol given, so each floating-point output of the frozen model must be as exact as the original's, measured against the exact reference",
                          errorFactor: EquivalenceCriterion.errorFactor, floorULPs: EquivalenceCriterion.floorULPs, exactReference: exact)
         case .declaredTolerance(let rtol, let atol):
-            return .init(name: "declaredTolerance",
+            return .init(name: .declaredTolerance,
                          reason: "--rtol/--atol were given: they declare a fixed elementwise tolerance against the original (per-type default for the one not given); the exact-reference statistics are recorded as evidence",
                          errorFactor: EquivalenceCriterion.errorFactor, floorULPs: EquivalenceCriterion.floorULPs, rtol: rtol, atol: atol, exactReference: exact)
         }

@@ -16,7 +16,7 @@ extension EquivalenceReport {
     }
 
     public func text(histograms: Bool = true, names: Names = .conversion) -> String {
-        var lines = ["Equivalence: \(verdict == .equivalent ? "equivalent" : "NOT equivalent") (criterion: \(criterion.name == "declaredTolerance" ? "declared tolerance" : "as exact as the original, k = \(Self.number(criterion.errorFactor)), floor \(Self.number(criterion.floorULPs)) ulp"); \(samples.count) sample\(samples.count == 1 ? "" : "s"))"]
+        var lines = ["Equivalence: \(verdict == .equivalent ? "equivalent" : "NOT equivalent") (criterion: \(criterion.name == .declaredTolerance ? "declared tolerance" : "as exact as the original, k = \(Self.number(criterion.errorFactor)), floor \(Self.number(criterion.floorULPs)) ulp"); \(samples.count) sample\(samples.count == 1 ? "" : "s"))"]
         for o in outputs { lines += o.lines(histograms: histograms, names: names).map { "  " + $0 } }
         return lines.joined(separator: "\n") + "\n"
     }

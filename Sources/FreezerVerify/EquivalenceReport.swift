@@ -28,8 +28,8 @@ public struct EquivalenceReport: Sendable, Codable, Equatable {
 
     /// The criterion as applied: its name, its constants and why it was chosen.
     public struct CriterionDescription: Sendable, Codable, Equatable {
-        /// `asExactAsOriginal` or `declaredTolerance`.
-        public var name: String
+        public var name: Name
+        public enum Name: String, Sendable, Codable { case asExactAsOriginal, declaredTolerance }
         /// Why this criterion decided.
         public var reason: String
         /// k and the floor (in units in the last place) of the default criterion.
