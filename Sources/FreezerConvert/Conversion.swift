@@ -39,11 +39,14 @@ public enum Conversion {
             let source = try ModelLoader.digested(parsed.source, progress: ProgressEvents.digest(options.input, digestProgress.record))
             return (source, (ContinuousClock.now - start).seconds)
         }
+        // The refusal when the input is not the model --expect-sha256 names.
+        func digestMismatch(_ source: ModelSource) -> ConversionError? {
+            guard let expected = options.expectSHA256?.lowercased(), expected != source.sha256 else { return nil }
+            return .digestMismatch(path: options.input, expected: expected, actual: source.sha256)
+        }
         // A refusal, unless the input is not the model --expect-sha256 names: that refusal comes first.
         func refuse(_ error: ConversionError) -> ConversionError {
-            guard let expected = options.expectSHA256?.lowercased(), let (source, _) = try? digesting.value(),
-                  expected != source.sha256 else { return error }
-            return .digestMismatch(path: options.input, expected: expected, actual: source.sha256)
+            (try? digesting.value()).flatMap { digestMismatch($0.0) } ?? error
         }
         let protected = parsed.source.protectedPaths
         for path in [options.output, options.logPath] {
@@ -93,15 +96,13 @@ public enum Conversion {
             phases.end("verification")
         }
 
-        // The metadata that links the frozen model to its log (it changes no computation, so the verified
-        // model and the saved one compute the same).
         digestProgress.waiting()
         let (source, digestSeconds) = try digesting.value()
         phases.add("digest", seconds: digestSeconds, inParallel: true)
-        if let expected = options.expectSHA256?.lowercased(), expected != source.sha256 {
-            throw ConversionError.digestMismatch(path: options.input, expected: expected, actual: source.sha256)
-        }
+        if let mismatch = digestMismatch(source) { throw mismatch }
         let loaded = LoadedModel(model: parsed.model, source: source)
+        // The metadata that links the frozen model to its log (it changes no computation, so the verified
+        // model and the saved one compute the same).
         let conversionID = ConversionIdentity.id(source: source, options: options)
         result.model.metadataProps.removeAll { $0.key.hasPrefix("freezer.") }
         let metadata = [
