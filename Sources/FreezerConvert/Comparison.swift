@@ -70,7 +70,7 @@ public enum Comparison {
                                                                 inputShapes: options.inputShapes, count: options.samples, seed: options.seed)
         let report: EquivalenceReport
         do {
-            report = try EquivalenceChecker.check(original: a.model, frozen: b.model, samples: samples, defaults: defaults,
+            report = try EquivalenceChecker.checkRecognizingRegularizers(original: a.model, frozen: b.model, samples: samples, defaults: defaults,
                                                   options: .init(rtol: options.rtol, atol: options.atol, threads: options.threads),
                                                   progress: ProgressEvents.verification(progress))
         } catch {

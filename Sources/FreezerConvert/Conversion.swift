@@ -76,7 +76,7 @@ public enum Conversion {
             let (samples, defaults) = try EquivalenceInputs.samples(for: original, frozen: result.model.graph, options: options)
             let report: EquivalenceReport
             do {
-                report = try EquivalenceChecker.check(original: original, frozen: result.model, samples: samples, defaults: defaults,
+                report = try EquivalenceChecker.checkRecognizingRegularizers(original: original, frozen: result.model, samples: samples, defaults: defaults,
                                                       options: .init(rtol: options.rtol, atol: options.atol, threads: options.threads),
                                                       progress: ProgressEvents.verification(progress))
             } catch {

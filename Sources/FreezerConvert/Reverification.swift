@@ -15,7 +15,7 @@ public enum Reverification {
         let frozenModel = try ModelLoader.load(path: frozen, options: .init(computeDigests: false)).model
         let (samples, defaults) = try EquivalenceInputs.samples(for: originalModel, frozen: frozenModel.graph, options: options)
         do {
-            return try EquivalenceChecker.check(original: originalModel, frozen: frozenModel, samples: samples, defaults: defaults,
+            return try EquivalenceChecker.checkRecognizingRegularizers(original: originalModel, frozen: frozenModel, samples: samples, defaults: defaults,
                                                 options: .init(rtol: options.rtol, atol: options.atol, threads: threads))
         } catch {
             throw ConversionError.evaluation(error.description)

@@ -25,13 +25,7 @@ public enum BatchNormFoldability {
     /// first, with the main graph last (empty for the main graph itself).
     public static func match(_ bn: NodeID, in graph: Graph, enclosing: [Graph], opsetImports: [OpsetImport],
                              inferenceFormFirst: Bool = false) -> Result<BatchNormFoldPlan, BatchNormFoldFailure> {
-        var opsets: [String: Int64] = [:]
-        for o in opsetImports { opsets[Domain.key(o.domain)] = o.version }
-        var outer: [GraphScope] = []
-        for (k, g) in enclosing.enumerated().reversed() {
-            outer.insert(GraphScope(graph: g, path: "", enclosing: outer, isTopLevel: k == enclosing.count - 1, opsets: opsets), at: 0)
-        }
-        let scope = GraphScope(graph: graph, path: "", enclosing: outer, isTopLevel: enclosing.isEmpty, opsets: opsets)
+        let scope = GraphScope.forPass(graph, enclosing: enclosing, opsetImports: opsetImports)
         return match(graph.node(bn), in: scope, inferenceFormFirst: inferenceFormFirst)
     }
 

@@ -20,6 +20,7 @@ public struct Finding: Codable, Sendable, Equatable {
     public var detail: String
 
     public var dropout: DropoutFacts?
+    public var stochasticRegularizer: StochasticRegularizerFacts?
     public var batchNormalization: BatchNormFacts?
     public var trainingOperator: TrainingOperatorFacts?
     public var loss: LossFacts?

@@ -5,6 +5,10 @@
 public enum FindingKind: String, Codable, Sendable {
     // dropout
     case dropout
+    /// A random draw recognized as a stochastic regularizer (drop path, DropBlock, Gaussian noise, ...).
+    case stochasticRegularizer
+    /// A random draw in the inference path that freezer cannot prove to be a regularizer.
+    case randomDraw
     // batchNormalization
     case batchNormalization
     /// `com.microsoft::BatchNormInternal`, the training form onnxruntime-training emits.

@@ -9,6 +9,7 @@ public enum Inspector {
     /// matters only for ties inside a category, and categories are sorted afterwards anyway.
     private static var perGraphDetectors: [(GraphScope) -> [Finding]] { [
         DropoutDetector.findings,
+        StochasticRegularizerDetector.findings,
         BatchNormDetector.findings,
         ClippingDetector.findings,
         LearningRateDetector.findings,

@@ -1,7 +1,7 @@
 /// Short, deterministic text for numbers in details and formulas.
-enum NumberText {
+public enum NumberText {
     /// `0.1` rather than `0.10000000149011612` for values that came from float32, integers without `.0`.
-    static func short(_ d: Double) -> String {
+    public static func short(_ d: Double) -> String {
         if d.isNaN || d.isInfinite { return "\(d)" }
         if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
         // Most model constants are float32; their shortest float32 text is what the author wrote.

@@ -18,6 +18,10 @@ public struct Pipeline: Sendable {
             // Parameters become constants before folding: a weight that is still an overridable graph input
             // (IR < 4 exports list initializers as inputs) cannot be folded.
             FreezeParameters(),
+            // Random draws that are regularizers go before the switches and Dropout: an If or Where around a
+            // regularizer is a training switch only once the regularizer inside is gone. After FreezeParameters,
+            // so that keep probabilities stored as overridable initializers count as constants.
+            RemoveStochasticRegularizers(),
             // Switches that survive (they feed inference-path Dropouts) become constants before Dropout goes.
             DisableTrainingSwitches(),
             RemoveDropout(),

@@ -54,9 +54,16 @@ public enum EquivalenceChecker {
 
     public static let originalSemantics = "inference semantics (Dropout = identity, BatchNormalization on running statistics)"
 
-    /// `progress` is called when a stage begins and after each node it runs.
+    /// `originalSemantics` with what else the original's evaluation assumes, inside its parentheses.
+    static func originalSemantics(note: String?) -> String {
+        guard let note else { return originalSemantics }
+        return String(originalSemantics.dropLast()) + "; \(note))"
+    }
+
+    /// `progress` is called when a stage begins and after each node it runs. `semanticsNote` adds to
+    /// `originalSemantics` what else the original's evaluation assumes (recognized regularizers).
     public static func check(original: Model, frozen: Model, samples: [Sample], defaults: [String] = [],
-                             options: Options = .init(),
+                             options: Options = .init(), semanticsNote: String? = nil,
                              progress: ((Progress) -> Void)? = nil) throws(EvaluationError) -> EquivalenceReport {
         let names = frozen.graph.outputs.map { frozen.graph.value($0).name }
         let criterion = options.criterion
@@ -80,7 +87,7 @@ public enum EquivalenceChecker {
         }
         let outputs = evidence.map { $0.statistics(criterion: criterion) }
         return EquivalenceReport(verdict: outputs.allSatisfy(\.passed) ? .equivalent : .notEquivalent,
-                                 originalSemantics: originalSemantics, criterion: describe(criterion),
+                                 originalSemantics: originalSemantics(note: semanticsNote), criterion: describe(criterion),
                                  samples: described, outputs: outputs, defaults: defaults)
     }
 

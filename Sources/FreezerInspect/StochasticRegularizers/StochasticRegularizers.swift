@@ -1,0 +1,59 @@
+import FreezerIR
+
+/// Stochastic regularizers (Dropout's family written out of random operators): recognition, and the
+/// inference meaning the equivalence check evaluates the original with.
+public enum StochasticRegularizers {
+    /// The random operators of the default domain.
+    public static let randomOperators: Set<String> = [
+        "RandomUniform", "RandomUniformLike", "RandomNormal", "RandomNormalLike", "Bernoulli", "Multinomial",
+    ]
+
+    static func isRandom(_ node: Node) -> Bool { node.isDefaultDomain && randomOperators.contains(node.opType) }
+
+    /// For passes: the regularizers of `graph` (not its subgraphs). `enclosing` are the graphs around it,
+    /// innermost first, with the main graph last (empty for the main graph itself).
+    public static func recognize(in graph: Graph, enclosing: [Graph], opsetImports: [OpsetImport]) -> StochasticRegularizerRecognition {
+        RegularizerRecognizer.recognize(in: GraphScope.forPass(graph, enclosing: enclosing, opsetImports: opsetImports))
+    }
+
+    static func recognize(in scope: GraphScope) -> StochasticRegularizerRecognition {
+        RegularizerRecognizer.recognize(in: scope)
+    }
+
+    /// Where a random node's shape comes from.
+    static func noiseShape(of node: Node, in scope: GraphScope) -> StochasticRegularizer.NoiseShape? {
+        switch node.opType {
+        case "RandomUniform", "RandomNormal":
+            return node.attribute("shape")?.intsValue.map(StochasticRegularizer.NoiseShape.fixed)
+        default:
+            return (node.inputs.first ?? nil).map(StochasticRegularizer.NoiseShape.like)
+        }
+    }
+
+    /// The dimensions of a value known before run time: a constant's, ConstantOfShape of a constant
+    /// shape, or a fully numeric declared shape.
+    static func staticDims(of id: ValueID, in scope: GraphScope) -> [Int64]? {
+        switch scope.originThroughIdentity(id) {
+        case .initializer(let t), .overridableInitializer(let t): return t.dims
+        case .constantNode(let node): return node.attribute("value")?.tensorValue?.dims
+        case .computed(let node) where node.isOnnx("ConstantOfShape"):
+            if let shape = node.inputs.first ?? nil, let numbers = scope.constantNumbers(shape) { return numbers.map { Int64($0) } }
+        default: break
+        }
+        let resolved = scope.resolve(id)
+        guard let dims = resolved.scope.graph.value(resolved.id).type?.tensor?.shape else { return nil }
+        var result: [Int64] = []
+        for d in dims {
+            guard case .value(let v) = d else { return nil }
+            result.append(v)
+        }
+        return result
+    }
+
+    static func elementCount(_ shape: StochasticRegularizer.NoiseShape, in scope: GraphScope) -> Int64? {
+        switch shape {
+        case .fixed(let dims): dims.reduce(1, *)
+        case .like(let v): staticDims(of: v, in: scope)?.reduce(1, *)
+        }
+    }
+}
