@@ -15,6 +15,18 @@ public enum Domain {
 
     /// `domain` as users read it: `ai.onnx` for the default domain.
     public static func displayName(_ domain: String) -> String { isDefault(domain) ? defaultName : domain }
+
+    /// onnxruntime's contributed operators, among them its training forms (BatchNormInternal, *Grad, …).
+    public static let microsoft = "com.microsoft"
+    /// ONNX's training preview operators (Gradient, Adam, Momentum, Adagrad).
+    public static let previewTraining = "ai.onnx.preview.training"
+}
+
+extension Node {
+    /// Whether the node is `opType` of `domain` (the default domain however it is spelled).
+    public func isOperator(_ opType: String, of domain: String) -> Bool {
+        self.opType == opType && Domain.key(self.domain) == Domain.key(domain)
+    }
 }
 
 extension Node {

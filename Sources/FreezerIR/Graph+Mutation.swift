@@ -174,9 +174,10 @@ extension Graph {
         nodeStore[nodeID.index]!.docString = header.docString
     }
 
-    /// Detaches output `slot` of a node (the output becomes absent). The value must be unused.
+    /// Detaches output `slot` of a node (the output becomes absent). The value must be unused. Trailing
+    /// absent outputs are trimmed, so a slot past the end is already absent.
     public mutating func dropOutput(_ nodeID: NodeID, _ slot: Int) throws(GraphError) {
-        guard let out = node(nodeID).outputs[slot] else { return }
+        guard slot < node(nodeID).outputs.count, let out = node(nodeID).outputs[slot] else { return }
         if isUsed(out) {
             throw .stillUsed(value: values[out.index].name, by: consumers(of: out).map { "node '\(displayName($0))'" }
                 + (isGraphOutput(out) ? ["the graph outputs"] : []))

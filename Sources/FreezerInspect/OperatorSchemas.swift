@@ -14,8 +14,8 @@ enum OperatorSchemas {
 
 /// How training-only operators are recognized, by domain and name.
 enum TrainingOperators {
-    static let previewTrainingDomain = "ai.onnx.preview.training"
-    static let microsoftDomain = "com.microsoft"
+    static let previewTrainingDomain = Domain.previewTraining
+    static let microsoftDomain = Domain.microsoft
 
     /// The optimizers of `ai.onnx.preview.training`, whose first two inputs are R and T.
     static let previewOptimizers: Set<String> = ["Adam", "Momentum", "Adagrad"]

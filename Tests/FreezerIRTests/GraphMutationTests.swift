@@ -113,6 +113,19 @@ struct GraphMutationTests {
         #expect(throws: GraphError.self) { try g.dropOutput(g.nodeID("d"), 0) }
     }
 
+    /// Dropping outputs from the last slot down, with an absent output in the middle: the trailing trim
+    /// after the last slot leaves the middle slot past the end, which is already absent (this crashed on
+    /// onnxruntime training artifacts, whose BatchNormInternal has an absent output between present ones).
+    @Test func droppingEveryOutputFromTheEndPassesAbsentSlots() throws {
+        var g = Graph(inputs: [f32("x", [2])], outputs: [f32("y", [2])],
+                      nodes: [node("Split", ["x"], ["a", "", "c"], name: "s"), node("Relu", ["x"], ["y"], name: "r")])
+        let id = g.nodeID("s")
+        for slot in g.node(id).outputs.indices.reversed() { try g.dropOutput(id, slot) }
+        #expect(g.node(id).outputs.isEmpty)
+        try g.removeNode(id)
+        expectConsistentUses(g)
+    }
+
     @Test func snapshotIsIndependentOfLaterRewrites() throws {
         var g = chainGraph()
         let original = g

@@ -126,4 +126,42 @@ struct MakeBatchNormInferenceTests {
         #expect(Validator.validate(frozen).isEmpty, "\(Validator.validate(frozen))")
         try expectSameOutputsOnBothBranches(s.model, frozen, seed: 44, x: [2, 3, 2, 2], tolerance: 1e-5)
     }
+
+    /// onnxruntime-training's BatchNormInternal (saved mean and inverse std outputs, one of them absent)
+    /// becomes the standard BatchNormalization on the running statistics, with its epsilon.
+    @Test func onnxruntimeBatchNormInternalBecomesBatchNormalization() throws {
+        var s = GraphSketch(opset: 17)
+        s.imports = [OpsetImport(domain: "com.microsoft", version: 1)]
+        s.input("x", [2, 3, 2, 2])
+        s.statistics(Self.stats, for: "bn")
+        s.node("BatchNormInternal", ["x", "bn_scale", "bn_bias", "bn_mean", "bn_var"], ["y", "running_mean", "", "saved_mean", "saved_inv_std"],
+               name: "bn", domain: "com.microsoft", [Attribute(name: "epsilon", value: .float(1e-3)), Attribute(name: "momentum", value: .float(0.9))])
+        s.output("y")
+        let (frozen, context) = try apply(MakeBatchNormInference(), to: s.model)
+        let bn = frozen.graph.nodes[0]
+        #expect(bn.isOnnx("BatchNormalization"))
+        #expect(bn.outputs.count == 1)
+        #expect(bn.attributes.map(\.name) == ["epsilon"])
+        #expect(context.changes("converted to inference form").first?.detail.contains("BatchNormInternal") == true)
+        #expect(Validator.validate(frozen).isEmpty)
+        #expect(bn.opsetVersion == 17)
+        try expectSameOutputs(s.model, frozen, Self.feeds, tolerance: 0)
+    }
+
+    @Test func batchNormInternalWhoseSavedStatisticIsReadIsRefused() throws {
+        var s = GraphSketch(opset: 17)
+        s.imports = [OpsetImport(domain: "com.microsoft", version: 1)]
+        s.input("x", [2, 3, 2, 2])
+        s.statistics(Self.stats, for: "bn")
+        s.node("BatchNormInternal", ["x", "bn_scale", "bn_bias", "bn_mean", "bn_var"], ["y", "running_mean", "running_var", "saved_mean"],
+               name: "bn", domain: "com.microsoft")
+        s.node("Neg", ["saved_mean"], ["m"])
+        s.output("y")
+        s.output("m")
+        #expect {
+            try apply(MakeBatchNormInference(), to: s.model)
+        } throws: { error in
+            ((error as? PassError)?.message ?? "").contains("output 3 ('saved_mean', a training statistic) is read by 'm'")
+        }
+    }
 }

@@ -124,15 +124,48 @@ struct SelectInferenceOutputsTests {
         }
     }
 
-    @Test func refusesWhenEveryOutputIsTrainingOnly() throws {
+    /// onnxruntime-training's training_model.onnx declares only the loss and gradients: the prediction the
+    /// loss operator scores becomes the output, with the element type the graph proves.
+    @Test func choosesTheScoredPredictionWhenEveryOutputIsTrainingOnly() throws {
         var original = Self.trainingModel()
         var g = original.graph
         g.setOutputs(g.outputs.filter { g.value($0).name != "logits" })
+        g.setType(g.value(named: "logits")!, nil)
+        original.graph = g
+        let (selected, context) = try apply(SelectInferenceOutputs(), to: original)
+        #expect(selected.graph.outputNames() == ["logits"])
+        #expect(selected.graph.value(selected.graph.outputs[0]).type?.tensor?.elementType == .float)
+        #expect(context.changes("forward output chosen").map(\.nodes) == [["logits"]])
+        #expect(context.changes("output type declared").count == 1)
+    }
+
+    @Test func refusesWhenEveryOutputIsTrainingOnlyAndNothingIsScored() throws {
+        var original = Self.trainingModel()
+        var g = original.graph
+        g.setOutputs(g.outputs.filter { !["logits", "loss"].contains(g.value($0).name) })
+        let sce = g.nodes.first { $0.opType == "SoftmaxCrossEntropyLoss" }!
+        for slot in sce.outputs.indices.reversed() { try g.dropOutput(sce.id, slot) }
+        try g.removeNode(sce.id)
         original.graph = g
         #expect {
             try apply(SelectInferenceOutputs(), to: original)
         } throws: { error in
             ((error as? PassError)?.message ?? "").contains("is training-only, so no inference output is left")
+        }
+    }
+
+    @Test func refusesAChosenOutputWhoseTypeCannotBeProven() throws {
+        var s = GraphSketch()
+        s.input("x", [2])
+        s.node("Relu", ["x"], ["r"], name: "relu", domain: "custom.domain")
+        s.output("r")
+        var m = s.model
+        m.graph.setOutputs([])
+        m.graph.setType(m.graph.value(named: "r")!, nil)
+        #expect {
+            try apply(SelectInferenceOutputs(requested: ["r"]), to: m)
+        } throws: { error in
+            ((error as? PassError)?.message ?? "").contains("cannot prove its element type")
         }
     }
 }

@@ -18,10 +18,48 @@ public struct MakeBatchNormInference: Pass {
     public init() {}
 
     public func run(on model: inout Model, context: inout PassContext) throws(PassError) {
+        let opset = model.opsetVersion(for: "") ?? 1
         try model.rewriteGraphs { (graph, path) throws(PassError) in
             for node in graph.nodes where node.isOnnx("BatchNormalization") {
                 try convert(node.id, in: &graph, path: path, context: &context)
             }
+            for node in graph.nodes where node.isOperator("BatchNormInternal", of: Domain.microsoft) {
+                try convertInternal(node.id, in: &graph, path: path, opset: opset, context: &context)
+            }
+        }
+    }
+
+    /// onnxruntime-training's `com.microsoft::BatchNormInternal` (training form, with saved mean and inverse
+    /// standard deviation outputs) becomes the standard BatchNormalization in inference form on the same
+    /// five inputs and epsilon.
+    private func convertInternal(_ id: NodeID, in graph: inout Graph, path: String, opset: Int64, context: inout PassContext) throws(PassError) {
+        let node = graph.node(id)
+        let name = graph.displayName(id)
+        guard opset >= 9 else {
+            throw PassError(pass: Self.name, "BatchNormInternal '\(name)' cannot become BatchNormalization: the model imports default-domain opset \(opset), before BatchNormalization lost `spatial` (9). Re-export with opset 9 or later.")
+        }
+        try dropTrainingOutputs(of: id, in: &graph, what: "BatchNormInternal")
+        let epsilon = node.attribute("epsilon")
+        graph.updateNode(id) { header in
+            header.opType = "BatchNormalization"
+            header.domain = ""
+            header.opsetVersion = opset
+        }
+        graph.setAttributes(id, epsilon.map { [$0] } ?? [])
+        context.record(.batchNormalization, graph: path, nodes: [name], action: "converted to inference form",
+                       detail: "com.microsoft::BatchNormInternal (onnxruntime-training) → BatchNormalization (opset \(opset)) on the stored running statistics; epsilon \(epsilon?.floatValue.map { NumberText.short(Double($0)) } ?? "1e-5 (default)") kept; momentum and the saved statistics outputs dropped")
+    }
+
+    /// Drops outputs 1… (statistics), refusing when one is read.
+    private func dropTrainingOutputs(of id: NodeID, in graph: inout Graph, what: String) throws(PassError) {
+        let name = graph.displayName(id)
+        for slot in graph.node(id).outputs.indices.dropFirst().reversed() {
+            guard slot < graph.node(id).outputs.count, let out = graph.node(id).outputs[slot] else { continue }
+            if graph.isUsed(out) {
+                let readers = graph.consumers(of: out).map { "'\(graph.displayName($0))'" } + (graph.isGraphOutput(out) ? ["the graph outputs"] : [])
+                throw PassError(pass: Self.name, "\(what) '\(name)' output \(slot) ('\(graph.value(out).name)', a training statistic) is read by \(readers.joined(separator: ", ")). Running statistics do not exist at inference; remove that reader (or choose other outputs with --output) and convert again.")
+            }
+            do { try graph.dropOutput(id, slot) } catch { throw PassError(pass: Self.name, "\(error)") }
         }
     }
 

@@ -11,7 +11,8 @@ public struct SelectInferenceOutputs: Pass {
         conditions: [
             "An output is training-only when it is a BatchNormalization statistic or a Dropout mask, when it is computed from a loss, gradient or optimizer operator, when its name says loss/gradient/regularization/accumulator, or when it depends on no runtime input other than labels.",
             "--output NAME overrides the choice; a name that is not a value of the graph is refused.",
-            "If every output is training-only the conversion is refused: name the inference outputs with --output.",
+            "If every output is training-only, the predictions the loss operators score (their first input, when computed from the graph's inputs) become the outputs, as in onnxruntime-training's training_model.onnx; with no loss operator either, the conversion is refused: name the inference outputs with --output.",
+            "A chosen output without a declared type gets the element type that the operators computing it prove (shape unspecified); when none can be proven the conversion is refused.",
         ],
         formula: nil)
 
@@ -31,6 +32,7 @@ public struct SelectInferenceOutputs: Pass {
                 ids.append(id)
             }
             graph.setOutputs(ids)
+            try declareTypes(of: ids, in: &graph, context: &context)
             model.graph = graph
             let dropped = original.filter { !requested.contains($0) }
             context.record(.loss, graph: "main", nodes: [], action: "outputs chosen by --output",
@@ -47,8 +49,19 @@ public struct SelectInferenceOutputs: Pass {
                 kept.append(id)
             }
         }
-        guard !kept.isEmpty else {
-            throw PassError(pass: Self.name, "every graph output (\(original.joined(separator: ", "))) is training-only, so no inference output is left. Name the inference outputs with --output.")
+        if kept.isEmpty {
+            // A training graph that declares only training outputs (onnxruntime-training's training_model.onnx
+            // returns the loss and gradients): the predictions its loss operators score are the forward outputs.
+            kept = Self.scoredPredictions(in: graph)
+            guard !kept.isEmpty else {
+                throw PassError(pass: Self.name, "every graph output (\(original.joined(separator: ", "))) is training-only, so no inference output is left. Name the inference outputs with --output.")
+            }
+            for id in kept {
+                let readers = graph.consumers(of: id).map(graph.node).filter { Self.lossOps.contains($0.opType) }
+                context.record(.loss, graph: "main", nodes: [graph.value(id).name], action: "forward output chosen",
+                               detail: "every declared output is training-only; '\(graph.value(id).name)', the prediction that loss operator \(readers.map { "\($0.opType) '\(graph.displayName($0.id))'" }.joined(separator: ", ")) scores, becomes the inference output")
+            }
+            try declareTypes(of: kept, in: &graph, context: &context)
         }
         if kept.count == graph.outputs.count {
             context.skip(.loss, graph: "main", node: "graph outputs", reason: "no training-only output: all \(kept.count) outputs kept (\(original.joined(separator: ", ")))", nothingToDo: true)
@@ -57,12 +70,37 @@ public struct SelectInferenceOutputs: Pass {
         model.graph = graph
     }
 
+    /// The first inputs of the main graph's loss operators that are computed from a runtime input: the
+    /// model's predictions, in node order.
+    static func scoredPredictions(in graph: Graph) -> [ValueID] {
+        var result: [ValueID] = []
+        for node in graph.nodes where lossOps.contains(node.opType) {
+            guard let scores = node.inputs.first ?? nil, graph.value(scores).producingNode != nil, !result.contains(scores) else { continue }
+            result.append(scores)
+        }
+        return result
+    }
+
+    /// Gives each chosen output that has no declared type the element type the graph proves (ONNX requires
+    /// types on the main graph's outputs); refuses an output whose type cannot be proven.
+    private func declareTypes(of outputs: [ValueID], in graph: inout Graph, context: inout PassContext) throws(PassError) {
+        for id in outputs where graph.value(id).type?.tensor == nil {
+            let name = graph.value(id).name
+            guard let type = graph.inferredElementType(id) else {
+                throw PassError(pass: Self.name, "output '\(name)' has no declared type and freezer cannot prove its element type from the graph; ONNX requires a type on every graph output. Declare it in the model's value_info, or choose another output.")
+            }
+            graph.setType(id, ValueType(tensor: TensorType(elementType: type, shape: nil)))
+            context.record(.loss, graph: "main", nodes: [name], action: "output type declared",
+                           detail: "'\(name)' had no declared type; its element type \(type) follows from the operators that compute it (shape left unspecified)")
+        }
+    }
+
     static let lossOps: Set<String> = ["SoftmaxCrossEntropyLoss", "NegativeLogLikelihoodLoss", "SoftmaxCrossEntropyLossInternal", "SoftmaxCrossEntropy", "SparseSoftmaxCrossEntropy"]
 
     /// Whether a node is a training operator: gradient, optimizer, accumulator (any training domain).
     static func isTrainingOperator(_ node: Node) -> Bool {
-        if node.domain == "ai.onnx.preview.training" { return true }
-        if node.domain == "com.microsoft" {
+        if node.domain == Domain.previewTraining { return true }
+        if node.domain == Domain.microsoft {
             if node.opType.hasSuffix("Grad") || node.opType.hasSuffix("Optimizer") || node.opType.hasPrefix("InPlaceAccumulator") { return true }
             return ["ZeroGradient", "InplaceClipGradNorm", "SGDOptimizerV2", "AdamWOptimizer", "LambOptimizer", "ConcatTraining", "YieldOp", "BatchNormInternal", "SoftmaxCrossEntropyLossInternal"].contains(node.opType)
         }
