@@ -55,7 +55,7 @@ extension RecurrentOperators {
                 }
                 return array.asDoubles
             }
-            func shape(_ s: [Int]) -> String { "[\(s.map(String.init).joined(separator: ","))]" }
+            let shape = NeuralNetworkOperators.text
 
             guard xArray.rank == 3 else { throw ctx.fail("X must have rank 3 but has shape \(shape(xArray.shape))") }
             steps = batchFirst ? xArray.shape[1] : xArray.shape[0]
