@@ -190,7 +190,8 @@ struct AttentionProblem {
     func run(_ ctx: KernelContext) throws(EvaluationError) -> [NDArray?] {
         let t = totalLength
         let round = TransformerOperators.Rounding(qType, ctx.precision)
-        let softmaxRound = TransformerOperators.Rounding(softmaxType ?? qType, ctx.precision)
+        // An explicit softmax_precision is a cast, float32 included (a float64 model's softmax then runs in float32).
+        let softmaxRound = TransformerOperators.Rounding(softmaxType ?? qType, ctx.precision, roundsFloat: softmaxType != nil)
         // √scale in Q's type, as the reference casts it before scaling Q and K.
         let rootScale = round(scale.squareRoot())
         let qs = q.map { round($0 * rootScale) }, ks = k.map { round($0 * rootScale) }

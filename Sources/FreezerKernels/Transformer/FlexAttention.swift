@@ -31,7 +31,8 @@ extension TransformerOperators {
             computeType = qa.elementType == .double ? .double : .float
         }
         let scale = ctx.attribute("scale")?.floatValue.map(Double.init) ?? 1 / Double(headSize).squareRoot()
-        let round = Rounding(qa.elementType, ctx.precision), compute = Rounding(computeType, ctx.precision)
+        let round = Rounding(qa.elementType, ctx.precision)
+        let compute = Rounding(computeType, ctx.precision, roundsFloat: qa.elementType == .double && computeType == .float)
         // The reference takes √scale in float32, then casts it to Q's type.
         let rootScale = round(ctx.precision == .own ? Double(Float(scale).squareRoot()) : scale.squareRoot())
         let qs = q.map { round($0 * rootScale) }, ks = k.map { round($0 * rootScale) }
