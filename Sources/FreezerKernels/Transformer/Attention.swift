@@ -203,20 +203,18 @@ struct AttentionProblem {
         let wantsScores = ctx.outputIsNeeded(3)
         var y = [Double](repeating: 0, count: batch * qHeads * qLength * valueSize)
         var scores = [Double](repeating: 0, count: wantsScores ? batch * qHeads * qLength * t : 0)
+        // Per (batch, head): the S×T scores on BLAS, each row masked and normalized, then P·V on BLAS.
+        var block = [Double](repeating: 0, count: qLength * t), probabilities = block
         var row = [Double](repeating: 0, count: t), bias = [Double](repeating: 0, count: t)
-        var probabilities = [Double](repeating: 0, count: t)
         for b in 0..<batch {
             for h in 0..<qHeads {
                 let g = h / group
-                let kBase = (b * kvHeads + g) * t * headSize, vBase = (b * kvHeads + g) * t * valueSize
+                let head = b * qHeads + h
+                TransformerOperators.product(qs, head * qLength * headSize, ks, (b * kvHeads + g) * t * headSize, transB: true,
+                                             m: qLength, n: t, k: headSize, into: &block, 0)
                 for i in 0..<qLength {
-                    let qBase = ((b * qHeads + h) * qLength + i) * headSize
-                    for j in 0..<t {
-                        var sum = 0.0
-                        for d in 0..<headSize { sum += qs[qBase + d] * ks[kBase + j * headSize + d] }
-                        row[j] = round(sum)
-                    }
-                    let scoreBase = ((b * qHeads + h) * qLength + i) * t
+                    for j in 0..<t { row[j] = round(block[i * t + j]) }
+                    let scoreBase = (head * qLength + i) * t
                     if wantsScores && mode == 0 { for j in 0..<t { scores[scoreBase + j] = row[j] } }
                     if softcap > 0 {
                         for j in 0..<t { row[j] = round(softcap * round(Foundation.tanh(round(row[j] / softcap)))) }
@@ -229,16 +227,12 @@ struct AttentionProblem {
                     // on the scores, which may be NaN); a NaN bias is not −∞, as numpy's max propagates it.
                     var maskedRow = t > 0
                     for j in 0..<t where !(bias[j] == -.infinity) { maskedRow = false; break }
-                    Self.softmax(row, into: &probabilities, count: t, softmaxRound)
-                    for j in 0..<t { probabilities[j] = maskedRow ? 0 : round(probabilities[j]) }
-                    if wantsScores && mode == 3 { for j in 0..<t { scores[scoreBase + j] = probabilities[j] } }
-                    let yBase = ((b * qHeads + h) * qLength + i) * valueSize
-                    for e in 0..<valueSize {
-                        var sum = 0.0
-                        for j in 0..<t { sum += probabilities[j] * v[vBase + j * valueSize + e] }
-                        y[yBase + e] = sum
-                    }
+                    Self.softmax(row, into: &probabilities, at: i * t, count: t, softmaxRound)
+                    for j in (i * t)..<((i + 1) * t) { probabilities[j] = maskedRow ? 0 : round(probabilities[j]) }
+                    if wantsScores && mode == 3 { for j in 0..<t { scores[scoreBase + j] = probabilities[i * t + j] } }
                 }
+                TransformerOperators.product(probabilities, 0, v, (b * kvHeads + g) * t * valueSize, transB: false,
+                                             m: qLength, n: valueSize, k: t, into: &y, head * qLength * valueSize)
             }
         }
         let yArray: NDArray
@@ -261,9 +255,9 @@ struct AttentionProblem {
         return outputs
     }
 
-    /// Softmax of `x[0..<count]` as ONNX's reference computes it, each step rounded by `round` (the
+    /// Softmax of `x[0..<count]` into `p[offset...]` as ONNX's reference computes it, each step rounded by `round` (the
     /// softmax precision): a row of −∞ (nothing to attend) gives zeros instead of NaN.
-    static func softmax(_ x: [Double], into p: inout [Double], count: Int, _ round: TransformerOperators.Rounding) {
+    static func softmax(_ x: [Double], into p: inout [Double], at offset: Int, count: Int, _ round: TransformerOperators.Rounding) {
         guard count > 0 else { return }
         var maximum = -Double.infinity
         var sawNaN = false
@@ -275,11 +269,11 @@ struct AttentionProblem {
         let shift = maximum == -.infinity ? 0 : maximum
         var sum = 0.0
         for j in 0..<count {
-            p[j] = round(Foundation.exp(round(round(x[j]) - shift)))
-            sum += p[j]
+            p[offset + j] = round(Foundation.exp(round(round(x[j]) - shift)))
+            sum += p[offset + j]
         }
         sum = round(sum)
         if sum == 0 { sum = 1 }
-        for j in 0..<count { p[j] = round(p[j] / sum) }
+        for j in offset..<(offset + count) { p[j] = round(p[j] / sum) }
     }
 }

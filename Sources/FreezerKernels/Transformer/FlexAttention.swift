@@ -41,17 +41,12 @@ extension TransformerOperators {
         var scores = [Double](repeating: 0, count: scoreShape.reduce(1, *))
         for b in 0..<batch {
             for h in 0..<qHeads {
-                let kBase = (b * kvHeads + h / group) * kvLength * headSize
-                for i in 0..<qLength {
-                    let qBase = ((b * qHeads + h) * qLength + i) * headSize, row = ((b * qHeads + h) * qLength + i) * kvLength
-                    for j in 0..<kvLength {
-                        var sum = 0.0
-                        for d in 0..<headSize { sum += qs[qBase + d] * ks[kBase + j * headSize + d] }
-                        scores[row + j] = compute(round(sum))
-                    }
-                }
+                let head = b * qHeads + h
+                TransformerOperators.product(qs, head * qLength * headSize, ks, (b * kvHeads + h / group) * kvLength * headSize,
+                                             transB: true, m: qLength, n: kvLength, k: headSize, into: &scores, head * qLength * kvLength)
             }
         }
+        scores = scores.map { compute(round($0)) }
         // Under Precision.float64 the modifiers see float64, as every other value of the evaluation.
         let modifierType = ctx.precision == .float64 ? ElementType.double : computeType
         func modify(_ name: String, _ values: [Double]) throws(EvaluationError) -> [Double] {
@@ -83,19 +78,15 @@ extension TransformerOperators {
         }
         probabilities = try modify("prob_mod", probabilities)
         var y = [Double](repeating: 0, count: batch * qHeads * qLength * valueSize)
+        let vc = v.map { compute($0) }
         for b in 0..<batch {
             for h in 0..<qHeads {
-                let vBase = (b * kvHeads + h / group) * kvLength * valueSize
-                for i in 0..<qLength {
-                    let row = ((b * qHeads + h) * qLength + i) * kvLength, out = ((b * qHeads + h) * qLength + i) * valueSize
-                    for e in 0..<valueSize {
-                        var sum = 0.0
-                        for j in 0..<kvLength { sum += probabilities[row + j] * compute(v[vBase + j * valueSize + e]) }
-                        y[out + e] = compute(sum)
-                    }
-                }
+                let head = b * qHeads + h
+                TransformerOperators.product(probabilities, head * qLength * kvLength, vc, (b * kvHeads + h / group) * kvLength * valueSize,
+                                             transB: false, m: qLength, n: valueSize, k: kvLength, into: &y, head * qLength * valueSize)
             }
         }
+        y = y.map { compute($0) }
         return [array(y, type: va.elementType, shape: [batch, qHeads, qLength, valueSize])]
     }
 }

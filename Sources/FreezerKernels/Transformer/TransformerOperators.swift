@@ -82,6 +82,26 @@ enum TransformerOperators {
     /// `[a, b, c]` as `[a,b,c]` for messages.
     static func text(_ shape: [Int]) -> String { NeuralNetworkOperators.text(shape) }
 
+    /// Row-major `C = A · op(B)` in Double on BLAS: A is `m×k` at `aOffset`, B is `n×k` (`transB`) or
+    /// `k×n` at `bOffset`, C is `m×n` at `cOffset`.
+    static func product(_ a: [Double], _ aOffset: Int, _ b: [Double], _ bOffset: Int, transB: Bool,
+                        m: Int, n: Int, k: Int, into c: inout [Double], _ cOffset: Int) {
+        guard m > 0, n > 0 else { return }
+        guard k > 0 else {
+            for i in cOffset..<(cOffset + m * n) { c[i] = 0 }
+            return
+        }
+        a.withUnsafeBufferPointer { ap in
+            b.withUnsafeBufferPointer { bp in
+                c.withUnsafeMutableBufferPointer { cp in
+                    NeuralNetworkOperators.gemm(transA: false, transB: transB, m: m, n: n, k: k, alpha: 1.0,
+                                                a: ap.baseAddress! + aOffset, lda: k, b: bp.baseAddress! + bOffset,
+                                                ldb: transB ? k : n, beta: 0, c: cp.baseAddress! + cOffset, ldc: n)
+                }
+            }
+        }
+    }
+
     /// `(b, t, h·d)` values as `(b, h, t, d)`: unpacks the heads of a 3D packed tensor.
     static func unpackHeads(_ x: [Double], batch: Int, length: Int, heads: Int, size: Int) -> [Double] {
         var y = [Double](repeating: 0, count: x.count)
