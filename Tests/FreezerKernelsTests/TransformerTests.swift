@@ -22,7 +22,9 @@ struct TransformerTests {
         let graph = Graph(name: "single", inputs: infos, outputs: outputNames.map { ValueInfo(name: $0, type: nil) },
                           nodes: [NodeSpec(name: "n", opType: op, domain: domain, opsetVersion: opset, inputs: inputNames,
                                            outputs: outputNames, attributes: attributes)])
-        let model = Model(irVersion: 10, opsetImports: [OpsetImport(domain: "", version: opset)], graph: graph)
+        var opsets = [OpsetImport(domain: "", version: domain.isEmpty ? opset : 26)]
+        if !domain.isEmpty { opsets.append(OpsetImport(domain: domain, version: opset)) }
+        let model = Model(irVersion: 10, opsetImports: opsets, graph: graph)
         let interpreter = Interpreter(model: model, options: .init(precision: precision))
         var feeds: [String: NDArray] = [:]
         for (k, a) in inputs.enumerated() { if let a { feeds["in\(k)"] = a } }
@@ -143,6 +145,16 @@ struct TransformerTests {
     @Test func attentionRefusesHeadsThatDoNotDivide() {
         let q = floats([1, 2, 3], [1, 3, 1, 1]), k = floats([1, 1], [1, 2, 1, 1])
         #expect(throws: EvaluationError.self) { try run("Attention", [q, k, k], opset: 23, precision: .own) }
+    }
+
+    /// FlexAttention without modifiers: query heads map to KV heads as in Attention, and with head size
+    /// 1 and the default scale 1, scores [0, 2] weigh values [1, 3] by [1, e²].
+    @Test(arguments: precisions)
+    func flexAttentionGroupsAndSoftmax(_ precision: Precision) throws {
+        let q = floats([1, 1, 1, 1], [1, 4, 1, 1]), k = floats([0, 2, 0, 2], [1, 2, 2, 1]), v = floats([1, 3, 10, 30], [1, 2, 2, 1])
+        let out = try run("FlexAttention", [q, k, v], opset: 1, domain: "ai.onnx.preview", precision: precision)
+        let w = exp(2.0), low = (1 + 3 * w) / (1 + w)
+        expectClose(out[0], [low, low, 10 * low, 10 * low], shape: [1, 4, 1, 1])
     }
 
     // MARK: - RotaryEmbedding
