@@ -7,7 +7,8 @@ import FreezerIR
 /// - Output type: `y_zero_point`'s type; else `output_dtype` (opset 21+); else uint8. Both given and
 ///   different is an error.
 /// - `x / y_scale` is computed in the precision of `y_scale`'s type, or of the `precision` attribute
-///   (opset 23+) when set: the exact quotient rounded once to that type (float32, float16, bfloat16).
+///   (opset 23+) when set: both operands and the quotient rounded to that type (float32, float16,
+///   bfloat16; x and y_scale have one type before opset 23, so only then can this round x).
 /// - Integer outputs (int8, uint8, int16, uint16, int4, uint4, int2, uint2): the quotient rounds half to
 ///   even, the zero point is added and the sum saturates to the type's range.
 /// - float8 outputs (opset 19+): `x / y_scale + y_zero_point` rounds to nearest even; `saturate`
@@ -34,7 +35,9 @@ enum QuantizeLinear {
         let zs = zeroPoint?.asDoubles
         var quotient = [Double](repeating: 0, count: xs.count)
         for i in xs.indices {
-            quotient[i] = QuantizationArithmetic.rounded(xs[i] / ss[layout.index(i)], to: divisionType)
+            let xq = QuantizationArithmetic.rounded(xs[i], to: divisionType)
+            let sq = QuantizationArithmetic.rounded(ss[layout.index(i)], to: divisionType)
+            quotient[i] = QuantizationArithmetic.rounded(xq / sq, to: divisionType)
         }
         if let range = QuantizationArithmetic.integerRange(outputType), outputType != .int32 {
             var out = [Int64](repeating: 0, count: xs.count)
