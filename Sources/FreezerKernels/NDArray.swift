@@ -42,12 +42,6 @@ public struct NDArray: Sendable, Equatable, CustomStringConvertible {
         .uint4, .int4, .uint2, .int2,
     ]
 
-    /// The floating-point types held as `.float` storage (rounded to their own precision).
-    public static let floatStorageTypes: Set<ElementType> = [
-        .float, .float16, .bfloat16,
-        .float8e4m3fn, .float8e4m3fnuz, .float8e5m2, .float8e5m2fnuz, .float8e8m0, .float4e2m1,
-    ]
-
     public static func kind(of type: ElementType) -> Kind {
         switch type {
         case .float, .float16, .bfloat16, .float8e4m3fn, .float8e4m3fnuz, .float8e5m2, .float8e5m2fnuz,
