@@ -30,12 +30,16 @@ public struct ElementType: RawRepresentable, Hashable, Sendable, Comparable, Cus
     public static let uint4 = ElementType(rawValue: 21)
     public static let int4 = ElementType(rawValue: 22)
     public static let float4e2m1 = ElementType(rawValue: 23)
+    public static let float8e8m0 = ElementType(rawValue: 24)
+    public static let uint2 = ElementType(rawValue: 25)
+    public static let int2 = ElementType(rawValue: 26)
 
     private static let names: [Int32: String] = [
         0: "undefined", 1: "float32", 2: "uint8", 3: "int8", 4: "uint16", 5: "int16", 6: "int32",
         7: "int64", 8: "string", 9: "bool", 10: "float16", 11: "float64", 12: "uint32", 13: "uint64",
         14: "complex64", 15: "complex128", 16: "bfloat16", 17: "float8e4m3fn", 18: "float8e4m3fnuz",
-        19: "float8e5m2", 20: "float8e5m2fnuz", 21: "uint4", 22: "int4", 23: "float4e2m1",
+        19: "float8e5m2", 20: "float8e5m2fnuz", 21: "uint4", 22: "int4", 23: "float4e2m1", 24: "float8e8m0",
+        25: "uint2", 26: "int2",
     ]
 
     /// numpy-style name (`float32`, `int64`, ...), or `type(N)` for a number freezer does not know.
@@ -46,7 +50,7 @@ public struct ElementType: RawRepresentable, Hashable, Sendable, Comparable, Cus
     /// Bytes per element in `raw_data`; nil for strings, sub-byte types and unknown types.
     public var byteWidth: Int? {
         switch rawValue {
-        case 2, 3, 9, 17, 18, 19, 20: 1
+        case 2, 3, 9, 17, 18, 19, 20, 24: 1
         case 4, 5, 10, 16: 2
         case 1, 6, 12: 4
         case 7, 11, 13, 14: 8
@@ -55,13 +59,33 @@ public struct ElementType: RawRepresentable, Hashable, Sendable, Comparable, Cus
         }
     }
 
-    /// Bits per element for the packed 4-bit types, which store two elements per byte.
+    /// Bits per element. The packed types store several elements per byte, the first in the lowest
+    /// bits: two for the 4-bit types, four for the 2-bit types (ONNX IR "packed" sub-byte layout).
     public var bitWidth: Int? {
         if let w = byteWidth { return w * 8 }
-        return [21, 22, 23].contains(rawValue) ? 4 : nil
+        if [21, 22, 23].contains(rawValue) { return 4 }
+        return [25, 26].contains(rawValue) ? 2 : nil
     }
 
-    public var isFloatingPoint: Bool { [1, 10, 11, 16, 17, 18, 19, 20, 23].contains(rawValue) }
+    /// Whether elements are narrower than a byte and packed several to a byte.
+    public var isPacked: Bool { (bitWidth ?? 8) < 8 }
+
+    public var isFloatingPoint: Bool { [1, 10, 11, 16, 17, 18, 19, 20, 23, 24].contains(rawValue) }
+
+    /// The 8-bit and 4-bit floating-point formats (float8e4m3fn, float8e4m3fnuz, float8e5m2,
+    /// float8e5m2fnuz, float8e8m0, float4e2m1): values held as Float, rounded to the format.
+    public var isLowPrecisionFloat: Bool { (17...20).contains(rawValue) || rawValue == 23 || rawValue == 24 }
+
+    /// The value range of the integer types narrower than a byte (int4, uint4, int2, uint2).
+    public var packedIntegerRange: ClosedRange<Int64>? {
+        switch rawValue {
+        case 21: 0...15
+        case 22: -8...7
+        case 25: 0...3
+        case 26: -2...1
+        default: nil
+        }
+    }
 
     public static func < (a: ElementType, b: ElementType) -> Bool { a.rawValue < b.rawValue }
 

@@ -39,7 +39,8 @@ extension Tensor {
         case .fields(let f):
             let (field, count) = Self.typedField(for: elementType, in: f)
             let expected = [ElementType.complex64, .complex128].contains(elementType) ? n * 2 : n
-            let perInt32 = [ElementType.uint4, .int4, .float4e2m1].contains(elementType) ? (n + 1) / 2 : expected
+            // Packed sub-byte types keep one packed byte per int32_data entry.
+            let perInt32 = elementType.isPacked ? (elementType.byteCount(elements: n) ?? expected) : expected
             if count != perInt32 {
                 throw .sizeMismatch(tensor: name, elementType: elementType, dims: dims, expected: perInt32,
                                     actual: count, field: field)
@@ -61,6 +62,10 @@ extension Tensor {
 
     private func packFields(_ f: TypedFields, count n: Int) throws(TensorError) -> Bytes {
         try checkSize()
+        if elementType.isPacked {
+            // int4/uint4/float4e2m1/int2/uint2: each int32_data entry is one byte of the packed layout.
+            return Bytes(f.int32Data.map { UInt8(truncatingIfNeeded: $0) })
+        }
         guard let width = elementType.byteWidth else {
             throw .unsupportedElementType(tensor: name, elementType: elementType, operation: "read as raw bytes")
         }
@@ -89,8 +94,7 @@ extension Tensor {
         let bytes = try rawBytes()
         let n = try requireCount()
         let type = elementType
-        guard type.byteWidth != nil, type != .complex64, type != .complex128, type != .string,
-              type.rawValue < 17 || type == .bfloat16 else {
+        guard type.bitWidth != nil, type != .complex64, type != .complex128, type != .string else {
             throw .unsupportedElementType(tensor: name, elementType: type, operation: "read as numbers")
         }
         return bytes.withUnsafeBytes { p in
@@ -98,7 +102,7 @@ extension Tensor {
         }
     }
 
-    /// The values converted to Float (float16/bfloat16 widened exactly, float64 rounded).
+    /// The values converted to Float (float16/bfloat16/float8/float4 widened exactly, float64 rounded).
     public func floats() throws(TensorError) -> [Float] { try doubles().map { Float($0) } }
 
     /// The values of an integer or bool tensor as Int64.
@@ -117,7 +121,8 @@ extension Tensor {
         return try doubles().map { Int64($0) }
     }
 
-    /// Element `i` of packed little-endian data of `type`, as Double.
+    /// Element `i` of packed little-endian data of `type`, as Double. Sub-byte types are read from their
+    /// packed layout (element `i` in bits `i·w ..< (i+1)·w` of the byte stream, lowest first).
     @inline(__always)
     public static func decodeElement(_ p: UnsafeRawBufferPointer, _ i: Int, _ type: ElementType) -> Double {
         switch type {
@@ -134,15 +139,40 @@ extension Tensor {
         case .uint32: Double(UInt32(littleEndian: p.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
         case .int64: Double(Int64(littleEndian: p.loadUnaligned(fromByteOffset: i * 8, as: Int64.self)))
         case .uint64: Double(UInt64(littleEndian: p.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)))
+        case .float8e4m3fn: Double(MiniFloat.e4m3fn.decode(p[i]))
+        case .float8e4m3fnuz: Double(MiniFloat.e4m3fnuz.decode(p[i]))
+        case .float8e5m2: Double(MiniFloat.e5m2.decode(p[i]))
+        case .float8e5m2fnuz: Double(MiniFloat.e5m2fnuz.decode(p[i]))
+        case .float8e8m0: Double(Float8E8M0.decode(p[i]))
+        case .float4e2m1: Double(MiniFloat.e2m1.decode(packedBits(p, i, width: 4)))
+        case .uint4: Double(packedBits(p, i, width: 4))
+        case .int4: Double(Int8(bitPattern: packedBits(p, i, width: 4) << 4) >> 4)
+        case .uint2: Double(packedBits(p, i, width: 2))
+        case .int2: Double(Int8(bitPattern: packedBits(p, i, width: 2) << 6) >> 6)
         default: .nan
         }
     }
 
+    /// The `width`-bit field of element `i` in a packed byte stream (width 4 or 2).
+    @inline(__always)
+    static func packedBits(_ p: UnsafeRawBufferPointer, _ i: Int, width: Int) -> UInt8 {
+        let perByte = 8 / width
+        return (p[i / perByte] >> UInt8((i % perByte) * width)) & UInt8((1 << width) - 1)
+    }
+
+    /// ORs `bits` into element `i` of a packed byte stream (which starts zeroed).
+    @inline(__always)
+    static func storePackedBits(_ bits: UInt8, _ p: UnsafeMutableRawBufferPointer, _ i: Int, width: Int) {
+        let perByte = 8 / width
+        p[i / perByte] |= (bits & UInt8((1 << width) - 1)) << UInt8((i % perByte) * width)
+    }
+
     /// A tensor of `type` holding `values`, each rounded once to the element type (round to nearest even).
     public static func make(name: String, type: ElementType, dims: [Int64], values: [Double]) -> Tensor {
-        let width = type.byteWidth ?? 0
-        precondition(width > 0 && type.rawValue < 17 || type == .bfloat16, "make(): unsupported element type \(type)")
-        var out = [UInt8](repeating: 0, count: values.count * width)
+        let byteCount = type.byteCount(elements: values.count)
+        precondition(byteCount != nil && ![ElementType.complex64, .complex128, .string].contains(type),
+                     "make(): unsupported element type \(type)")
+        var out = [UInt8](repeating: 0, count: byteCount ?? 0)
         out.withUnsafeMutableBytes { p in
             for (i, v) in values.enumerated() { encodeElement(v, p, i, type) }
         }
@@ -150,7 +180,10 @@ extension Tensor {
     }
 
     /// Stores `v` as element `i` of packed little-endian data of `type`, rounded once (round to nearest
-    /// even for floating point; integers truncate and clamp). Other types are left as zero bytes.
+    /// even for floating point; integers truncate and clamp). The float8/float4 types round without
+    /// saturating, so that every value of the type (infinity and NaN too) is stored as it is; float8e8m0
+    /// rounds up. Sub-byte types are ORed into their packed byte, so the buffer must start zeroed. Other
+    /// types are left as zero bytes.
     @inline(__always)
     public static func encodeElement(_ v: Double, _ p: UnsafeMutableRawBufferPointer, _ i: Int, _ type: ElementType) {
         switch type {
@@ -167,6 +200,16 @@ extension Tensor {
         case .uint32: p.storeBytes(of: UInt32(clamping: Int64(v)).littleEndian, toByteOffset: i * 4, as: UInt32.self)
         case .int64: p.storeBytes(of: Int64(v).littleEndian, toByteOffset: i * 8, as: Int64.self)
         case .uint64: p.storeBytes(of: UInt64(v).littleEndian, toByteOffset: i * 8, as: UInt64.self)
+        case .float8e4m3fn: p[i] = MiniFloat.e4m3fn.encode(v, saturate: false)
+        case .float8e4m3fnuz: p[i] = MiniFloat.e4m3fnuz.encode(v, saturate: false)
+        case .float8e5m2: p[i] = MiniFloat.e5m2.encode(v, saturate: false)
+        case .float8e5m2fnuz: p[i] = MiniFloat.e5m2fnuz.encode(v, saturate: false)
+        case .float8e8m0: p[i] = Float8E8M0.encode(v, saturate: true, roundMode: .up)
+        case .float4e2m1: storePackedBits(MiniFloat.e2m1.encode(v, saturate: false), p, i, width: 4)
+        case .uint4, .int4, .uint2, .int2:
+            let range = type.packedIntegerRange ?? 0...0
+            let n = v.isNaN ? 0 : min(max(v.rounded(.towardZero), Double(range.lowerBound)), Double(range.upperBound))
+            storePackedBits(UInt8(truncatingIfNeeded: Int64(n)), p, i, width: type.bitWidth ?? 8)
         default: break
         }
     }

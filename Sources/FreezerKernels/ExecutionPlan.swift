@@ -149,7 +149,8 @@ final class ExecutionPlan: @unchecked Sendable {
                                             supported: registry.supportedOperators)
             }
             if let inputs = try knownInputs(of: node) {
-                let values = try Self.evaluateAhead(node, name: name, kernel: kernel, inputs: inputs,
+                let values = try Self.evaluateAhead(node, name: name, declaredInputTypes: Self.declaredTypes(node, graph),
+                                                    kernel: kernel, inputs: inputs,
                                                     inferenceSemantics: inferenceSemantics, precision: precision)
                 for (out, value) in zip(node.outputs, values) {
                     guard let out, let value else { continue }
@@ -176,7 +177,8 @@ final class ExecutionPlan: @unchecked Sendable {
             let constantInputs = node.inputs.map { input in
                 input.map { graph.value($0).producer == .initializer || computed[$0] != nil } ?? false
             }
-            steps.append(Step(info: NodeInfo(node, name: name, constantInputs: constantInputs), kernel: kernel,
+            steps.append(Step(info: NodeInfo(node, name: name, constantInputs: constantInputs,
+                                             declaredInputTypes: Self.declaredTypes(node, graph)), kernel: kernel,
                               inputs: node.inputs.map { $0.map(slot) },
                               outputs: outputs,
                               captures: node.captures.map { (graph.value($0).name, slot($0)) },
@@ -223,11 +225,12 @@ final class ExecutionPlan: @unchecked Sendable {
 
     /// The outputs of a node whose inputs are constants (a Constant node has none): the same on every
     /// run, so computed once. Absent or uncomputed outputs are nil; output 0 must be computed.
-    private static func evaluateAhead(_ node: Node, name: String, kernel: Kernel, inputs: [NDArray?],
-                                      inferenceSemantics: Bool, precision: Precision) throws(EvaluationError) -> [NDArray?] {
+    private static func evaluateAhead(_ node: Node, name: String, declaredInputTypes: [ElementType?], kernel: Kernel,
+                                      inputs: [NDArray?], inferenceSemantics: Bool,
+                                      precision: Precision) throws(EvaluationError) -> [NDArray?] {
         let box = KernelInputs()
         box.values = inputs
-        let context = KernelContext(info: NodeInfo(node, name: name), box: box,
+        let context = KernelContext(info: NodeInfo(node, name: name, declaredInputTypes: declaredInputTypes), box: box,
                                     inferenceSemantics: inferenceSemantics, precision: precision, subgraphRunner: nil)
         let outputs: [NDArray?]
         do {
@@ -254,5 +257,13 @@ final class ExecutionPlan: @unchecked Sendable {
             }
         }
         return needed
+    }
+
+    /// The element types the graph declares for a node's inputs (an initializer's own type, else the
+    /// value's declared type; nil when not declared).
+    static func declaredTypes(_ node: Node, _ graph: Graph) -> [ElementType?] {
+        node.inputs.map { input in
+            input.flatMap { graph.initializer($0)?.elementType ?? graph.value($0).type?.tensor?.elementType }
+        }
     }
 }

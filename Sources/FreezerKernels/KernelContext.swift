@@ -66,6 +66,13 @@ public struct KernelContext {
         return v
     }
 
+    /// The element type the graph declares for input `i` (nil: absent or not declared). Under
+    /// `Precision.float64` an input's array is float64 whatever its declared floating-point type, so a
+    /// kernel whose result depends on the declared type (CastLike to float8) reads it here.
+    public func declaredInputType(_ i: Int) -> ElementType? {
+        i < info.declaredInputTypes.count ? info.declaredInputTypes[i] : nil
+    }
+
     /// Whether input `i` is a constant of the graph: the same array on every run, worth preparing once.
     public func inputIsConstant(_ i: Int) -> Bool { i < info.constantInputs.count && info.constantInputs[i] }
 
@@ -128,6 +135,8 @@ final class NodeInfo: @unchecked Sendable {
     /// Per input: whether it is a constant of the graph (an initializer that is not a graph input, or a
     /// Constant node's output), the same array on every run.
     let constantInputs: [Bool]
+    /// Per input: the element type the graph declares for it, if it does.
+    let declaredInputTypes: [ElementType?]
 
     /// Plans of the node's subgraph attributes, by position (attribute, graph within it).
     private let subgraphPlans = Mutex<[[Int]: ExecutionPlan]>([:])
@@ -136,12 +145,13 @@ final class NodeInfo: @unchecked Sendable {
     /// Packed forms of constant matrix operands, by a key the kernel chooses (see `packedConstant`).
     private let packedConstants = Mutex<[[Int]: PackedConstant]>([:])
 
-    init(_ node: Node, name: String, constantInputs: [Bool] = []) {
+    init(_ node: Node, name: String, constantInputs: [Bool] = [], declaredInputTypes: [ElementType?] = []) {
         self.node = node
         self.name = name
         opset = node.opsetVersion ?? 1
         declaredOutputs = node.outputs.map { $0 != nil }
         self.constantInputs = constantInputs
+        self.declaredInputTypes = declaredInputTypes
     }
 
     func lastBroadcastPlan(_ a: [Int], _ b: [Int]) -> BroadcastPlan? {

@@ -8,15 +8,15 @@ extension NDArray {
         let shape = tensor.dims.map { Int($0) }
         do {
             switch Self.kind(of: tensor.elementType) {
+            case .float where tensor.elementType.isLowPrecisionFloat:
+                // Every float8/float4 value is a Float: widened exactly.
+                self.init(elementType: tensor.elementType, shape: shape, storage: .float(try tensor.floats()))
             case .float:
-                guard [ElementType.float, .float16, .bfloat16].contains(tensor.elementType) else {
-                    throw EvaluationError.unsupportedType(tensor.elementType, context: "tensor '\(tensor.name)'")
-                }
                 self.init(elementType: tensor.elementType, shape: shape, storage: .float(try Self.readFloats(tensor, n)))
             case .double:
                 self.init(elementType: .double, shape: shape, storage: .double(try tensor.doubles()))
             case .int:
-                guard tensor.elementType.byteWidth != nil, !tensor.elementType.isFloatingPoint, tensor.elementType != .complex64 else {
+                guard Self.supportedElementTypes.contains(tensor.elementType) else {
                     throw EvaluationError.unsupportedType(tensor.elementType, context: "tensor '\(tensor.name)'")
                 }
                 self.init(elementType: tensor.elementType, shape: shape, storage: .int(try tensor.int64s()))

@@ -3,9 +3,10 @@ import FreezerIR
 
 /// A runtime tensor of the reference evaluator: a shape and contiguous row-major values.
 ///
-/// Values are held in one of five computation types. float16 and bfloat16 are computed in Float and
-/// rounded to their own precision whenever a node produces them; every integer type is held as Int64
-/// (uint64 as its bit pattern). `elementType` remembers the ONNX type the values stand for.
+/// Values are held in one of five computation types. float16, bfloat16 and the float8/float4 formats are
+/// held in Float and rounded to their own precision whenever a node produces them; every integer type
+/// (int4, uint4, int2 and uint2 too) is held as Int64 (uint64 as its bit pattern). `elementType`
+/// remembers the ONNX type the values stand for.
 public struct NDArray: Sendable, Equatable, CustomStringConvertible {
     public var elementType: ElementType
     public var shape: [Int]
@@ -32,9 +33,19 @@ public struct NDArray: Sendable, Equatable, CustomStringConvertible {
     /// The computation type that holds values of `type`.
     public enum Kind: Sendable { case float, double, int, bool, string }
 
+    /// The element types the evaluator holds and computes with: one rule, used when tensors are read
+    /// and by anything that decides beforehand whether a model can be evaluated.
+    public static let supportedElementTypes: Set<ElementType> = [
+        .float, .float16, .bfloat16, .double, .int8, .int16, .int32, .int64,
+        .uint8, .uint16, .uint32, .uint64, .bool, .string,
+        .float8e4m3fn, .float8e4m3fnuz, .float8e5m2, .float8e5m2fnuz, .float8e8m0, .float4e2m1,
+        .uint4, .int4, .uint2, .int2,
+    ]
+
     public static func kind(of type: ElementType) -> Kind {
         switch type {
-        case .float, .float16, .bfloat16: .float
+        case .float, .float16, .bfloat16, .float8e4m3fn, .float8e4m3fnuz, .float8e5m2, .float8e5m2fnuz,
+             .float8e8m0, .float4e2m1: .float
         case .double: .double
         case .bool: .bool
         case .string: .string
@@ -144,10 +155,19 @@ public struct NDArray: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// Values rounded to the precision of `elementType` (float16/bfloat16; other types unchanged).
+    /// Values rounded to the precision of `elementType` (float16/bfloat16 and the float8/float4 formats to
+    /// nearest even, beyond the range to infinity or NaN as the format has them: saturation is Cast's and
+    /// QuantizeLinear's choice, made by them; float8e8m0 rounds up; other types unchanged). Values of
+    /// the type are unchanged, infinities and NaN included.
     public func rounded() -> NDArray {
-        guard elementType == .float16 || elementType == .bfloat16, case .float(var v) = storage else { return self }
-        if elementType == .float16 && NativeKernels.isAvailable {
+        guard elementType != .float, case .float(var v) = storage else { return self }
+        if let format = MiniFloat.format(of: elementType) {
+            for i in v.indices { v[i] = format.rounded(Double(v[i]), saturate: false) }
+        } else if elementType == .float8e8m0 {
+            for i in v.indices { v[i] = Float8E8M0.decode(Float8E8M0.encode(Double(v[i]), saturate: true, roundMode: .up)) }
+        } else if elementType != .float16 && elementType != .bfloat16 {
+            return self
+        } else if elementType == .float16 && NativeKernels.isAvailable {
             v.withUnsafeMutableBufferPointer { if let base = $0.baseAddress { fz_round_to_half(base, $0.count) } }
         } else if elementType == .float16 {
             for i in v.indices { v[i] = HalfPrecision.float(fromHalf: HalfPrecision.half(fromDouble: Double(v[i]))) }

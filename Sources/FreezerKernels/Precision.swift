@@ -7,7 +7,10 @@ import FreezerIR
 /// equivalence check: every float16, bfloat16 and float32 value (inputs, initializers, constants, node
 /// results) is widened to float64, which is exact, and every operation is then computed in Double; Cast
 /// and CastLike to a float type keep float64, so no rounding to a narrower type happens anywhere.
-/// Integer, boolean and string values are the same in both.
+/// Integer, boolean and string values are the same in both. The float8, float4e2m1 and float8e8m0
+/// values widen to float64 exactly as well, but a Cast or QuantizeLinear *to* those types still rounds
+/// (and saturates) to them: these are quantization formats, whose rounding is the operator's meaning
+/// rather than a choice of precision; the result is held as float64.
 public enum Precision: String, Sendable, Codable {
     case own
     case float64

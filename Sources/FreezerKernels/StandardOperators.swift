@@ -14,5 +14,6 @@ extension KernelRegistry {
         ControlFlowOperators.register,
         RecurrentOperators.register,
         TransformerOperators.register,
+        QuantizationOperators.register,
     ]
 }

@@ -97,11 +97,8 @@ struct ConformanceCase: Sendable {
 
 /// Decides, before running, whether a model is within what the evaluator supports.
 enum SupportCheck {
-    /// Element types the evaluator holds (see `NDArray.Storage`).
-    static let supportedElementTypes: Set<ElementType> = [
-        .float, .float16, .bfloat16, .double, .int8, .int16, .int32, .int64,
-        .uint8, .uint16, .uint32, .uint64, .bool, .string,
-    ]
+    /// Element types the evaluator holds: the library's own rule.
+    static let supportedElementTypes = NDArray.supportedElementTypes
 
     /// Why the model cannot be run, or nil: non-tensor values (sequence, optional, map, sparse),
     /// unsupported element types, and operators the registry lacks, in the main graph and every subgraph.

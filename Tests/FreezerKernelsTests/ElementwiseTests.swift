@@ -430,9 +430,10 @@ struct CastTests {
         #expect(bad?.description.contains("\"abc\"") == true)
     }
 
-    @Test func float8IsRefusedClearly() {
-        let e = #expect(throws: EvaluationError.self) { try run1("Cast", [f32([1])], [attr("to", Int64(17))], opset: 19) }
-        #expect(e?.description.contains("float8e4m3fn is not supported") == true)
+    @Test func unsupportedTypeIsRefusedClearly() {
+        // float6e2m3 (27): a type the evaluator does not hold (float8 casts are in QuantizationTests).
+        let e = #expect(throws: EvaluationError.self) { try run1("Cast", [f32([1])], [attr("to", Int64(27))], opset: 25) }
+        #expect(e?.description.contains("casting to type(27) is not supported") == true)
         #expect(throws: EvaluationError.self) { try run1("Cast", [f32([1])]) }
     }
 }

@@ -5,7 +5,8 @@
 ///
 /// Inputs are named `in0`, `in1`, ... (nil: the optional input is absent); outputs `out0`, `out1`, ...
 func runNode(_ op: String, _ inputs: [NDArray?], attributes: [Attribute] = [], outputs: Int = 1,
-             opset: Int64 = 17, domain: String = "", inferenceSemantics: Bool = false) throws -> [NDArray] {
+             opset: Int64 = 17, domain: String = "", inferenceSemantics: Bool = false,
+             precision: Precision = .own) throws -> [NDArray] {
     let inputNames = inputs.enumerated().map { $0.element == nil ? "" : "in\($0.offset)" }
     let outputNames = (0..<outputs).map { "out\($0)" }
     let infos = inputs.enumerated().compactMap { k, a in
@@ -17,7 +18,7 @@ func runNode(_ op: String, _ inputs: [NDArray?], attributes: [Attribute] = [], o
     var opsets = [OpsetImport(domain: "", version: opset)]
     if !domain.isEmpty { opsets.append(OpsetImport(domain: domain, version: 1)) }
     let model = Model(irVersion: 8, opsetImports: opsets, graph: graph)
-    let interpreter = Interpreter(model: model, options: .init(inferenceSemantics: inferenceSemantics))
+    let interpreter = Interpreter(model: model, options: .init(inferenceSemantics: inferenceSemantics, precision: precision))
     var feeds: [String: NDArray] = [:]
     for (k, a) in inputs.enumerated() { if let a { feeds["in\(k)"] = a } }
     let result = try interpreter.run(feeds)

@@ -8,18 +8,58 @@ import FreezerIR
 /// onnxruntime gives on x86-64 (see `IntegerSemantics.fromFloating`); integer to narrower integer keeps the
 /// low bits; float64 to float16/bfloat16 rounds through float32, as onnxruntime does (the interpreter
 /// rounds the Float result to the output type). Numbers format as `%.8g` ("NaN", "INF", "-INF"); strings
-/// parse as `std::stod`/`std::stoll` (a numeric prefix; no number at all is an error). The float8 and
-/// 4-bit types are not supported: `saturate` and `round_mode` only concern float8 and are ignored.
+/// parse as `std::stod`/`std::stoll` (a numeric prefix; no number at all is an error).
+///
+/// The float8 types (opset 19+), float4e2m1 and float8e8m0 (opset 23/24+): values round once to nearest
+/// even from the exact source value; `saturate` (default 1) decides what happens beyond the largest
+/// finite value and to infinities (see `MiniFloat`; float4e2m1 always saturates), and `round_mode`
+/// ("up", "down", "nearest"; default "up") rounds to float8e8m0. These are quantization formats whose
+/// rounding is the cast's meaning, so it happens under `Precision.float64` too (the result is then held
+/// as float64, exactly). To int4/uint4/int2/uint2 (opset 21/25+): floating values truncate toward zero
+/// and become 0 when out of range (ONNX leaves that undefined; its reference gives 0); integers keep
+/// their low bits, as for every narrower integer type.
 enum Cast {
     static func register(_ r: inout KernelRegistry) {
         r.register("Cast") { ctx in
             let x = try ctx.input(0)
-            return [try convert(x, to: ctx.precision.castTarget(try targetType(ctx)), ctx)]
+            return [try cast(x, to: try targetType(ctx), ctx)]
         }
         r.register("CastLike", versions: 15...Int64.max) { ctx in
             let x = try ctx.input(0), like = try ctx.input(1)
-            return [try convert(x, to: ctx.precision.castTarget(like.elementType), ctx)]
+            // Under float64 a float8 `like` arrives widened; the graph still declares its type.
+            var target = like.elementType
+            if target == .double, let declared = ctx.declaredInputType(1), declared.isLowPrecisionFloat { target = declared }
+            return [try cast(x, to: target, ctx)]
         }
+    }
+
+    /// `x` cast to `type` with the node's `saturate` and `round_mode`.
+    static func cast(_ x: NDArray, to type: ElementType, _ ctx: KernelContext) throws(EvaluationError) -> NDArray {
+        guard type.isLowPrecisionFloat else { return try convert(x, to: ctx.precision.castTarget(type), ctx) }
+        let saturate = ctx.int("saturate", default: 1) != 0
+        let modeName = ctx.string("round_mode", default: "up")
+        guard let mode = Float8E8M0.RoundMode(rawValue: modeName) else {
+            throw ctx.fail("round_mode \"\(modeName)\" is not one of up, down, nearest")
+        }
+        let source: [Double]
+        if case .string(let v) = x.storage {
+            var parsed = [Double](); parsed.reserveCapacity(v.count)
+            for s in v { parsed.append(try parseDouble(s, ctx)) }
+            source = parsed
+        } else {
+            source = x.asDoubles
+        }
+        return NDArray(elementType: type, shape: x.shape,
+                       storage: .float(lowPrecision(source, type, saturate: saturate, roundMode: mode)))
+    }
+
+    /// Values rounded to a float8/float4 format and widened back to Float (exact).
+    static func lowPrecision(_ v: [Double], _ type: ElementType, saturate: Bool,
+                             roundMode: Float8E8M0.RoundMode = .up) -> [Float] {
+        if let format = MiniFloat.format(of: type) {
+            return v.map { format.rounded($0, saturate: saturate) }
+        }
+        return v.map { Float8E8M0.decode(Float8E8M0.encode($0, saturate: saturate, roundMode: roundMode)) }
     }
 
     /// The `to` attribute: a DataType number, or (opset 1) its name such as "FLOAT".
@@ -41,14 +81,12 @@ enum Cast {
         throw ctx.fail("attribute 'to' must be an integer (or a type name in opset 1)")
     }
 
-    static let supported: [ElementType] = [.float, .float16, .bfloat16, .double, .int8, .int16, .int32, .int64,
-                                           .uint8, .uint16, .uint32, .uint64, .bool, .string]
-
-    /// `x` converted to `type`.
+    /// `x` converted to `type` (not a float8/float4 type: see `cast`).
     static func convert(_ x: NDArray, to type: ElementType, _ ctx: KernelContext) throws(EvaluationError) -> NDArray {
-        guard supported.contains(type) else {
+        let supported = NDArray.supportedElementTypes
+        guard supported.contains(type), !type.isLowPrecisionFloat else {
             throw ctx.fail("casting to \(type) is not supported by the reference evaluator (supported: "
-                           + "\(supported.map(\.description).joined(separator: ", ")))")
+                           + "\(supported.sorted().map(\.description).joined(separator: ", ")))")
         }
         if x.elementType == type { return x }
         let storage: NDArray.Storage

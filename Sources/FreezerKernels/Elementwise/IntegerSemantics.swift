@@ -14,6 +14,10 @@ enum IntegerSemantics {
         case .int32: Int64(Int32(truncatingIfNeeded: v))
         case .uint32: v & 0xFFFF_FFFF
         case .bool: v & 1
+        case .uint4: v & 0xF
+        case .int4: (v & 0xF) >= 8 ? (v & 0xF) - 16 : v & 0xF
+        case .uint2: v & 0x3
+        case .int2: (v & 0x3) >= 2 ? (v & 0x3) - 4 : v & 0x3
         default: v
         }
     }
@@ -77,6 +81,11 @@ enum IntegerSemantics {
             if x >= 2_147_483_648.0 { return (cvtt32(x - 2_147_483_648.0) ^ 0x8000_0000) & 0xFFFF_FFFF }
             return cvtt32(x) & 0xFFFF_FFFF
         case .bool: return x != 0 || x.isNaN ? 1 : 0
+        case .int4, .uint4, .int2, .uint2:
+            // onnxruntime has no such SSE path; ONNX's reference (ml_dtypes) truncates and gives 0 out of range.
+            guard let range = type.packedIntegerRange, x.isFinite else { return 0 }
+            let t = x.rounded(.towardZero)
+            return t >= Double(range.lowerBound) && t <= Double(range.upperBound) ? Int64(t) : 0
         default: return wrap(cvtt32(x), type)
         }
     }
