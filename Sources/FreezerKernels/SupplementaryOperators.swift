@@ -1,8 +1,9 @@
 import FreezerIR
 
 /// The operators of ONNX's node suite added after the core families: losses, the preview training
-/// optimizers, further math, bitwise and activation functions, and tensor operators (Unique, scatters,
-/// CenterCropPad, ...). Each concern lives in its own file; this list registers them all.
+/// optimizers, further math, bitwise and activation functions, tensor operators (Unique, scatters,
+/// CenterCropPad, ...), and the string operators with TfIdfVectorizer. Each concern lives in its own
+/// file; this list registers them all.
 enum SupplementaryOperators {
     static func register(_ r: inout KernelRegistry) {
         Losses.register(&r)
@@ -10,6 +11,7 @@ enum SupplementaryOperators {
         MoreMath.register(&r)
         Bitwise.register(&r)
         MoreTensorOperators.register(&r)
+        StringOperators.register(&r)
     }
 }
 

@@ -220,3 +220,46 @@ struct SupplementaryMathTests {
         expectMatches(adagrad[1], f32([10], [1]), "Adagrad H")
     }
 }
+
+@Suite("Supplementary operators: strings")
+struct SupplementaryStringTests {
+    private func strings(_ v: [String], _ shape: [Int]) -> NDArray { NDArray(strings: v, shape: shape) }
+
+    @Test func splitOnWhitespaceAndDelimiter() throws {
+        // No delimiter: whitespace runs separate, the ends are trimmed; after maxsplit the rest is one piece.
+        let x = strings(["  a  b c ", "", "x,,y"], [3])
+        let ws = try runNode("StringSplit", [x], attributes: [attr("maxsplit", Int64(1))], outputs: 2, opset: 20)
+        #expect(ws[0].strings == ["a", "b c ", "", "", "x,,y", ""] && ws[0].shape == [3, 2])
+        #expect(ws[1].ints == [2, 0, 1])
+        // A delimiter: consecutive ones delimit empty strings, an empty input is one empty piece.
+        let comma = try runNode("StringSplit", [x], attributes: [attr("delimiter", ",")], outputs: 2, opset: 20)
+        #expect(comma[0].strings == ["  a  b c ", "", "", "", "", "", "x", "", "y"] && comma[1].ints == [1, 1, 3])
+    }
+
+    @Test func normalizerAndRegex() throws {
+        let words = strings(["Monday", "tuesday", "MONDAY"], [1, 3])
+        let out = try runNode("StringNormalizer", [words],
+                              attributes: [Attribute(name: "stopwords", value: .strings([Array("monday".utf8)])), attr("case_change_action", "UPPER")],
+                              opset: 10)[0]
+        #expect(out.strings == ["TUESDAY"] && out.shape == [1, 1])
+        let match = try runNode("RegexFullMatch", [strings(["ab12", "ab1x", "é1"], [3])], attributes: [attr("pattern", "\\w+\\d")], opset: 20)[0]
+        // \w is ASCII only, as in RE2.
+        #expect(match.bools == [true, false, false])
+    }
+
+    @Test func tfIdfSkipGramsAndWeights() throws {
+        // Pool: 1-grams [1, 2], 2-grams [(1, 3)]; outputs 0, 1, 2. Row [1, 2, 3, 1]: the 1-grams 1 (twice)
+        // and 2 once; the 2-gram (1, 3) only with distance 2 (positions 0 and 2).
+        let attributes = [attr("min_gram_length", Int64(1)), attr("max_gram_length", Int64(2)), attr("max_skip_count", Int64(1)),
+                          attr("ngram_counts", [Int64(0), 2]), attr("ngram_indexes", [Int64(0), 1, 2]),
+                          attr("pool_int64s", [Int64(1), 2, 1, 3])]
+        let x = i64([1, 2, 3, 1], [1, 4])
+        let tf = try runNode("TfIdfVectorizer", [x], attributes: attributes + [attr("mode", "TF")], opset: 9)[0]
+        #expect(tf.floats == [2, 1, 1] && tf.shape == [1, 3])
+        let weighted = try runNode("TfIdfVectorizer", [x], attributes: attributes + [attr("mode", "TFIDF"),
+                                                                                  Attribute(name: "weights", value: .floats([0.5, 2, 3]))], opset: 9)[0]
+        #expect(weighted.floats == [1, 2, 3])
+        let noSkip = attributes.map { $0.name == "max_skip_count" ? attr("max_skip_count", Int64(0)) : $0 }
+        #expect(try runNode("TfIdfVectorizer", [x], attributes: noSkip + [attr("mode", "IDF")], opset: 9)[0].floats == [1, 1, 0])
+    }
+}
