@@ -263,3 +263,12 @@ struct SupplementaryStringTests {
         #expect(try runNode("TfIdfVectorizer", [x], attributes: noSkip + [attr("mode", "IDF")], opset: 9)[0].floats == [1, 1, 0])
     }
 }
+
+@Suite("Supplementary operators: Unique with NaN")
+struct UniqueNaNTests {
+    @Test func nanIsOneValueSortedLast() throws {
+        let out = try runNode("Unique", [NDArray(floats: [.nan, 1, .nan, -0.0, 0], shape: [5])], outputs: 4, opset: 11)
+        #expect(out[0].floats.count == 3 && out[0].floats[0] == 0 && out[0].floats[1] == 1 && out[0].floats[2].isNaN)
+        #expect(out[1].ints == [3, 1, 0] && out[2].ints == [2, 1, 2, 0, 0] && out[3].ints == [2, 1, 2])
+    }
+}

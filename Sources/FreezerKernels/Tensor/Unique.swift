@@ -7,9 +7,10 @@ extension MoreTensorOperators {
 
     /// Unique (11): the distinct elements of the flattened input, or with `axis` the distinct slices
     /// along that axis. `sorted` (default 1) orders them ascending (slices lexicographically);
-    /// `sorted = 0` keeps the order of first occurrence. Outputs: Y; `indices`, the position of each
-    /// one's first occurrence in the input (along the axis, or flat); `inverse_indices`, for each
-    /// input element (or slice) its position in Y; `counts`, how often each occurs. All int64.
+    /// `sorted = 0` keeps the order of first occurrence. NaNs are one value, sorted last (as numpy).
+    /// Outputs: Y; `indices`, the position of each one's first occurrence in the input (along the axis,
+    /// or flat); `inverse_indices`, for each input element (or slice) its position in Y; `counts`, how
+    /// often each occurs. All but Y are int64.
     static func unique(_ ctx: KernelContext) throws -> [NDArray?] {
         var x = try ctx.input(0)
         let sorted = ctx.int("sorted", default: 1) != 0
@@ -29,8 +30,8 @@ extension MoreTensorOperators {
         let less: (Int, Int) -> Bool
         let equal: (Int, Int) -> Bool
         switch x.storage {
-        case .float(let v): (less, equal) = orderings(v, members)
-        case .double(let v): (less, equal) = orderings(v, members)
+        case .float(let v): (less, equal) = orderings(v.map(TotalOrder.init), members)
+        case .double(let v): (less, equal) = orderings(v.map(TotalOrder.init), members)
         case .int(let v) where x.elementType == .uint64: (less, equal) = orderings(v.map { UInt64(bitPattern: $0) }, members)
         case .int(let v): (less, equal) = orderings(v, members)
         case .bool(let v): (less, equal) = orderings(v.map { $0 ? 1 : 0 }, members)
@@ -51,6 +52,15 @@ extension MoreTensorOperators {
         let y = TensorLayout.gatherBlocks(x, outer: outer, size: n, inner: inner, rows: firsts, shape: shape)
         return [y, NDArray(ints: firsts.map(Int64.init), shape: [groups.count]),
                 NDArray(ints: inverse, shape: [n]), NDArray(ints: groups.map { Int64($0.count) }, shape: [groups.count])]
+    }
+
+    /// A floating value ordered as numpy's unique orders it: NaN after every number and equal to
+    /// every NaN (so all NaNs are one unique value), -0 equal to +0.
+    private struct TotalOrder<T: FloatingPoint>: Comparable {
+        let value: T
+        init(_ value: T) { self.value = value }
+        static func == (a: Self, b: Self) -> Bool { a.value.isNaN ? b.value.isNaN : a.value == b.value }
+        static func < (a: Self, b: Self) -> Bool { a.value.isNaN ? false : (b.value.isNaN || a.value < b.value) }
     }
 
     /// Lexicographic order and equality of slices given by the positions of their elements in `v`.
