@@ -15,5 +15,6 @@ extension KernelRegistry {
         RecurrentOperators.register,
         TransformerOperators.register,
         QuantizationOperators.register,
+        SupplementaryOperators.register,
     ]
 }

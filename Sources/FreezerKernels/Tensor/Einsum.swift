@@ -5,7 +5,8 @@ import FreezerIR
 /// then permuting to the output order.
 ///
 /// Supports explicit and implicit outputs and `...` with numpy broadcasting of size-1 ellipsis dims.
-/// A label repeated inside one operand (diagonals, traces) is refused with a clear error.
+/// A label repeated inside one operand first takes that operand's diagonal over those axes (so `ii->i`
+/// is the diagonal and `ii` the trace).
 extension TensorOperators {
     static func registerEinsum(_ r: inout KernelRegistry) {
         r.register("Einsum", versions: 12...Int64.max) { ctx in [try einsum(ctx)] }
@@ -52,11 +53,14 @@ extension TensorOperators {
         }
         var inputs: [Labeled] = []
         var sizes: [Int: Int] = [:]
+        // Every label as the input terms write it (a repeated one counts each time).
+        var written: [Int] = []
         for (k, p) in parsed.enumerated() {
             let e = operands[k].rank - p.before.count - p.after.count
-            let labels = p.before + (0..<e).map { ellipsisBase + ellipsisRank - e + $0 } + p.after
-            guard Set(labels).count == labels.count else {
-                throw ctx.unsupportedFeature("term '\(terms[k])', which repeats a label (a diagonal or trace),")
+            var labels = p.before + (0..<e).map { ellipsisBase + ellipsisRank - e + $0 } + p.after
+            written.append(contentsOf: labels)
+            if Set(labels).count != labels.count {
+                (operands[k], labels) = try diagonal(ctx, operands[k], labels, term: terms[k])
             }
             for (axis, label) in labels.enumerated() {
                 let n = operands[k].shape[axis]
@@ -88,7 +92,7 @@ extension TensorOperators {
             }
         } else {
             // Implicit output: broadcast dims, then the letters used exactly once, in alphabetical (ASCII) order.
-            let all = inputs.flatMap(\.labels)
+            let all = written
             let once = Set(all.filter { l in l < ellipsisBase && all.filter { $0 == l }.count == 1 })
             output = (0..<ellipsisRank).map { ellipsisBase + $0 } + once.sorted()
         }
@@ -109,6 +113,25 @@ extension TensorOperators {
         acc = sumOut(acc, keeping: Set(output))
         let perm = output.map { l in acc.labels.firstIndex(of: l) ?? 0 }
         return TensorLayout.permute(acc.array, viewedAs: acc.array.shape, perm)
+    }
+
+    /// The diagonal of `x` over the axes that share a label: one axis per distinct label, in the order
+    /// of first appearance, element (…, i, …) reading x where every axis of that label has index i.
+    private static func diagonal(_ ctx: KernelContext, _ x: NDArray, _ labels: [Int], term: String) throws(EvaluationError) -> (NDArray, [Int]) {
+        var distinct: [Int] = []
+        for l in labels where !distinct.contains(l) { distinct.append(l) }
+        let strides = x.strides
+        var shape: [Int] = [], offsets: [[Int]] = []
+        for l in distinct {
+            let axes = labels.indices.filter { labels[$0] == l }
+            let n = x.shape[axes[0]]
+            guard axes.allSatisfy({ x.shape[$0] == n }) else {
+                throw ctx.fail("term '\(term)' repeats label '\(labelName(l))' over axes of different sizes (shape \(x.shape))")
+            }
+            shape.append(n)
+            offsets.append(TensorLayout.linear(n, stride: axes.reduce(0) { $0 + strides[$1] }))
+        }
+        return (TensorLayout.take(x, TensorLayout.positions(shape: shape, offsets: offsets), shape: shape), distinct)
     }
 
     private static func labelName(_ label: Int) -> String {

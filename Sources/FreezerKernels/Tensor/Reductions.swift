@@ -1,8 +1,8 @@
 import Foundation
 import FreezerIR
 
-/// ReduceSum, ReduceMean, ReduceMax, ReduceMin, ReduceProd, ReduceL1, ReduceL2, ReduceSumSquare and
-/// ReduceLogSumExp in their attribute (axes attribute) and input (axes input, noop_with_empty_axes) forms.
+/// ReduceSum, ReduceMean, ReduceMax, ReduceMin, ReduceProd, ReduceL1, ReduceL2, ReduceSumSquare,
+/// ReduceLogSum (log of the sum; −∞ for an empty set) and ReduceLogSumExp in their attribute (axes attribute) and input (axes input, noop_with_empty_axes) forms.
 ///
 /// Float sums accumulate in Double and round once, so results are deterministic and at least as accurate
 /// as onnxruntime's float32 accumulation. Max and Min propagate NaN (onnxruntime ignores a NaN that is
@@ -10,7 +10,7 @@ import FreezerIR
 extension TensorOperators {
     enum Reduction: String, CaseIterable {
         case sum = "ReduceSum", mean = "ReduceMean", max = "ReduceMax", min = "ReduceMin", prod = "ReduceProd"
-        case l1 = "ReduceL1", l2 = "ReduceL2", sumSquare = "ReduceSumSquare", logSumExp = "ReduceLogSumExp"
+        case l1 = "ReduceL1", l2 = "ReduceL2", sumSquare = "ReduceSumSquare", logSum = "ReduceLogSum", logSumExp = "ReduceLogSumExp"
 
         /// The first opset where axes is an input: 13 for ReduceSum, 18 for the others.
         var axesInputSince: Int64 { self == .sum ? 13 : 18 }
@@ -74,10 +74,10 @@ extension TensorOperators {
             rel.withUnsafeBufferPointer { rel in
                 bases.map { b in
                     switch op {
-                    case .sum, .mean:
+                    case .sum, .mean, .logSum:
                         var s = 0.0
                         for r in rel { s += v[b + r] }
-                        return op == .sum ? s : s / Double(rel.count)
+                        return op == .sum ? s : op == .mean ? s / Double(rel.count) : log(s)
                     case .sumSquare, .l2:
                         var s = 0.0
                         for r in rel { let x = v[b + r]; s += x * x }
@@ -146,7 +146,7 @@ extension TensorOperators {
                         if op == .max ? greater : less { s = x }
                     }
                     return s
-                case .l2, .logSumExp:
+                case .l2, .logSum, .logSumExp:
                     let d = rel.map { Double(v[b + $0]) }
                     let r = reduceDoubles(op, d, [0], Array(0..<d.count))[0]
                     return r.isFinite ? IntegerWrap.wrap(Int64(clamping: Int64(exactly: r.rounded(.towardZero)) ?? 0), type) : 0
