@@ -30,7 +30,9 @@ public enum Conversion {
         try checkOptions(options)
         var phases = PhaseClock()
         progress?(ProgressEvent(phase: .load(path: options.input)))
-        let parsed = try ModelLoader.load(path: options.input, options: .init(computeDigests: false))
+        var loadedFile = try ModelLoader.load(path: options.input, options: .init(computeDigests: false))
+        let checkpointFile = try options.checkpoint.map { path in try CheckpointBinding.apply(path, to: &loadedFile.model) }
+        let parsed = loadedFile
         phases.end("load")
         // The input's digests are computed on the other core while the model is frozen and verified.
         let digestProgress = BackgroundProgress(progress)
@@ -48,7 +50,7 @@ public enum Conversion {
         func refuse(_ error: ConversionError) -> ConversionError {
             (try? digesting.value()).flatMap { digestMismatch($0.0) } ?? error
         }
-        let protected = parsed.source.protectedPaths
+        let protected = parsed.source.protectedPaths + (checkpointFile.map { [$0.canonicalPath] } ?? [])
         for path in [options.output, options.logPath] {
             if let target = Paths.canonicalTarget(path), protected.contains(target) { throw refuse(ConversionError.outputPathIsInput(path)) }
         }
@@ -97,7 +99,8 @@ public enum Conversion {
         }
 
         digestProgress.waiting()
-        let (source, digestSeconds) = try digesting.value()
+        var (source, digestSeconds) = try digesting.value()
+        if let checkpointFile { source.dataFiles.append(checkpointFile) }
         phases.add("digest", seconds: digestSeconds, inParallel: true)
         if let mismatch = digestMismatch(source) { throw mismatch }
         let loaded = LoadedModel(model: parsed.model, source: source)

@@ -8,7 +8,7 @@ extension ConversionOptions {
         RecordedOptions(input: input, output: output, log: log, modelID: modelID, modelVersion: modelVersion, responsible: responsible,
                         outputs: outputs, inputShapes: inputShapes, inputsDirectory: inputsDirectory, samples: samples, seed: seed,
                         rtol: rtol, atol: atol, externalData: externalData.rawValue, expectSHA256: expectSHA256, verify: verify,
-                        keepFailed: keepFailed, threads: threads, recordHost: recordHost)
+                        keepFailed: keepFailed, threads: threads, recordHost: recordHost, checkpoint: checkpoint)
     }
 
     /// The options a log records; refuses an `externalData` that names no storage mode.
@@ -19,7 +19,7 @@ extension ConversionOptions {
         self.init(input: r.input, output: r.output, log: r.log, modelID: r.modelID, modelVersion: r.modelVersion, responsible: r.responsible,
                   outputs: r.outputs, inputShapes: r.inputShapes, inputsDirectory: r.inputsDirectory, samples: r.samples, seed: r.seed,
                   rtol: r.rtol, atol: r.atol, externalData: storage, expectSHA256: r.expectSHA256, verify: r.verify,
-                  keepFailed: r.keepFailed, threads: r.threads, recordHost: r.recordHost)
+                  keepFailed: r.keepFailed, threads: r.threads, recordHost: r.recordHost, checkpoint: r.checkpoint)
     }
 }
 

@@ -15,6 +15,9 @@ public struct ConversionOptions: Sendable, Equatable {
     public static let defaultRecordHost = false
 
     public var input: String
+    /// `--checkpoint`: an onnxruntime-training checkpoint holding the values of parameters the model
+    /// declares as inputs without values.
+    public var checkpoint: String?
     public var output: String
     public var log: String?
     public var modelID: String
@@ -39,8 +42,9 @@ public struct ConversionOptions: Sendable, Equatable {
                 samples: Int = defaultSamples, seed: UInt64 = defaultSeed, rtol: Double? = nil, atol: Double? = nil,
                 externalData: ModelSaver.Options.ExternalData = defaultExternalData, expectSHA256: String? = nil,
                 verify: Bool = defaultVerify, keepFailed: Bool = defaultKeepFailed, threads: Int = defaultThreads,
-                recordHost: Bool = defaultRecordHost) {
+                recordHost: Bool = defaultRecordHost, checkpoint: String? = nil) {
         self.input = input
+        self.checkpoint = checkpoint
         self.output = output
         self.log = log
         self.modelID = modelID

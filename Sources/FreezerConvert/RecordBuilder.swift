@@ -117,7 +117,7 @@ struct RecordBuilder {
         let o = options
         func opt(_ name: String, _ value: String, _ isDefault: Bool) -> OptionValue { OptionValue(name: name, value: value, isDefault: isDefault) }
         let options: [OptionValue] = [
-            opt("MODEL", o.input, false), opt("-o", o.output, false), opt("--log", o.logPath, o.log == nil),
+            opt("MODEL", o.input, false), opt("--checkpoint", o.checkpoint ?? "(not given)", o.checkpoint == nil), opt("-o", o.output, false), opt("--log", o.logPath, o.log == nil),
             opt("--model-id", o.modelID, false), opt("--model-version", o.modelVersion, false), opt("--responsible", o.responsible, false),
             opt("--output", o.outputs.isEmpty ? "(automatic: inference outputs)" : o.outputs.joined(separator: ", "), o.outputs.isEmpty),
             opt("--input-shape", o.inputShapes.isEmpty ? "(declared shapes; symbolic dims = 1)" : InputShapeOption.text(o.inputShapes), o.inputShapes.isEmpty),

@@ -209,6 +209,16 @@ extension Graph {
         initializerStore[id] = tensor
     }
 
+    /// Gives a graph input that has no value a default value (an initializer of the same name), as a file
+    /// that lists its initializers among its inputs has: a caller may still override it.
+    public mutating func setDefault(ofInput id: ValueID, _ tensor: Tensor) throws(GraphError) {
+        guard inputs.contains(id), initializerStore[id] == nil else { throw .notAnInitializer(values[id.index].name) }
+        var tensor = tensor
+        tensor.name = values[id.index].name
+        initializerStore[id] = tensor
+        initializerOrder.append(id)
+    }
+
     /// Removes an initializer nothing reads. A graph input it was the default of stays an input.
     public mutating func removeInitializer(_ id: ValueID) throws(GraphError) {
         guard initializerStore[id] != nil else { throw .notAnInitializer(values[id.index].name) }

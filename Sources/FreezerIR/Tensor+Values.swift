@@ -191,15 +191,17 @@ extension Tensor {
         case .double: p.storeBytes(of: v.bitPattern.littleEndian, toByteOffset: i * 8, as: UInt64.self)
         case .float16: p.storeBytes(of: HalfPrecision.half(fromDouble: v).littleEndian, toByteOffset: i * 2, as: UInt16.self)
         case .bfloat16: p.storeBytes(of: HalfPrecision.bfloat16(fromDouble: v).littleEndian, toByteOffset: i * 2, as: UInt16.self)
-        case .int8: p[i] = UInt8(bitPattern: Int8(clamping: Int64(v.rounded(.towardZero))))
-        case .uint8: p[i] = UInt8(clamping: Int64(v.rounded(.towardZero)))
+        case .int8: p[i] = UInt8(bitPattern: Int8(clamping: saturatingInt64(v)))
+        case .uint8: p[i] = UInt8(clamping: saturatingInt64(v))
         case .bool: p[i] = v != 0 ? 1 : 0
-        case .int16: p.storeBytes(of: Int16(clamping: Int64(v)).littleEndian, toByteOffset: i * 2, as: Int16.self)
-        case .uint16: p.storeBytes(of: UInt16(clamping: Int64(v)).littleEndian, toByteOffset: i * 2, as: UInt16.self)
-        case .int32: p.storeBytes(of: Int32(clamping: Int64(v)).littleEndian, toByteOffset: i * 4, as: Int32.self)
-        case .uint32: p.storeBytes(of: UInt32(clamping: Int64(v)).littleEndian, toByteOffset: i * 4, as: UInt32.self)
-        case .int64: p.storeBytes(of: Int64(v).littleEndian, toByteOffset: i * 8, as: Int64.self)
-        case .uint64: p.storeBytes(of: UInt64(v).littleEndian, toByteOffset: i * 8, as: UInt64.self)
+        case .int16: p.storeBytes(of: Int16(clamping: saturatingInt64(v)).littleEndian, toByteOffset: i * 2, as: Int16.self)
+        case .uint16: p.storeBytes(of: UInt16(clamping: saturatingInt64(v)).littleEndian, toByteOffset: i * 2, as: UInt16.self)
+        case .int32: p.storeBytes(of: Int32(clamping: saturatingInt64(v)).littleEndian, toByteOffset: i * 4, as: Int32.self)
+        case .uint32: p.storeBytes(of: UInt32(clamping: saturatingInt64(v)).littleEndian, toByteOffset: i * 4, as: UInt32.self)
+        case .int64: p.storeBytes(of: saturatingInt64(v).littleEndian, toByteOffset: i * 8, as: Int64.self)
+        case .uint64:
+            let u: UInt64 = v.isNaN || v <= 0 ? 0 : v >= 0x1p64 ? .max : UInt64(v.rounded(.towardZero))
+            p.storeBytes(of: u.littleEndian, toByteOffset: i * 8, as: UInt64.self)
         case .float8e4m3fn: p[i] = MiniFloat.e4m3fn.encode(v, saturate: false)
         case .float8e4m3fnuz: p[i] = MiniFloat.e4m3fnuz.encode(v, saturate: false)
         case .float8e5m2: p[i] = MiniFloat.e5m2.encode(v, saturate: false)
@@ -212,6 +214,15 @@ extension Tensor {
             storePackedBits(UInt8(truncatingIfNeeded: Int64(n)), p, i, width: type.bitWidth ?? 8)
         default: break
         }
+    }
+
+    /// `v` toward zero, saturated to Int64's range; NaN is 0 (no trap on values a fold or a test supplies).
+    @inline(__always)
+    static func saturatingInt64(_ v: Double) -> Int64 {
+        if v.isNaN { return 0 }
+        if v >= 0x1p63 { return .max }
+        if v < -0x1p63 { return .min }
+        return Int64(v.rounded(.towardZero))
     }
 
     /// An int64 tensor holding `values` exactly (Double cannot hold every int64).

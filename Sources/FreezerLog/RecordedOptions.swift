@@ -36,11 +36,14 @@ public struct RecordedOptions: Codable, Sendable, Equatable {
     public var keepFailed: Bool
     public var threads: Int
     public var recordHost: Bool
+    /// `--checkpoint` as given; absent: not given (parameters come from the model file).
+    public var checkpoint: String?
 
     public init(input: String, output: String, log: String?, modelID: String, modelVersion: String, responsible: String,
                 outputs: [String], inputShapes: [String: [Int]], inputsDirectory: String?, samples: Int, seed: UInt64,
                 rtol: Double?, atol: Double?, externalData: String, expectSHA256: String?, verify: Bool, keepFailed: Bool,
-                threads: Int, recordHost: Bool) {
+                threads: Int, recordHost: Bool, checkpoint: String? = nil) {
+        self.checkpoint = checkpoint
         self.input = input
         self.output = output
         self.log = log

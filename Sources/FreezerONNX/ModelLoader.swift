@@ -29,6 +29,13 @@ public struct ModelSource: Sendable, Equatable, Codable {
         public var canonicalPath: String
         public var size: Int
         public var sha256: String
+
+        public init(location: String, canonicalPath: String, size: Int, sha256: String) {
+            self.location = location
+            self.canonicalPath = canonicalPath
+            self.size = size
+            self.sha256 = sha256
+        }
     }
 
     /// Canonical paths of the model file and all its data files: what a save must never overwrite.

@@ -66,6 +66,9 @@ struct ConvertCommand: ParsableCommand {
     @Flag(name: .customLong("external-data"), help: "Store tensors of 1 KiB or more in FROZEN.onnx.data (default: only when the model would exceed 2 GiB).")
     var externalData = false
 
+    @Option(help: ArgumentHelp("onnxruntime-training checkpoint holding the parameter values of training_model.onnx or eval_model.onnx (generate_artifacts declares the parameters as inputs without values). Recorded, with its SHA-256, as a data file of the verified learning model.", valueName: "path"))
+    var checkpoint: String?
+
     @Option(name: .customLong("expect-sha256"), help: "Refuse to convert unless the input's SHA-256 is this (the digest of the verified model).")
     var expectSHA256: String?
 
@@ -97,7 +100,7 @@ struct ConvertCommand: ParsableCommand {
                 input: model, output: output, log: log, modelID: modelID, modelVersion: modelVersion, responsible: responsible,
                 outputs: outputNames, inputShapes: try check.shapes(), inputsDirectory: check.inputs, samples: check.samples, seed: check.seed,
                 rtol: check.rtol, atol: check.atol, externalData: storage, expectSHA256: expectSHA256,
-                verify: !noVerify, keepFailed: keepFailed, threads: check.threads, recordHost: recordHost)
+                verify: !noVerify, keepFailed: keepFailed, threads: check.threads, recordHost: recordHost, checkpoint: checkpoint)
             // Erased before the summary or an error message is written.
             let display = ProgressDisplay.standardError(requested: progress)
             defer { display?.finish() }

@@ -84,4 +84,13 @@ struct TensorValueTests {
         #expect(s.elementCount == 1)
         #expect(try s.doubles() == [3])
     }
+
+    /// Numbers outside an integer type's range saturate and NaN becomes 0 instead of trapping (a folded or
+    /// a test constant may hold them).
+    @Test func integerEncodingSaturatesInsteadOfTrapping() throws {
+        let values = [Double(Int64.max), -1e30, .nan, .infinity, -.infinity, 3.7]
+        #expect(try Tensor.make(name: "a", type: .int64, dims: [6], values: values).int64s() == [.max, .min, 0, .max, .min, 3])
+        #expect(try Tensor.make(name: "b", type: .int32, dims: [6], values: values).int64s() == [Int64(Int32.max), Int64(Int32.min), 0, Int64(Int32.max), Int64(Int32.min), 3])
+        #expect(try Tensor.make(name: "c", type: .uint8, dims: [6], values: values).int64s() == [255, 0, 0, 255, 0, 3])
+    }
 }

@@ -170,6 +170,73 @@ struct RemoveStochasticRegularizersTests {
         #expect(abs(deviation - 1e-6 / (96 + 1e-6)) < 1e-15)
     }
 
+    /// timm's DropBlock with an even block: MaxPool(k 4, pads 2) grows the mask by one along each axis and
+    /// two Slices crop the first row and column back.
+    @Test func evenDropBlockCropsTheGrownMaskBack() throws {
+        var s = Self.dropBlock(block: 4)
+        let pool = s.nodes.firstIndex { $0.opType == "MaxPool" }!
+        s.nodes[pool].attributes = [Attribute(name: "kernel_shape", value: .ints([4, 4])), Attribute(name: "pads", value: .ints([2, 2, 2, 2])),
+                                    Attribute(name: "strides", value: .ints([1, 1]))]
+        s.nodes[pool].outputs = ["grown_big"]
+        s.constant("one_start", [1], [1], type: .int64)
+        s.constant("to_end", [Double(Int64.max)], [1], type: .int64)
+        s.constant("axis2", [2], [1], type: .int64)
+        s.constant("axis3", [3], [1], type: .int64)
+        s.nodes.insert(NodeSpec(name: "crop_h", opType: "Slice", opsetVersion: 17, inputs: ["grown_big", "one_start", "to_end", "axis2"], outputs: ["grown_h"]), at: pool + 1)
+        s.nodes.insert(NodeSpec(name: "crop_w", opType: "Slice", opsetVersion: 17, inputs: ["grown_h", "one_start", "to_end", "axis3"], outputs: ["grown"]), at: pool + 2)
+        let context = try expectRemoved(s, variant: .dropBlock, dropProbability: 0.05)
+        #expect(context.changes[0].detail.contains("crops the extra element along axis 3"))
+    }
+
+    @Test func evenDropBlockWithoutTheCropIsRefused() throws {
+        var s = Self.dropBlock(block: 4)
+        let pool = s.nodes.firstIndex { $0.opType == "MaxPool" }!
+        s.nodes[pool].attributes = [Attribute(name: "kernel_shape", value: .ints([4, 4])), Attribute(name: "pads", value: .ints([2, 2, 2, 2]))]
+        try expectRefused(s, reason: "Sub with the constant 1")
+    }
+
+    /// A dynamic-batch export computes the per-sample shape at run time: ConstantOfShape(Concat(N, [1, 1, 1])).
+    @Test func perSampleShapeComputedAtRunTimeIsDropPath() throws {
+        var s = Self.dropPath()
+        s.constant("trailing", [1, 1, 1], [3], type: .int64)
+        s.constant("batch_index", [0], [1], type: .int64)
+        s.nodes.insert(contentsOf: [
+            NodeSpec(name: "shape", opType: "Shape", opsetVersion: 17, inputs: ["r"], outputs: ["r_shape"]),
+            NodeSpec(name: "batch", opType: "Gather", opsetVersion: 17, inputs: ["r_shape", "batch_index"], outputs: ["n"]),
+            NodeSpec(name: "noise_shape", opType: "Concat", opsetVersion: 17, inputs: ["n", "trailing"], outputs: ["noise_shape"],
+                     attributes: [Attribute(name: "axis", value: .int(0))]),
+            NodeSpec(name: "fill", opType: "ConstantOfShape", opsetVersion: 17, inputs: ["noise_shape"], outputs: ["dynamic_template"]),
+        ], at: 1)
+        let draw = s.nodes.firstIndex { $0.opType == "RandomUniformLike" }!
+        s.nodes[draw].inputs = ["dynamic_template"]
+        try expectRemoved(s, variant: .dropPath, dropProbability: Self.dropProbability)
+    }
+
+    /// Two refused draws in series: the second is refused for its own reason, not for the first's.
+    @Test func eachRefusedDrawGetsItsOwnReason() throws {
+        var s = Self.base()
+        Self.uniform(&s, like: "template", "u1")
+        Self.uniform(&s, like: "template", "u2")
+        s.node("Less", ["u1", "keep"], ["kept1"]); s.node("Cast", ["kept1"], ["mask1"], Self.castToFloat)
+        s.node("Mul", ["r", "mask1"], ["h"])
+        s.node("Less", ["u2", "keep"], ["kept2"]); s.node("Cast", ["kept2"], ["mask2"], Self.castToFloat)
+        s.node("Mul", ["h", "mask2"], ["h2"])
+        s.node("Add", ["h2", "r"], ["y"])
+        let (_, context) = try apply(RemoveStochasticRegularizers(), to: s.model)
+        #expect(context.skips.count == 2)
+        #expect(context.skips.allSatisfy { $0.reason.contains("expectation 0.8, not 1") }, "\(context.skips.map(\.reason))")
+    }
+
+    @Test func twoDrawsCombinedAreBothRefused() throws {
+        var s = Self.base()
+        Self.uniform(&s, like: "template", "u1")
+        Self.uniform(&s, like: "template", "u2")
+        s.node("Add", ["u1", "u2"], ["both"])
+        s.node("Mul", ["r", "both"], ["y"])
+        let (_, context) = try apply(RemoveStochasticRegularizers(), to: s.model)
+        #expect(context.skips.count == 2 && context.skips.allSatisfy { $0.reason.contains("combines two random draws") })
+    }
+
     // MARK: - Refusals
 
     /// Runs the pass and expects nothing removed and the draw reported unproven with `reason` in its text.

@@ -6,8 +6,9 @@ enum RegularizerForm {
     case noise(Noise)
     /// A boolean mask, true with probability `pTrue`.
     case mask(pTrue: Double)
-    /// DropBlock: a 0/1 seed mask grown into blocks by a same-size, stride-1 MaxPool.
-    case grownDrops
+    /// DropBlock: a 0/1 seed mask grown into blocks by a stride-1 MaxPool; `excess` is how much larger than
+    /// the seed mask it is along each spatial axis (an even block grows it by one until a Slice crops it).
+    case grownDrops(excess: [Int])
     /// DropBlock: `1 − grownDrops`, the kept elements (all ones when nothing is dropped).
     case blockKeep
     /// DropBlock: the sum of `blockKeep` over every element, plus `epsilon` once added.

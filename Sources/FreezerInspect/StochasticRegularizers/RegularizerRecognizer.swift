@@ -7,8 +7,6 @@ import FreezerIR
 struct RegularizerRecognizer {
     let scope: GraphScope
     private var tracked: [ValueID: TrackedValue] = [:]
-    /// Values computed from a draw whose proof failed: their readers are not examined again.
-    private var poisoned: Set<ValueID> = []
     private var failed: [NodeID: UnprovenRandomNode] = [:]
     private var found: [StochasticRegularizer] = []
     /// The latest application of each draw to data that did not (yet) reach its inference meaning.
@@ -34,8 +32,15 @@ struct RegularizerRecognizer {
     private mutating func visit(_ node: Node) {
         if StochasticRegularizers.isRandom(node) { start(node); return }
         let inputs = node.inputs.compactMap { $0 }
-        if inputs.contains(where: poisoned.contains) { poison(node); return }
-        let fromDraws = inputs.compactMap { tracked[$0] }
+        // Values of a draw whose proof already failed are not followed further: for every other draw they
+        // are data like any other.
+        var fromDraws = inputs.compactMap { tracked[$0] }.filter { failed[$0.origin] == nil }
+        if Set(fromDraws.map(\.origin)).count > 1 {
+            // Data that one draw was already applied to, meeting another draw: the first cannot reach its
+            // inference meaning any more (only constants may scale it), and for the second it is data.
+            for value in fromDraws { if case .applied(let app) = value.form { fail(value.origin, at: node, unfinished(app)) } }
+            fromDraws.removeAll { failed[$0.origin] != nil }
+        }
         guard let first = fromDraws.first else { return }
         if let other = fromDraws.first(where: { $0.origin != first.origin }) {
             fail(first.origin, at: node, "it combines two random draws ('\(name(first.origin))' and '\(name(other.origin))')")
@@ -76,11 +81,6 @@ struct RegularizerRecognizer {
         if failed[origin] == nil {
             failed[origin] = UnprovenRandomNode(node: origin, stoppedAt: node.id, reason: reason)
         }
-        poison(node)
-    }
-
-    private mutating func poison(_ node: Node) {
-        for out in node.outputs.compactMap({ $0 }) { poisoned.insert(out) }
     }
 
     // MARK: - The draw
@@ -135,7 +135,9 @@ struct RegularizerRecognizer {
     /// The form of `node`'s output, nil when the node only reads the draw's shape or type.
     private func transfer(_ node: Node) throws(Refusal) -> TrackedValue? {
         guard node.isDefaultDomain else { throw Refusal(reason: "'\(name(node.id))' (\(node.qualifiedOpType)) is not an operator a regularizer is built from") }
-        let slots = node.inputs.enumerated().compactMap { k, v in v.flatMap { tracked[$0] }.map { (k, $0) } }
+        let slots = node.inputs.enumerated().compactMap { k, v in
+            v.flatMap { tracked[$0] }.flatMap { failed[$0.origin] == nil ? (k, $0) : nil }
+        }
         let (slot, value) = slots[0]
         let here = "'\(name(node.id))'"
         func next(_ form: RegularizerForm, _ step: String) -> TrackedValue {
@@ -185,16 +187,25 @@ struct RegularizerRecognizer {
             return next(.noise(x.scaled(by: -1)), "negates it")
 
         case ("MaxPool", .noise(let x)) where x.isZeroOneMask:
-            guard Self.isSameSizeStrideOne(node) else {
-                throw Refusal(reason: "\(here) pools the mask with strides, dilations or padding that change its size; DropBlock grows seeds with a stride-1 MaxPool that keeps it")
+            guard let excess = Self.strideOneGrowth(node) else {
+                throw Refusal(reason: "\(here) pools the mask with strides, dilations or padding that shrink it or grow it by more than one; DropBlock grows seeds with a stride-1 MaxPool that keeps its size (or, for an even block, grows it by one and crops it back)")
             }
             guard node.outputs.count < 2 || !(node.outputs[1].map(scope.graph.isUsed) ?? false) else {
                 throw Refusal(reason: "\(here) reads the pooling indices of the mask")
             }
             guard case .twoPoint(_, _, let seed) = x else { return nil }
-            var grown = next(.grownDrops, "grows each dropped seed into a block (stride-1 MaxPool, same size): all zeros when nothing is dropped")
+            var grown = next(.grownDrops(excess: excess), excess.allSatisfy { $0 == 0 }
+                             ? "grows each dropped seed into a block (stride-1 MaxPool, same size): all zeros when nothing is dropped"
+                             : "grows each dropped seed into a block (stride-1 MaxPool of an even block, one larger along axes \(excess.indices.filter { excess[$0] > 0 }.map { $0 + 2 })): all zeros when nothing is dropped")
             grown.seedDrop = seed
             return grown
+
+        case ("Slice", .grownDrops(var excess)) where slot == 0:
+            guard let axis = Self.cropsOneElement(node, in: scope, rank: excess.count + 2), axis >= 2, excess[axis - 2] > 0 else {
+                throw Refusal(reason: "\(here) slices the grown mask other than by cropping the one extra element of an even-block MaxPool")
+            }
+            excess[axis - 2] -= 1
+            return next(.grownDrops(excess: excess), "crops the extra element along axis \(axis)")
 
         case ("ReduceSum", .blockKeep):
             guard Self.reducesEveryAxis(node, in: scope) else {
@@ -273,7 +284,7 @@ struct RegularizerRecognizer {
             default: throw Refusal(reason: "divides \(cText) by the draw; its reciprocal has no expectation freezer can state")
             }
             return next(.noise(result), "(\(op) \(cText)): \(result.text), expectation \(NumberText.short(result.mean))")
-        case ("Sub", .grownDrops) where !drawFirst && c == 1:
+        case ("Sub", .grownDrops(let excess)) where !drawFirst && c == 1 && excess.allSatisfy({ $0 == 0 }):
             return next(.blockKeep, "inverts it (1 − X): the kept elements, all ones when nothing is dropped")
         case ("Add", .keptCount(nil)) where c >= 0:
             return next(.keptCount(epsilon: c), "adds ε = \(cText)")
@@ -347,8 +358,8 @@ struct RegularizerRecognizer {
         next(.applied(.init(data: data, effect: effect, noise: noise, chain: [])), step)
     }
 
-    /// Whether `id` is data: not computed from any draw.
-    private func isData(_ id: ValueID) -> Bool { tracked[id] == nil && !poisoned.contains(id) }
+    /// Whether `id` is data for the draw being followed: not a value of a draw still being followed.
+    private func isData(_ id: ValueID) -> Bool { tracked[id].map { failed[$0.origin] != nil } ?? true }
 
     // MARK: - Completing a regularizer
 
@@ -444,12 +455,7 @@ struct RegularizerRecognizer {
             switch app.noise {
             case .normal?: return .gaussianDropout
             case .twoPoint(0, _, _)?:
-                let dims: [Int64]? = switch shape {
-                case .fixed(let d): d
-                case .like(let v): StochasticRegularizers.staticDims(of: v, in: scope)
-                }
-                if let dims, dims.count >= 2, dims.dropFirst().allSatisfy({ $0 == 1 }) { return .dropPath }
-                return .dropoutMask
+                return StochasticRegularizers.isPerSample(shape, in: scope) ? .dropPath : .dropoutMask
             default: return .multiplicativeNoise
             }
         }
@@ -457,17 +463,37 @@ struct RegularizerRecognizer {
 
     // MARK: - Structure checks
 
-    /// MaxPool with stride 1, dilation 1 and padding that keeps every spatial size.
-    static func isSameSizeStrideOne(_ node: Node) -> Bool {
-        guard let kernel = node.attribute("kernel_shape")?.intsValue, !kernel.isEmpty else { return false }
-        if let strides = node.attribute("strides")?.intsValue, strides.contains(where: { $0 != 1 }) { return false }
-        if let dilations = node.attribute("dilations")?.intsValue, dilations.contains(where: { $0 != 1 }) { return false }
+    /// For a MaxPool with stride 1 and dilation 1: by how much it grows each spatial axis (0 keeps the
+    /// size; 1 is an even block padded by half its size on both sides). nil for anything else.
+    static func strideOneGrowth(_ node: Node) -> [Int]? {
+        guard let kernel = node.attribute("kernel_shape")?.intsValue, !kernel.isEmpty else { return nil }
+        if let strides = node.attribute("strides")?.intsValue, strides.contains(where: { $0 != 1 }) { return nil }
+        if let dilations = node.attribute("dilations")?.intsValue, dilations.contains(where: { $0 != 1 }) { return nil }
         let autoPad = node.attribute("auto_pad")?.stringValue ?? "NOTSET"
-        if autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER" { return true }
-        guard autoPad == "NOTSET" || autoPad.isEmpty else { return false }
+        if autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER" { return [Int](repeating: 0, count: kernel.count) }
+        guard autoPad == "NOTSET" || autoPad.isEmpty else { return nil }
         let pads = node.attribute("pads")?.intsValue ?? [Int64](repeating: 0, count: 2 * kernel.count)
-        guard pads.count == 2 * kernel.count else { return false }
-        return kernel.indices.allSatisfy { pads[$0] + pads[$0 + kernel.count] == kernel[$0] - 1 }
+        guard pads.count == 2 * kernel.count else { return nil }
+        let growth = kernel.indices.map { Int(pads[$0] + pads[$0 + kernel.count] - (kernel[$0] - 1)) }
+        return growth.allSatisfy { $0 == 0 || $0 == 1 } ? growth : nil
+    }
+
+    /// The axis a Slice crops by exactly one element (the first: starts 1 to the end; or the last: starts 0,
+    /// ends −1), step 1, with constant starts, ends and axes (inputs from opset 10, attributes before).
+    static func cropsOneElement(_ node: Node, in scope: GraphScope, rank: Int) -> Int? {
+        func numbers(_ slot: Int, _ attribute: String) -> [Double]? {
+            if let v = node.attribute(attribute)?.intsValue { return v.map(Double.init) }
+            guard slot < node.inputs.count, let id = node.inputs[slot] else { return nil }
+            return scope.constantNumbers(id)
+        }
+        guard let starts = numbers(1, "starts"), let ends = numbers(2, "ends"), starts.count == 1, ends.count == 1 else { return nil }
+        let axes = numbers(3, "axes") ?? [0]
+        let steps = numbers(4, "steps") ?? [1]
+        guard axes.count == 1, steps == [1] else { return nil }
+        let axis = axes[0] < 0 ? Int(axes[0]) + rank : Int(axes[0])
+        let dropsFirst = starts[0] == 1 && ends[0] >= Double(Int32.max)
+        let dropsLast = starts[0] == 0 && ends[0] == -1
+        return dropsFirst || dropsLast ? axis : nil
     }
 
     /// ReduceSum over all axes: no axes attribute (opset < 13), or no (or an empty) axes input without

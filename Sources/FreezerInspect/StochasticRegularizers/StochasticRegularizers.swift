@@ -56,4 +56,30 @@ public enum StochasticRegularizers {
         case .like(let v): staticDims(of: v, in: scope)?.reduce(1, *)
         }
     }
+
+    /// Whether a draw's shape is one number per sample: `[N, 1, …, 1]` (rank ≥ 2), whether N is a constant
+    /// or read from the data at run time (`ConstantOfShape(Concat(Shape(x)[0], [1, 1, 1]))`, as exports
+    /// with a dynamic batch write it).
+    static func isPerSample(_ shape: StochasticRegularizer.NoiseShape, in scope: GraphScope) -> Bool {
+        let template: ValueID
+        switch shape {
+        case .fixed(let dims): return dims.count >= 2 && dims.dropFirst().allSatisfy { $0 == 1 }
+        case .like(let v):
+            if let dims = staticDims(of: v, in: scope) { return dims.count >= 2 && dims.dropFirst().allSatisfy { $0 == 1 } }
+            template = v
+        }
+        guard case .computed(let fill) = scope.originThroughIdentity(template), fill.isOnnx("ConstantOfShape"),
+              let shapeValue = fill.inputs.first ?? nil,
+              case .computed(let concat) = scope.originThroughIdentity(shapeValue), concat.isOnnx("Concat"),
+              concat.inputs.count >= 2, let first = concat.inputs[0] else { return false }
+        // The leading part: one number (the batch size) computed at run time.
+        if let numbers = scope.constantNumbers(first) { guard numbers.count == 1 else { return false } }
+        else if let rank = scope.graph.inferredRank(first), rank != 1 { return false }
+        var ones = 0
+        for part in concat.inputs.dropFirst() {
+            guard let part, let numbers = scope.constantNumbers(part), numbers.allSatisfy({ $0 == 1 }) else { return false }
+            ones += numbers.count
+        }
+        return ones >= 1
+    }
 }

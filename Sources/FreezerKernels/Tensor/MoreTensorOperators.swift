@@ -26,7 +26,7 @@ enum MoreTensorOperators {
             guard let raw = Int32(exactly: d) else { throw ctx.fail("attribute 'dtype' = \(d) is not an element type") }
             type = ctx.precision.castTarget(ElementType(rawValue: raw))
         }
-        guard Cast.supported.contains(type), type != .string else { throw ctx.fail("attribute 'dtype' names \(type), which EyeLike cannot produce") }
+        guard NDArray.supportedElementTypes.contains(type), type != .string else { throw ctx.fail("attribute 'dtype' names \(type), which EyeLike cannot produce") }
         let k = ctx.int("k", default: 0)
         let rows = x.shape[0], cols = x.shape[1]
         var out = NDArray.filled(0, shape: x.shape, type: type)
