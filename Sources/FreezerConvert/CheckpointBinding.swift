@@ -13,11 +13,12 @@ enum CheckpointBinding {
         var problems: [String] = []
         var bound = 0
         for tensor in checkpoint.parameters {
-            guard let id = graph.value(named: tensor.name), graph.inputs.contains(id) else { continue }
+            guard let id = graph.value(named: tensor.name) else { continue }
             if graph.initializer(id) != nil {
                 problems.append("parameter '\(tensor.name)' already has a value in the model (give the model without embedded parameters, or no --checkpoint)")
                 continue
             }
+            guard graph.inputs.contains(id) else { continue }
             if let declared = graph.value(id).type?.tensor {
                 if declared.elementType != tensor.elementType {
                     problems.append("'\(tensor.name)' is \(tensor.elementType) in the checkpoint but \(declared.elementType) in the model")

@@ -41,6 +41,11 @@ enum ExitStatus {
             default: invalidModel
             }
         case is InvalidModelError: invalidModel
+        case let e as CheckpointError:
+            switch e {
+            case .unreadable: missingInput
+            case .malformed, .noModuleState, .nominal, .unsupportedTensor, .parameterMismatch: invalidModel
+            }
         case let e as ConversionError:
             switch e {
             case .digestMismatch, .invalidModel: invalidModel

@@ -174,14 +174,18 @@ struct RemoveStochasticRegularizersTests {
     /// two Slices crop the first row and column back.
     @Test func evenDropBlockCropsTheGrownMaskBack() throws {
         var s = Self.dropBlock(block: 4)
-        let pool = s.nodes.firstIndex { $0.opType == "MaxPool" }!
+        var pool = s.nodes.firstIndex { $0.opType == "MaxPool" }!
         s.nodes[pool].attributes = [Attribute(name: "kernel_shape", value: .ints([4, 4])), Attribute(name: "pads", value: .ints([2, 2, 2, 2])),
                                     Attribute(name: "strides", value: .ints([1, 1]))]
         s.nodes[pool].outputs = ["grown_big"]
         s.constant("one_start", [1], [1], type: .int64)
         s.constant("to_end", [Double(Int64.max)], [1], type: .int64)
-        s.constant("axis2", [2], [1], type: .int64)
+        // As the TorchScript exporter writes index constants: Unsqueeze of a scalar Constant.
+        s.constant("axis2_scalar", [2], [], type: .int64)
         s.constant("axis3", [3], [1], type: .int64)
+        s.constant("unsqueeze_axes", [0], [1], type: .int64)
+        s.nodes.insert(NodeSpec(name: "axis2", opType: "Unsqueeze", opsetVersion: 17, inputs: ["axis2_scalar", "unsqueeze_axes"], outputs: ["axis2"]), at: 0)
+        pool += 1
         s.nodes.insert(NodeSpec(name: "crop_h", opType: "Slice", opsetVersion: 17, inputs: ["grown_big", "one_start", "to_end", "axis2"], outputs: ["grown_h"]), at: pool + 1)
         s.nodes.insert(NodeSpec(name: "crop_w", opType: "Slice", opsetVersion: 17, inputs: ["grown_h", "one_start", "to_end", "axis3"], outputs: ["grown"]), at: pool + 2)
         let context = try expectRemoved(s, variant: .dropBlock, dropProbability: 0.05)

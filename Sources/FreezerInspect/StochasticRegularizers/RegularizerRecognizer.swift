@@ -484,7 +484,7 @@ struct RegularizerRecognizer {
         func numbers(_ slot: Int, _ attribute: String) -> [Double]? {
             if let v = node.attribute(attribute)?.intsValue { return v.map(Double.init) }
             guard slot < node.inputs.count, let id = node.inputs[slot] else { return nil }
-            return scope.constantNumbers(id)
+            return StochasticRegularizers.constantNumbers(id, in: scope)
         }
         guard let starts = numbers(1, "starts"), let ends = numbers(2, "ends"), starts.count == 1, ends.count == 1 else { return nil }
         let axes = numbers(3, "axes") ?? [0]

@@ -73,13 +73,29 @@ public enum StochasticRegularizers {
               case .computed(let concat) = scope.originThroughIdentity(shapeValue), concat.isOnnx("Concat"),
               concat.inputs.count >= 2, let first = concat.inputs[0] else { return false }
         // The leading part: one number (the batch size) computed at run time.
-        if let numbers = scope.constantNumbers(first) { guard numbers.count == 1 else { return false } }
+        if let numbers = constantNumbers(first, in: scope) { guard numbers.count == 1 else { return false } }
         else if let rank = scope.graph.inferredRank(first), rank != 1 { return false }
         var ones = 0
         for part in concat.inputs.dropFirst() {
-            guard let part, let numbers = scope.constantNumbers(part), numbers.allSatisfy({ $0 == 1 }) else { return false }
+            guard let part, let numbers = constantNumbers(part, in: scope), numbers.allSatisfy({ $0 == 1 }) else { return false }
             ones += numbers.count
         }
         return ones >= 1
+    }
+
+    /// The numbers of a small constant, also through the reshaping nodes exporters put around index
+    /// constants (Unsqueeze, Squeeze, Reshape, Flatten, Cast of a constant keep its numbers in order).
+    static func constantNumbers(_ id: ValueID, in scope: GraphScope) -> [Double]? {
+        var current = id
+        for _ in 0..<4 {
+            if let numbers = scope.constantNumbers(current) { return numbers }
+            guard case .computed(let node) = scope.originThroughIdentity(current), node.isDefaultDomain,
+                  ["Unsqueeze", "Squeeze", "Reshape", "Flatten", "Cast"].contains(node.opType),
+                  let input = node.inputs.first ?? nil else { return nil }
+            if node.opType == "Cast", let to = node.attribute("to")?.intValue,
+               ![ElementType.int64, .int32, .float, .double].contains(ElementType(rawValue: Int32(to))) { return nil }
+            current = input
+        }
+        return nil
     }
 }

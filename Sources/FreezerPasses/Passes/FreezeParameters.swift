@@ -19,7 +19,7 @@ public struct FreezeParameters: Pass {
         let missing = Inspector.inspect(model).findings.filter { $0.kind == .parameterWithoutValue && $0.graphPath == "main" }
         if !missing.isEmpty {
             let names = missing.compactMap { $0.value ?? $0.node }.map { "'\($0)'" }
-            throw PassError(pass: Self.name, "the model reads parameters that have no values: \(names.joined(separator: ", ")). They are graph inputs without initializers (weights kept elsewhere, such as a training checkpoint). Export the model with its weights (for onnxruntime-training, export the inference model from the checkpoint) and convert that.")
+            throw PassError(pass: Self.name, "the model reads parameters that have no values: \(names.joined(separator: ", ")). They are graph inputs without initializers (weights kept elsewhere, such as a training checkpoint). Give their values: for onnxruntime-training artifacts, pass the checkpoint with --checkpoint; otherwise export the model with its weights and convert that.")
         }
         var graph = model.graph
         let frozen = graph.initializersAsInputs
