@@ -13,5 +13,6 @@ extension KernelRegistry {
         NeuralNetworkOperators.register,
         ControlFlowOperators.register,
         SequenceOperators.register,
+        MachineLearningOperators.register,
     ]
 }
