@@ -103,6 +103,14 @@ public struct KernelContext {
         return s
     }
 
+    /// Required input `i`, which must be a sequence, handed over to the kernel (see `takeInput`): when this
+    /// node is its last reader, inserting or erasing edits the sequence without copying its element list.
+    public func takeSequence(_ i: Int) throws(EvaluationError) -> TensorSequence {
+        let s = try sequence(i)
+        box.values[i] = nil
+        return s
+    }
+
     private func notATensor(_ i: Int, _ v: RuntimeValue) -> EvaluationError {
         fail("input \(i) is a \(v.kindName) (\(v)), but this operator takes a tensor there")
     }

@@ -185,6 +185,25 @@ struct SequenceControlFlowTests {
         #expect(out == .sequence(TensorSequence(elementType: .float)))
     }
 
+    /// A carried value declared optional in the body, which the body returns as the sequence it holds
+    /// (as ONNX's test_loop16_seq_none does): each iteration gets it wrapped in an optional again, which
+    /// OptionalGetElement requires at opset 16. Starting from Optional([7]), three iterations append 0, 1, 2.
+    @Test func loopWrapsACarriedValueDeclaredOptional() throws {
+        let body = CF.graph("body", inputs: [CF.vi("i", .int64, []), CF.vi("c", .bool, []), Seq.otherInput("o_in", "optional")],
+                            outputs: [CF.vi("c_out", .bool, []), Seq.otherInput("s_out", "sequence")],
+                            nodes: [CF.identity("c", "c_out"),
+                                    CF.node("OptionalGetElement", ["o_in"], ["s"], opset: 16),
+                                    CF.node("Cast", ["i"], ["i_float"], [attr("to", Int64(ElementType.float.rawValue))], opset: 16),
+                                    CF.node("SequenceInsert", ["s", "i_float"], ["s_out"], opset: 16)])
+        let main = CF.graph("main", inputs: [CF.vi("m", .int64, []), CF.vi("x", .float, [])], outputs: [Seq.otherInput("result", "sequence")],
+                            nodes: [CF.node("SequenceConstruct", ["x"], ["s0"], opset: 16),
+                                    CF.node("Optional", ["s0"], ["o0"], opset: 16),
+                                    CF.node("Loop", ["m", "", "o0"], ["result"], [CF.attr("body", body)], opset: 16)])
+        let model = Model(irVersion: 8, opsetImports: [OpsetImport(domain: "", version: 16)], graph: main)
+        let out = try Interpreter(model: model).runValues(["m": .tensor(NDArray(ints: [3], shape: [])), "x": .tensor(Seq.f([7], []))])["result"]
+        #expect(Seq.values(try #require(out)) == [7, 0, 1, 2])
+    }
+
     /// SequenceMap adds the additional tensor input to each element.
     @Test func sequenceMapRunsTheBodyPerElement() throws {
         let body = CF.graph("body", inputs: [CF.vi("e", .float, nil), CF.vi("t", .float, nil)], outputs: [CF.vi("y", .float, nil)],

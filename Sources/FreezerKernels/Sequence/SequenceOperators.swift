@@ -23,7 +23,8 @@ public enum SequenceOperators {
         r.registerValues("OptionalGetElement", versions: 15...Int64.max, optionalGetElement)
     }
 
-    /// A position input (SequenceAt, SequenceInsert, SequenceErase): one int32 or int64 value.
+    /// A position input (SequenceAt, SequenceInsert, SequenceErase): an int32 or int64 scalar; a
+    /// one-element tensor of another rank is accepted too, as onnxruntime accepts it.
     static func position(_ ctx: KernelContext, _ i: Int) throws(EvaluationError) -> Int64? {
         guard let value = ctx.optionalValue(i) else { return nil }
         guard let a = value.tensor, a.elementType == .int32 || a.elementType == .int64, case .int(let v) = a.storage, v.count == 1 else {

@@ -7,7 +7,7 @@ extension SequenceOperators {
     ///   `keepdims` is 0 (default 1).
     /// - `split` a scalar `s > 0`: chunks of size `s`, the last one smaller when `s` does not divide the
     ///   axis.
-    /// - `split` a 1-D tensor: chunks of those sizes (each >= 0, adding up to the axis size).
+    /// - `split` a 1-D tensor: chunks of those sizes (each positive, adding up to the axis size).
     ///
     /// `keepdims` applies only without `split`.
     static func splitToSequence(_ ctx: KernelContext) throws -> [RuntimeValue?] {
@@ -30,7 +30,7 @@ extension SequenceOperators {
             case 1:
                 sizes = []
                 for s in v {
-                    guard s >= 0 else { throw ctx.fail("'split' sizes must not be negative, got \(v)") }
+                    guard s > 0 else { throw ctx.fail("'split' sizes must be positive, got \(v)") }
                     sizes.append(Int(s))
                 }
                 guard sizes.reduce(0, +) == dim else {

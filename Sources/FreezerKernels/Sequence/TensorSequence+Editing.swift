@@ -32,7 +32,7 @@ extension SequenceOperators {
     /// SequenceInsert (opset 11+): `tensor` inserted before `position` (in [-n, n]; negative counts from
     /// the back, n appends), at the back when `position` is absent.
     static func sequenceInsert(_ ctx: KernelContext) throws -> [RuntimeValue?] {
-        var sequence = try ctx.sequence(0)
+        var sequence = try ctx.takeSequence(0)
         let tensor = try ctx.input(1)
         try checkElement(tensor, of: sequence, "input 'tensor'", ctx)
         let at = try position(ctx, 2).map { (p) throws(EvaluationError) in try index(p, count: sequence.count, extra: 1, ctx) }
@@ -43,7 +43,7 @@ extension SequenceOperators {
     /// SequenceErase (opset 11+): the sequence without the tensor at `position` (in [-n, n-1]), without
     /// the last one when `position` is absent.
     static func sequenceErase(_ ctx: KernelContext) throws -> [RuntimeValue?] {
-        var sequence = try ctx.sequence(0)
+        var sequence = try ctx.takeSequence(0)
         let at: Int
         if let p = try position(ctx, 1) {
             at = try index(p, count: sequence.count, ctx)
