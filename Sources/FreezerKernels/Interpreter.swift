@@ -13,6 +13,9 @@ import Synchronization
 /// last reader; an input whose last reader is the node is handed to the kernel, which may write its
 /// result into that buffer. Initializers are converted once per interpreter. `Options.threads` sets
 /// the thread count of matrix products (OpenBLAS's and freezer's own), which is process-wide.
+///
+/// A value is a tensor, or a sequence or optional (`RuntimeValue`) where a model's Sequence*, Optional*,
+/// If, Loop or Identity nodes make one; `run` takes and returns tensors, `runValues` values of any kind.
 public struct Interpreter {
     public struct Options: Sendable {
         /// Evaluate training forms as they behave at inference: Dropout is the identity with an all-true
