@@ -19,7 +19,7 @@ final class ExecutionPlan: @unchecked Sendable {
         case outerScope(String)
         /// A value known when planning: a Constant node's output, a node's computed from constants, or
         /// (in the main graph) an initializer.
-        case computed(NDArray)
+        case computed(RuntimeValue)
     }
 
     /// One node's evaluation. A class: the run loop then retains one reference per node instead of
@@ -28,7 +28,7 @@ final class ExecutionPlan: @unchecked Sendable {
         let info: NodeInfo
         var node: Node { info.node }
         var name: String { info.name }
-        let kernel: Kernel
+        let kernel: RegisteredKernel
         /// Slot of each input (nil: optional input absent).
         let inputs: [Int?]
         /// Slot of each output that something reads or that was requested (nil: absent or discarded).
@@ -46,7 +46,7 @@ final class ExecutionPlan: @unchecked Sendable {
         var loads: [(slot: Int, value: ValueID)] = []
         let hasSubgraphs: Bool
 
-        init(info: NodeInfo, kernel: @escaping Kernel, inputs: [Int?], outputs: [Int?], captures: [(name: String, slot: Int)],
+        init(info: NodeInfo, kernel: RegisteredKernel, inputs: [Int?], outputs: [Int?], captures: [(name: String, slot: Int)],
              handedOver: [Bool], released: [Int], hasSubgraphs: Bool) {
             self.info = info
             self.kernel = kernel
@@ -109,7 +109,7 @@ final class ExecutionPlan: @unchecked Sendable {
             case .initializer:
                 // The main graph's constants are read once, here; a subgraph's when it runs.
                 if let initializers {
-                    sources.append((slot(v), .computed(try initializers(v))))
+                    sources.append((slot(v), .computed(.tensor(try initializers(v)))))
                 } else {
                     sources.append((slot(v), .constant(v)))
                 }
@@ -120,19 +120,19 @@ final class ExecutionPlan: @unchecked Sendable {
         }
 
         // Values of the graph that are the same on every run, computed while planning.
-        var computed: [ValueID: NDArray] = [:]
+        var computed: [ValueID: RuntimeValue] = [:]
         /// The inputs of `node` when all of them are known while planning (none, for a Constant node),
         /// else nil.
-        func knownInputs(of node: Node) throws(EvaluationError) -> [NDArray?]? {
+        func knownInputs(of node: Node) throws(EvaluationError) -> [RuntimeValue?]? {
             if Self.isConstantNode(node) { return [] }
             guard let initializers, Self.isComputedAhead(node) else { return nil }
-            var values: [NDArray?] = []
+            var values: [RuntimeValue?] = []
             for input in node.inputs {
                 guard let v = input else { values.append(nil); continue }
                 if let value = computed[v] {
                     values.append(value)
                 } else if graph.value(v).producer == .initializer {
-                    values.append(try initializers(v))
+                    values.append(.tensor(try initializers(v)))
                 } else {
                     return nil
                 }
@@ -225,23 +225,26 @@ final class ExecutionPlan: @unchecked Sendable {
 
     /// The outputs of a node whose inputs are constants (a Constant node has none): the same on every
     /// run, so computed once. Absent or uncomputed outputs are nil; output 0 must be computed.
-    private static func evaluateAhead(_ node: Node, name: String, declaredInputTypes: [ElementType?], kernel: Kernel,
-                                      inputs: [NDArray?], inferenceSemantics: Bool,
-                                      precision: Precision) throws(EvaluationError) -> [NDArray?] {
+    private static func evaluateAhead(_ node: Node, name: String, declaredInputTypes: [ElementType?], kernel: RegisteredKernel,
+                                      inputs: [RuntimeValue?], inferenceSemantics: Bool,
+                                      precision: Precision) throws(EvaluationError) -> [RuntimeValue?] {
         let box = KernelInputs()
         box.values = inputs
         let context = KernelContext(info: NodeInfo(node, name: name, declaredInputTypes: declaredInputTypes), box: box,
                                     inferenceSemantics: inferenceSemantics, precision: precision, subgraphRunner: nil)
-        let outputs: [NDArray?]
+        let outputs: [RuntimeValue?]
         do {
-            outputs = try kernel(context)
+            switch kernel {
+            case .tensors(let k): outputs = try k(context).map { $0.map(RuntimeValue.tensor) }
+            case .values(let k): outputs = try k(context)
+            }
         } catch let error as EvaluationError {
             throw error
         } catch {
             throw .node(name: name, opType: node.opType, reason: "\(error)")
         }
         guard let first = outputs.first ?? nil else { throw .node(name: name, opType: node.opType, reason: "output 0 was not computed") }
-        return [precision.adopt(first)] + outputs.dropFirst().map { $0.map(precision.adopt) }
+        return [first.adopted(by: precision)] + outputs.dropFirst().map { $0?.adopted(by: precision) }
     }
 
     /// Nodes that the values in `wanted` depend on.

@@ -13,6 +13,9 @@ import Synchronization
 /// last reader; an input whose last reader is the node is handed to the kernel, which may write its
 /// result into that buffer. Initializers are converted once per interpreter. `Options.threads` sets
 /// the thread count of matrix products (OpenBLAS's and freezer's own), which is process-wide.
+///
+/// A value is a tensor, or a sequence or optional (`RuntimeValue`) where a model's Sequence*, Optional*,
+/// If, Loop or Identity nodes make one; `run` takes and returns tensors, `runValues` values of any kind.
 public struct Interpreter {
     public struct Options: Sendable {
         /// Evaluate training forms as they behave at inference: Dropout is the identity with an all-true
@@ -77,6 +80,30 @@ public struct Interpreter {
     /// `onNode(done, total)` is called after each main-graph node, for a progress display.
     public func run(batch: [[String: NDArray]], outputs requested: [String]? = nil,
                     profile: RunProfile? = nil, onNode: ((_ done: Int, _ total: Int) -> Void)? = nil) throws(EvaluationError) -> [[String: NDArray]] {
+        let results = try runValues(batch: batch.map { $0.mapValues(RuntimeValue.tensor) }, outputs: requested,
+                                    profile: profile, onNode: onNode)
+        return try results.map { (sample) throws(EvaluationError) -> [String: NDArray] in
+            var tensors: [String: NDArray] = [:]
+            for (name, value) in sample {
+                guard let array = value.tensor else {
+                    throw .node(name: model.graph.name, opType: "graph",
+                                reason: "output '\(name)' is a \(value.kindName), not a tensor; read it with runValues")
+                }
+                tensors[name] = array
+            }
+            return tensors
+        }
+    }
+
+    /// Runs the main graph on values of any kind (tensors, sequences, optionals); see `run(batch:)`.
+    public func runValues(_ feeds: [String: RuntimeValue], outputs requested: [String]? = nil,
+                          profile: RunProfile? = nil) throws(EvaluationError) -> [String: RuntimeValue] {
+        try runValues(batch: [feeds], outputs: requested, profile: profile)[0]
+    }
+
+    /// Runs the main graph on several sets of feeds of any kind; see `run(batch:)`.
+    public func runValues(batch: [[String: RuntimeValue]], outputs requested: [String]? = nil,
+                          profile: RunProfile? = nil, onNode: ((_ done: Int, _ total: Int) -> Void)? = nil) throws(EvaluationError) -> [[String: RuntimeValue]] {
         let graph = model.graph
         let names = requested ?? graph.outputs.map { graph.value($0).name }
         var wanted: [ValueID] = []
@@ -87,15 +114,15 @@ public struct Interpreter {
             wanted.append(id)
         }
         let declared = graph.inputs.map { graph.value($0).name }
-        var inputs: [[ValueID: NDArray]] = []
+        var inputs: [[ValueID: RuntimeValue]] = []
         for feeds in batch {
-            var sample: [ValueID: NDArray] = [:]
-            for (name, array) in feeds {
+            var sample: [ValueID: RuntimeValue] = [:]
+            for (name, value) in feeds {
                 guard let id = graph.value(named: name), graph.inputs.contains(id) else {
                     throw .unexpectedInput(name: name, expected: declared)
                 }
-                try Self.checkFeed(array, against: graph.value(id))
-                sample[id] = options.precision.adopt(array)
+                try Self.checkFeed(value, against: graph.value(id))
+                sample[id] = value.adopted(by: options.precision)
             }
             inputs.append(sample)
         }
@@ -115,7 +142,7 @@ public struct Interpreter {
         let envs = try execute(plan, graph, feeds: inputs, outer: [:], isMain: true, profile: profile, onNode: onNode)
         profile?.finishRun()
         return envs.map { env in
-            var result: [String: NDArray] = [:]
+            var result: [String: RuntimeValue] = [:]
             for (name, slot) in zip(names, plan.wanted) { result[name] = env[slot] }
             return result
         }
@@ -143,10 +170,10 @@ public struct Interpreter {
     /// node, so an initializer is read once for all samples (loaded by its first reader, released after its
     /// last) and, without `keepsConstants`, a node's packed weights are dropped once it has run. Returns
     /// each sample's environment: every slot a requested value occupies is filled.
-    private func execute(_ plan: ExecutionPlan, _ graph: Graph, feeds: [[ValueID: NDArray]],
-                         outer: [String: NDArray], isMain: Bool, profile: RunProfile? = nil,
-                         onNode: ((Int, Int) -> Void)? = nil) throws(EvaluationError) -> [[NDArray?]] {
-        var envs = [[NDArray?]](repeating: [NDArray?](repeating: nil, count: plan.slotCount), count: feeds.count)
+    private func execute(_ plan: ExecutionPlan, _ graph: Graph, feeds: [[ValueID: RuntimeValue]],
+                         outer: [String: RuntimeValue], isMain: Bool, profile: RunProfile? = nil,
+                         onNode: ((Int, Int) -> Void)? = nil) throws(EvaluationError) -> [[RuntimeValue?]] {
+        var envs = [[RuntimeValue?]](repeating: [RuntimeValue?](repeating: nil, count: plan.slotCount), count: feeds.count)
         for (slot, source) in plan.sources {
             switch source {
             case .graphInput(let v):
@@ -156,14 +183,14 @@ public struct Interpreter {
                     } else if plan.deferred.contains(slot) {
                         continue // its default is loaded by the first node that reads it
                     } else if let tensor = graph.initializer(v) {
-                        envs[s][slot] = try initializer(v, tensor, isMain: isMain)
+                        envs[s][slot] = .tensor(try initializer(v, tensor, isMain: isMain))
                     } else {
                         throw .missingInput(name: graph.value(v).name, expected: graph.runtimeInputs.map { graph.value($0).name })
                     }
                 }
             case .constant(let v):
                 guard let tensor = graph.initializer(v) else { continue }
-                let array = try initializer(v, tensor, isMain: isMain)
+                let array = RuntimeValue.tensor(try initializer(v, tensor, isMain: isMain))
                 for s in envs.indices { envs[s][slot] = array }
             case .computed(let array):
                 for s in envs.indices { envs[s][slot] = array }
@@ -179,9 +206,9 @@ public struct Interpreter {
         for (index, step) in plan.steps.enumerated() {
             for (slot, v) in step.loads {
                 guard let tensor = graph.initializer(v) else { continue }
-                var array: NDArray?
+                var array: RuntimeValue?
                 for s in envs.indices where envs[s][slot] == nil {
-                    if array == nil { array = try initializer(v, tensor, isMain: isMain) }
+                    if array == nil { array = .tensor(try initializer(v, tensor, isMain: isMain)) }
                     envs[s][slot] = array
                 }
             }
@@ -211,7 +238,7 @@ public struct Interpreter {
     /// are the bits of one sample at a time; BLAS products (float64, and float without AVX-512) may differ
     /// in the last bits with the number of rows, deterministic for a given batch and far below what the
     /// equivalence criterion measures. Returns false (nothing done) where it does not apply.
-    private func runStacked(_ step: ExecutionPlan.Step, envs: inout [[NDArray?]], inputs: KernelInputs,
+    private func runStacked(_ step: ExecutionPlan.Step, envs: inout [[RuntimeValue?]], inputs: KernelInputs,
                             profile: RunProfile?) throws(EvaluationError) -> Bool {
         // MatMul by a constant matrix (rows on axis 0), or a 2-D+ convolution with constant weights and bias
         // (images on axis 0): each output row or image depends on its own input row or image alone.
@@ -221,7 +248,7 @@ public struct Interpreter {
               isConv || step.inputs.count == 2, step.outputs.count == 1, let outSlot = step.outputs[0] else { return false }
         var parts: [NDArray] = []
         for env in envs {
-            guard let a = env[aSlot], let b = env[bSlot], a.elementType == b.elementType, a.kind == .float || a.kind == .double,
+            guard let a = env[aSlot]?.tensor, let b = env[bSlot]?.tensor, a.elementType == b.elementType, a.kind == .float || a.kind == .double,
                   isMatMul ? a.rank >= 2 && b.rank == 2 : a.rank >= 4 && b.rank == a.rank,
                   parts.first.map({ $0.shape == a.shape }) ?? true else { return false }
             parts.append(a)
@@ -237,17 +264,17 @@ public struct Interpreter {
         }
         parts.removeAll()
         var single = envs[0]
-        single[aSlot] = stacked
+        single[aSlot] = .tensor(stacked)
         try run(step, env: &single, inputs: inputs, outer: [:], profile: profile)
-        guard let product = single[outSlot] else { throw .node(name: step.name, opType: step.node.opType, reason: "the stacked result was not computed") }
+        guard let product = single[outSlot]?.tensor else { throw .node(name: step.name, opType: step.node.opType, reason: "the stacked result was not computed") }
         let rows = product.count / envs.count
         var outShape = product.shape
         outShape[0] /= envs.count
         for s in envs.indices {
             let range = (s * rows)..<((s + 1) * rows)
             switch product.storage {
-            case .float(let v): envs[s][outSlot] = NDArray(elementType: product.elementType, shape: outShape, storage: .float(Array(v[range])))
-            case .double(let v): envs[s][outSlot] = NDArray(elementType: product.elementType, shape: outShape, storage: .double(Array(v[range])))
+            case .float(let v): envs[s][outSlot] = .tensor(NDArray(elementType: product.elementType, shape: outShape, storage: .float(Array(v[range]))))
+            case .double(let v): envs[s][outSlot] = .tensor(NDArray(elementType: product.elementType, shape: outShape, storage: .double(Array(v[range]))))
             default: throw .node(name: step.name, opType: step.node.opType, reason: "the stacked result is not a floating-point array")
             }
             for slot in step.released { envs[s][slot] = nil }
@@ -256,7 +283,7 @@ public struct Interpreter {
     }
 
     /// Runs one node on one sample's environment.
-    private func run(_ step: ExecutionPlan.Step, env: inout [NDArray?], inputs: KernelInputs, outer: [String: NDArray],
+    private func run(_ step: ExecutionPlan.Step, env: inout [RuntimeValue?], inputs: KernelInputs, outer: [String: RuntimeValue],
                      profile: RunProfile?) throws(EvaluationError) {
         // Inputs read for the last time here leave the environment, so the kernel holds the only
         // reference and may reuse the buffer (copy-on-write still protects a buffer shared elsewhere).
@@ -280,7 +307,6 @@ public struct Interpreter {
         }
         let context = KernelContext(info: step.info, box: inputs, inferenceSemantics: options.inferenceSemantics,
                                     precision: options.precision, subgraphRunner: subgraphRunner)
-        let outputs: [NDArray?]
         let start = profile == nil ? nil : ContinuousClock.now
         defer {
             if let profile, let start {
@@ -288,19 +314,32 @@ public struct Interpreter {
             }
         }
         do {
-            outputs = try step.kernel(context)
+            switch step.kernel {
+            case .tensors(let kernel):
+                let outputs = try kernel(context)
+                inputs.values.removeAll(keepingCapacity: true)
+                for (k, slot) in step.outputs.enumerated() {
+                    guard let slot else { continue }
+                    guard k < outputs.count, let array = outputs[k] else {
+                        throw EvaluationError.node(name: step.name, opType: step.node.opType, reason: "output \(k) was not computed")
+                    }
+                    env[slot] = .tensor(options.precision.adopt(array))
+                }
+            case .values(let kernel):
+                let outputs = try kernel(context)
+                inputs.values.removeAll(keepingCapacity: true)
+                for (k, slot) in step.outputs.enumerated() {
+                    guard let slot else { continue }
+                    guard k < outputs.count, let value = outputs[k] else {
+                        throw EvaluationError.node(name: step.name, opType: step.node.opType, reason: "output \(k) was not computed")
+                    }
+                    env[slot] = value.adopted(by: options.precision)
+                }
+            }
         } catch let error as EvaluationError {
             throw error
         } catch {
             throw .node(name: step.name, opType: step.node.opType, reason: "\(error)")
-        }
-        inputs.values.removeAll(keepingCapacity: true)
-        for (k, slot) in step.outputs.enumerated() {
-            guard let slot else { continue }
-            guard k < outputs.count, let array = outputs[k] else {
-                throw .node(name: step.name, opType: step.node.opType, reason: "output \(k) was not computed")
-            }
-            env[slot] = options.precision.adopt(array)
         }
         for slot in step.released { env[slot] = nil }
     }
@@ -308,8 +347,8 @@ public struct Interpreter {
     /// Runs a subgraph (If branch, Loop or Scan body) with its inputs by position.
     /// The plan of a node's subgraph is kept with the node, so a Loop or Scan body is planned once, not
     /// on every iteration.
-    func runSubgraph(_ graph: Graph, inputs: [NDArray?], outer: [String: NDArray], owner: NodeInfo) throws(EvaluationError) -> [NDArray] {
-        var feeds: [ValueID: NDArray] = [:]
+    func runSubgraph(_ graph: Graph, inputs: [RuntimeValue?], outer: [String: RuntimeValue], owner: NodeInfo) throws(EvaluationError) -> [RuntimeValue] {
+        var feeds: [ValueID: RuntimeValue] = [:]
         for (k, id) in graph.inputs.enumerated() where k < inputs.count {
             if let array = inputs[k] { feeds[id] = array }
         }
@@ -317,7 +356,7 @@ public struct Interpreter {
             try ExecutionPlan(graph, wanted: graph.outputs, registry: registry, precision: options.precision)
         }
         let env = try execute(plan, graph, feeds: [feeds], outer: outer, isMain: false)[0]
-        return try zip(graph.outputs, plan.wanted).map { (id, slot) throws(EvaluationError) -> NDArray in
+        return try zip(graph.outputs, plan.wanted).map { (id, slot) throws(EvaluationError) -> RuntimeValue in
             guard let v = env[slot] else {
                 throw .node(name: graph.name, opType: "subgraph", reason: "output '\(graph.value(id).name)' was not computed")
             }
@@ -328,7 +367,24 @@ public struct Interpreter {
     /// Checks a fed array against the declared input type: element type and every fixed dimension.
     /// Public so that every reader of input files refuses a file by this one rule before a run starts.
     public static func checkFeed(_ array: NDArray, against value: Value) throws(EvaluationError) {
-        guard let tensor = value.type?.tensor else { return }
+        try checkFeed(.tensor(array), against: value)
+    }
+
+    /// Checks a fed value against the declared input type: a tensor where a tensor is declared, with its
+    /// element type and every fixed dimension; a sequence or optional where one is declared.
+    public static func checkFeed(_ fed: RuntimeValue, against value: Value) throws(EvaluationError) {
+        guard let type = value.type else { return }
+        guard let tensor = type.tensor else {
+            switch (type.otherKind, fed) {
+            case ("sequence", .sequence), ("optional", .optional): return
+            case ("sequence", _), ("optional", _):
+                throw .inputMismatch(name: value.name, expected: type.description, actual: fed.description)
+            default: return
+            }
+        }
+        guard case .tensor(let array) = fed else {
+            throw .inputMismatch(name: value.name, expected: tensor.description, actual: fed.description)
+        }
         // The messages are built only for a refusal: this runs on every run.
         func mismatch() -> EvaluationError {
             .inputMismatch(name: value.name, expected: tensor.description,

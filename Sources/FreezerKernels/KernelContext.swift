@@ -4,7 +4,7 @@ import Synchronization
 /// What a kernel sees of the node it computes: inputs, attributes, the opset version in effect, and a
 /// way to run subgraphs (for If, Loop, Scan).
 public struct KernelContext {
-    public typealias SubgraphRunner = (Graph, [NDArray?]) throws(EvaluationError) -> [NDArray]
+    public typealias SubgraphRunner = (Graph, [RuntimeValue?]) throws(EvaluationError) -> [RuntimeValue]
 
     /// What does not change from run to run: prepared once per node, shared by reference.
     let info: NodeInfo
@@ -22,11 +22,27 @@ public struct KernelContext {
     /// The opset version in effect for the node.
     public var opset: Int64 { info.opset }
 
-    public var inputs: [NDArray?] { box.values }
+    /// The node's inputs as tensors (nil: absent, or a sequence or optional, which tensor kernels do
+    /// not take; `value(_:)` reads those).
+    public var inputs: [NDArray?] { box.values.map { $0?.tensor } }
+
+    /// Number of inputs the node has (trailing optional inputs may be absent).
+    public var inputCount: Int { box.values.count }
 
     /// Evaluates a subgraph attribute of this node with the given graph inputs (by position) and
-    /// returns its outputs in order. Outer-scope values are resolved from the enclosing evaluation.
+    /// returns its outputs in order, all tensors. Outer-scope values are resolved from the enclosing
+    /// evaluation.
     public func runSubgraph(_ graph: Graph, _ inputs: [NDArray?]) throws -> [NDArray] {
+        let outputs = try runSubgraph(graph, values: inputs.map { $0.map(RuntimeValue.tensor) })
+        return try outputs.enumerated().map { (k, v) throws(EvaluationError) -> NDArray in
+            guard let a = v.tensor else { throw fail("output \(k) of the subgraph is a \(v.kindName), not a tensor") }
+            return a
+        }
+    }
+
+    /// Evaluates a subgraph attribute of this node with the given graph inputs (by position, any kind
+    /// of value) and returns its outputs in order.
+    public func runSubgraph(_ graph: Graph, values inputs: [RuntimeValue?]) throws(EvaluationError) -> [RuntimeValue] {
         guard let subgraphRunner else { throw fail("has no subgraph attribute to run") }
         return try subgraphRunner(graph, inputs)
     }
@@ -48,13 +64,14 @@ public struct KernelContext {
         .unsupportedFeature(node: info.name, opType: info.node.opType, feature: feature)
     }
 
-    /// Required input `i`.
+    /// Required tensor input `i`.
     public func input(_ i: Int) throws(EvaluationError) -> NDArray {
-        guard i < inputs.count, let v = inputs[i] else { throw fail("required input \(i) is missing") }
-        return v
+        guard i < box.values.count, let v = box.values[i] else { throw fail("required input \(i) is missing") }
+        guard case .tensor(let a) = v else { throw notATensor(i, v) }
+        return a
     }
 
-    /// Input `i`, handed over to the kernel so that it can write its result into the input's buffer.
+    /// Tensor input `i`, handed over to the kernel so that it can write its result into the input's buffer.
     ///
     /// When this node is the last reader of the value, the evaluator has already let go of it, so the
     /// returned array is the only reference and mutating it reuses the memory instead of allocating.
@@ -62,7 +79,17 @@ public struct KernelContext {
     /// the first write, so taking is always safe. After taking, `input(i)` reports the input as missing.
     public func takeInput(_ i: Int) throws(EvaluationError) -> NDArray {
         guard i < box.values.count, let v = box.values[i] else { throw fail("required input \(i) is missing") }
+        guard case .tensor(let a) = v else { throw notATensor(i, v) }
         box.values[i] = nil
+        return a
+    }
+
+    /// Optional tensor input `i`, nil when absent.
+    public func optionalInput(_ i: Int) -> NDArray? { i < box.values.count ? box.values[i]?.tensor : nil }
+
+    /// Required input `i`, of any kind (tensor, sequence, optional).
+    public func value(_ i: Int) throws(EvaluationError) -> RuntimeValue {
+        guard i < box.values.count, let v = box.values[i] else { throw fail("required input \(i) is missing") }
         return v
     }
 
@@ -73,11 +100,31 @@ public struct KernelContext {
         i < info.declaredInputTypes.count ? info.declaredInputTypes[i] : nil
     }
 
+    /// Input `i` of any kind, nil when absent.
+    public func optionalValue(_ i: Int) -> RuntimeValue? { i < box.values.count ? box.values[i] : nil }
+
+    /// Required input `i`, which must be a sequence.
+    public func sequence(_ i: Int) throws(EvaluationError) -> TensorSequence {
+        let v = try value(i)
+        guard case .sequence(let s) = v else { throw fail("input \(i) must be a sequence, but is a \(v.kindName) (\(v))") }
+        return s
+    }
+
+    /// Required input `i`, which must be a sequence, handed over to the kernel (see `takeInput`): when this
+    /// node is its last reader, inserting or erasing edits the sequence without copying its element list.
+    public func takeSequence(_ i: Int) throws(EvaluationError) -> TensorSequence {
+        let s = try sequence(i)
+        box.values[i] = nil
+        return s
+    }
+
+    private func notATensor(_ i: Int, _ v: RuntimeValue) -> EvaluationError {
+        fail("input \(i) is a \(v.kindName) (\(v)), but this operator takes a tensor there")
+    }
+
     /// Whether input `i` is a constant of the graph: the same array on every run, worth preparing once.
     public func inputIsConstant(_ i: Int) -> Bool { i < info.constantInputs.count && info.constantInputs[i] }
 
-    /// Optional input `i`, nil when absent.
-    public func optionalInput(_ i: Int) -> NDArray? { i < inputs.count ? inputs[i] : nil }
 
     public func attribute(_ name: String) -> Attribute? { info.node.attribute(name) }
 
@@ -120,7 +167,7 @@ final class PackedConstant: @unchecked Sendable {
 /// The inputs of the node being evaluated. A class, so that a kernel can take an input out of it (see
 /// `KernelContext.takeInput`) and leave the evaluator without a second reference to the buffer.
 final class KernelInputs {
-    var values: [NDArray?] = []
+    var values: [RuntimeValue?] = []
 }
 
 /// The parts of a kernel's context that are fixed for a node: built when a graph is planned.

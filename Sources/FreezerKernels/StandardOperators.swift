@@ -16,5 +16,7 @@ extension KernelRegistry {
         TransformerOperators.register,
         QuantizationOperators.register,
         SupplementaryOperators.register,
+        SequenceOperators.register,
+        MachineLearningOperators.register,
     ]
 }

@@ -98,11 +98,11 @@ public enum TensorFile {
         // Sequence and optional files share field numbers 1 and 2 with TensorProto; require a value.
         if let s = try? Onnx_SequenceProto(serializedBytes: array),
            !s.tensorValues.isEmpty || !s.sequenceValues.isEmpty || !s.mapValues.isEmpty || !s.optionalValues.isEmpty {
-            return "SequenceProto (a sequence of tensors, which freezer's evaluator does not support)"
+            return "SequenceProto (a sequence of tensors, which freezer does not take as an input or expected output file)"
         }
         if let o = try? Onnx_OptionalProto(serializedBytes: array),
            o.hasTensorValue || o.hasSequenceValue || o.hasMapValue || o.hasOptionalValue {
-            return "OptionalProto (an optional value, which freezer's evaluator does not support)"
+            return "OptionalProto (an optional value, which freezer does not take as an input or expected output file)"
         }
         if let g = try? Onnx_GraphProto(serializedBytes: array), !g.node.isEmpty {
             return "GraphProto (a bare graph)"

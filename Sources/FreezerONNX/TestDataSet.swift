@@ -34,19 +34,41 @@ public struct TestDataSet: Sendable {
         return sets.sorted { $0.0 < $1.0 }.map(\.1)
     }
 
+    /// Reads `directory` with values of any kind: `inputKinds[K]` / `outputKinds[K]` is the kind the
+    /// graph declares for input or output K (`sequence`, `optional`, or nil for a tensor; see
+    /// `ValueFile.read`). Files beyond the given kinds are read as tensors.
+    public static func loadValues(directory: String, inputKinds: [String?], outputKinds: [String?]) throws(TensorFileError)
+        -> (inputs: [StoredValue], outputs: [StoredValue]) {
+        func read(_ prefix: String, _ kinds: [String?]) throws(TensorFileError) -> [StoredValue] {
+            var values: [StoredValue] = []
+            for (k, path) in try numberedPaths(directory, prefix: prefix).enumerated() {
+                values.append(try ValueFile.read(path: path, kind: k < kinds.count ? kinds[k] : nil))
+            }
+            return values
+        }
+        return (try read("input", inputKinds), try read("output", outputKinds))
+    }
+
     static func numbered(_ dir: String, prefix: String) throws(TensorFileError) -> [Tensor] {
+        var tensors: [Tensor] = []
+        for path in try numberedPaths(dir, prefix: prefix) { tensors.append(try TensorFile.read(path: path)) }
+        return tensors
+    }
+
+    /// The paths of `prefix_0.pb`, `prefix_1.pb`, ... in `dir`, refusing gaps in the numbering.
+    static func numberedPaths(_ dir: String, prefix: String) throws(TensorFileError) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
         let indices = names.compactMap { name -> Int? in
             guard name.hasPrefix(prefix + "_"), name.hasSuffix(".pb") else { return nil }
             return Int(name.dropFirst(prefix.count + 1).dropLast(3))
         }.sorted()
-        var tensors: [Tensor] = []
+        var paths: [String] = []
         for (expected, k) in indices.enumerated() {
             guard k == expected else {
                 throw .malformed(path: "\(dir)/\(prefix)_\(expected).pb", problem: "the file is missing, but \(prefix)_\(k).pb exists; test data files are numbered from 0 without gaps")
             }
-            tensors.append(try TensorFile.read(path: "\(dir)/\(prefix)_\(k).pb"))
+            paths.append("\(dir)/\(prefix)_\(k).pb")
         }
-        return tensors
+        return paths
     }
 }

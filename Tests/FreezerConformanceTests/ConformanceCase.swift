@@ -38,29 +38,29 @@ struct ConformanceCase: Sendable {
                                       options: .init(precision: precision, keepsConstants: precision == .own))
         let graph = model.graph
         var maxError = 0.0
+        let inputKinds = graph.inputs.map { graph.value($0).type?.otherKind }
+        let outputKinds = graph.outputs.map { graph.value($0).type?.otherKind }
         for setDir in sets {
             let setName = (setDir as NSString).lastPathComponent
-            let data: TestDataSet
-            do { data = try TestDataSet.load(directory: setDir) } catch {
-                // Sequence/optional test values are not tensors; the type check above normally catches them.
-                if case .notATensor = error { return .unsupported(reason: "\(setName): \(error)") }
+            let data: (inputs: [StoredValue], outputs: [StoredValue])
+            do { data = try TestDataSet.loadValues(directory: setDir, inputKinds: inputKinds, outputKinds: outputKinds) } catch {
                 return .failed(reason: "\(setName): test data does not load: \(error)", maxError: nil)
             }
             guard data.inputs.count <= graph.inputs.count, data.outputs.count <= graph.outputs.count else {
                 return .failed(reason: "\(setName): \(data.inputs.count) inputs and \(data.outputs.count) outputs for a graph with \(graph.inputs.count) and \(graph.outputs.count)", maxError: nil)
             }
-            var feeds: [String: NDArray] = [:]
-            for (k, tensor) in data.inputs.enumerated() {
+            var feeds: [String: RuntimeValue] = [:]
+            for (k, stored) in data.inputs.enumerated() {
                 let name = graph.value(graph.inputs[k]).name
-                do { feeds[name] = try NDArray(tensor) } catch {
+                do { feeds[name] = try RuntimeValue(stored) } catch {
                     if case .unsupportedType = error { return .unsupported(reason: "\(setName): input \(k): \(error)") }
                     return .failed(reason: "\(setName): input_\(k).pb: \(error)", maxError: nil)
                 }
             }
             let outputNames = graph.outputs.prefix(data.outputs.count).map { graph.value($0).name }
-            let results: [String: NDArray]
+            let results: [String: RuntimeValue]
             do {
-                results = try interpreter.run(feeds, outputs: outputNames)
+                results = try interpreter.runValues(feeds, outputs: outputNames)
             } catch {
                 switch error {
                 case .unsupportedOperators, .unsupportedType, .unsupportedFeature: return .unsupported(reason: "refused at run time: \(error)")
@@ -68,30 +68,85 @@ struct ConformanceCase: Sendable {
                 }
             }
             for (k, name) in outputNames.enumerated() {
-                var expected: NDArray
-                var tolerance = self.tolerance
-                do { expected = try NDArray(data.outputs[k]) } catch {
+                let expected: RuntimeValue
+                do { expected = try RuntimeValue(data.outputs[k]) } catch {
                     if case .unsupportedType = error { return .unsupported(reason: "\(setName): output \(k): \(error)") }
                     return .failed(reason: "\(setName): output_\(k).pb: \(error)", maxError: nil)
-                }
-                if precision == .float64 {
-                    if expected.elementType == .float16 || expected.elementType == .bfloat16 {
-                        tolerance = Tolerance(rtol: max(tolerance.rtol, 1e-2), atol: max(tolerance.atol, 1e-2))
-                    }
-                    expected = expected.widenedToDouble()
                 }
                 guard let actual = results[name] else {
                     return .failed(reason: "\(setName): output '\(name)' was not computed", maxError: nil)
                 }
-                let comparison = OutputComparison.compare(actual, expected, tolerance: tolerance)
-                maxError = max(maxError, comparison.maxAbsError)
-                if !comparison.passed {
-                    return .failed(reason: "\(setName): output \(k) '\(name)': \(comparison.summary) (\(tolerance))",
-                                   maxError: comparison.structuralProblem == nil ? comparison.maxAbsError : nil)
+                switch compare(actual, expected, precision: precision) {
+                case .agree(let error):
+                    maxError = max(maxError, error)
+                case .differ(let summary, let error):
+                    return .failed(reason: "\(setName): output \(k) '\(name)': \(summary)", maxError: error)
                 }
             }
         }
         return .passed
+    }
+
+    enum ValueComparison {
+        /// Within tolerance; the largest absolute error over the tensors compared.
+        case agree(maxError: Double)
+        /// `maxError` as in `Outcome.failed`.
+        case differ(String, maxError: Double?)
+    }
+
+    /// Compares a computed value with the expected one: the same kind, and tensors (alone, in a sequence,
+    /// or in an optional) within the case's tolerance. Under `precision: .float64` the expected values are
+    /// widened, with the half-precision types' own tolerance where the expected values were rounded to them.
+    func compare(_ actual: RuntimeValue, _ expected: RuntimeValue, precision: Precision) -> ValueComparison {
+        switch (actual, expected) {
+        case (.tensor(let a), .tensor(var e)):
+            var tolerance = self.tolerance
+            if precision == .float64 {
+                if e.elementType == .float16 || e.elementType == .bfloat16 {
+                    tolerance = Tolerance(rtol: max(tolerance.rtol, 1e-2), atol: max(tolerance.atol, 1e-2))
+                }
+                e = e.widenedToDouble()
+            }
+            let comparison = OutputComparison.compare(a, e, tolerance: tolerance)
+            if comparison.passed { return .agree(maxError: comparison.maxAbsError) }
+            return .differ("\(comparison.summary) (\(tolerance))", maxError: comparison.structuralProblem == nil ? comparison.maxAbsError : nil)
+        case (.sequence(let a), .sequence(let e)):
+            guard a.count == e.count else { return .differ("a sequence of \(a.count) tensors, expected \(e.count)", maxError: nil) }
+            var worst = 0.0
+            for (k, (x, y)) in zip(a.elements, e.elements).enumerated() {
+                switch compare(.tensor(x), .tensor(y), precision: precision) {
+                case .agree(let error): worst = max(worst, error)
+                case .differ(let summary, let error): return .differ("sequence element \(k): \(summary)", maxError: error)
+                }
+            }
+            return .agree(maxError: worst)
+        case (.optional(nil), .optional(nil)):
+            return .agree(maxError: 0)
+        case (.optional(let a?), .optional(let e?)):
+            switch compare(a, e, precision: precision) {
+            case .agree(let error): return .agree(maxError: error)
+            case .differ(let summary, let error): return .differ("optional element: \(summary)", maxError: error)
+            }
+        default:
+            return .differ("got \(actual), expected \(expected)", maxError: nil)
+        }
+    }
+}
+
+extension RuntimeValue {
+    /// A value read from a test data file, as the evaluator holds it. An empty stored sequence has no
+    /// element type (SequenceProto does not record one); it becomes an empty float sequence, which
+    /// compares equal to any empty sequence.
+    init(_ stored: StoredValue) throws(EvaluationError) {
+        switch stored {
+        case .tensor(let t): self = .tensor(try NDArray(t))
+        case .sequence(let ts):
+            var elements: [NDArray] = []
+            for t in ts { elements.append(try NDArray(t)) }
+            self = .sequence(TensorSequence(elementType: elements.first?.elementType ?? .float, elements: elements))
+        case .optional(nil): self = .optional(nil)
+        case .optional(let v?): self = .optional(try RuntimeValue(v))
+        }
     }
 }
 
@@ -100,7 +155,10 @@ enum SupportCheck {
     /// Element types the evaluator holds: the library's own rule.
     static let supportedElementTypes = NDArray.supportedElementTypes
 
-    /// Why the model cannot be run, or nil: non-tensor values (sequence, optional, map, sparse),
+    /// Value kinds the evaluator holds besides tensors (see `RuntimeValue`).
+    static let supportedOtherKinds: Set<String> = ["sequence", "optional"]
+
+    /// Why the model cannot be run, or nil: non-tensor values other than sequences and optionals (map, sparse),
     /// unsupported element types, and operators the registry lacks, in the main graph and every subgraph.
     static func unsupportedReason(_ model: Model, registry: KernelRegistry) -> String? {
         var kinds = Set<String>()
@@ -113,7 +171,7 @@ enum SupportCheck {
                 guard let type = value.type else { continue }
                 if let tensor = type.tensor {
                     if !supportedElementTypes.contains(tensor.elementType) { types.insert(tensor.elementType) }
-                } else if let other = type.otherKind {
+                } else if let other = type.otherKind, !supportedOtherKinds.contains(other) {
                     kinds.insert(other)
                 }
             }

@@ -3,8 +3,9 @@ import FreezerIR
 /// If, Loop and Scan: operators that run subgraphs.
 ///
 /// Every opset version of the three (If 1–25, Loop 1–25, Scan 8 and 9–25) is covered by one kernel per
-/// semantic form: later versions only widened the accepted types (sequences and optionals, which the
-/// evaluator does not hold and rejects before running) or allowed negative axes.
+/// semantic form: later versions only widened the accepted types (If's outputs and Loop's carried values
+/// may be sequences and optionals since opset 13 and 16, which the kernels pass through as they are) or
+/// allowed negative axes.
 public enum ControlFlowOperators {
     /// Iterations after which a Loop stops with an error rather than running on: 1,000,000.
     ///
@@ -14,8 +15,8 @@ public enum ControlFlowOperators {
     @TaskLocal public static var maxLoopIterations = 1_000_000
 
     static func register(_ r: inout KernelRegistry) {
-        r.register("If", versions: 1...Int64.max, ifKernel)
-        r.register("Loop", versions: 1...Int64.max, loopKernel)
+        r.registerValues("If", versions: 1...Int64.max, ifKernel)
+        r.registerValues("Loop", versions: 1...Int64.max, loopKernel)
         r.register("Scan", versions: 8...8, scan8Kernel)
         r.register("Scan", versions: 9...Int64.max, scanKernel)
     }
@@ -40,13 +41,20 @@ public enum ControlFlowOperators {
 
     /// Runs a subgraph attribute, naming the attribute (and iteration) in any error it raises.
     static func run(_ body: Graph, _ inputs: [NDArray?], _ ctx: KernelContext, _ what: String) throws(EvaluationError) -> [NDArray] {
+        let outputs = try run(body, values: inputs.map { $0.map(RuntimeValue.tensor) }, ctx, what)
+        return try outputs.enumerated().map { (k, v) throws(EvaluationError) -> NDArray in
+            guard let a = v.tensor else { throw ctx.fail("output \(k) of \(what) is a \(v.kindName), where a tensor is needed") }
+            return a
+        }
+    }
+
+    /// Runs a subgraph attribute on values of any kind, naming the attribute (and iteration) in any error.
+    static func run(_ body: Graph, values inputs: [RuntimeValue?], _ ctx: KernelContext, _ what: String) throws(EvaluationError) -> [RuntimeValue] {
         do {
-            return try ctx.runSubgraph(body, inputs)
-        } catch let error as EvaluationError {
+            return try ctx.runSubgraph(body, values: inputs)
+        } catch {
             // Unsupported operators are found for all subgraphs before any node runs; keep that error whole.
             if case .unsupportedOperators = error { throw error }
-            throw ctx.fail("\(what) failed: \(error)")
-        } catch {
             throw ctx.fail("\(what) failed: \(error)")
         }
     }

@@ -60,9 +60,9 @@ extension ControlFlowOperators {
     /// (counted from the back: of the input's rank for inputs, of the stacked rank for outputs).
     static func scanKernel(_ ctx: KernelContext) throws -> [NDArray?] {
         let body = try ctx.graph("body")
-        let layout = try ScanLayout(ctx, body: body, operands: ctx.inputs.count)
+        let layout = try ScanLayout(ctx, body: body, operands: ctx.inputCount)
         let (n, m, k) = (layout.stateCount, layout.scanInputCount, layout.scanOutputCount)
-        let operands = try (0..<ctx.inputs.count).map { (i) throws(EvaluationError) in try ctx.input(i) }
+        let operands = try (0..<ctx.inputCount).map { (i) throws(EvaluationError) in try ctx.input(i) }
         var states = Array(operands[..<n])
         let scanInputs = Array(operands[n...])
 

@@ -11,9 +11,9 @@ extension ControlFlowOperators {
     /// `directions` = 1 reads that scan input backwards from position `sequence_lens[b] - 1`.
     static func scan8Kernel(_ ctx: KernelContext) throws -> [NDArray?] {
         let body = try ctx.graph("body")
-        let layout = try ScanLayout(ctx, body: body, operands: max(0, ctx.inputs.count - 1))
+        let layout = try ScanLayout(ctx, body: body, operands: max(0, ctx.inputCount - 1))
         let (n, m, k) = (layout.stateCount, layout.scanInputCount, layout.scanOutputCount)
-        let operands = try (1..<ctx.inputs.count).map { (i) throws(EvaluationError) in try ctx.input(i) }
+        let operands = try (1..<ctx.inputCount).map { (i) throws(EvaluationError) in try ctx.input(i) }
         let initialStates = Array(operands[..<n])
         let scanInputs = Array(operands[n...])
         let reverse = try directions(ctx, "directions", count: m)

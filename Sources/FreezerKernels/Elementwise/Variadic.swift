@@ -11,7 +11,8 @@ enum Variadic {
 
     static func kernel(_ op: Op) -> Kernel {
         { ctx in
-            let inputs = ctx.inputs.compactMap { $0 }
+            var inputs: [NDArray] = []
+            for i in 0..<ctx.inputCount where ctx.optionalValue(i) != nil { inputs.append(try ctx.input(i)) }
             guard let first = inputs.first else { throw ctx.fail("needs at least one input") }
             for (k, x) in inputs.enumerated() where x.elementType != first.elementType {
                 throw ctx.fail("all inputs must have the same element type: input 0 is \(first.elementType), input \(k) is \(x.elementType)")

@@ -34,7 +34,7 @@ extension TensorOperators {
 
     static func concat(_ ctx: KernelContext) throws(EvaluationError) -> NDArray {
         var arrays: [NDArray] = []
-        for i in 0..<ctx.inputs.count { arrays.append(try ctx.input(i)) }
+        for i in 0..<ctx.inputCount { arrays.append(try ctx.input(i)) }
         guard let first = arrays.first else { throw ctx.fail("Concat needs at least one input") }
         // Opset 1 made 'axis' optional with default 1.
         guard let a = ctx.int("axis") ?? (ctx.opset < 4 ? 1 : nil) else { throw ctx.fail("attribute 'axis' is required") }

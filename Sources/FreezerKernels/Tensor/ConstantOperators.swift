@@ -4,7 +4,8 @@ import FreezerIR
 /// attributes or from shapes rather than from element values.
 extension TensorOperators {
     static func registerConstants(_ r: inout KernelRegistry) {
-        r.register("Identity") { ctx in [try ctx.input(0)] }
+        // Identity passes any value on: tensors, and sequences and optionals (opset 14+ and 16+).
+        r.registerValues("Identity") { ctx in [try ctx.value(0)] }
         r.register("Constant") { ctx in [try constant(ctx)] }
         r.register("ConstantOfShape", versions: 9...Int64.max) { ctx in [try constantOfShape(ctx)] }
 

@@ -24,7 +24,7 @@ extension TensorOperators {
     static func einsum(_ ctx: KernelContext) throws(EvaluationError) -> NDArray {
         guard let equation = ctx.attribute("equation")?.stringValue else { throw ctx.fail("attribute 'equation' is required") }
         var operands: [NDArray] = []
-        for i in 0..<ctx.inputs.count { operands.append(try ctx.input(i)) }
+        for i in 0..<ctx.inputCount { operands.append(try ctx.input(i)) }
         guard let first = operands.first else { throw ctx.fail("Einsum needs at least one input") }
         for (k, a) in operands.enumerated() {
             guard a.elementType == first.elementType else { throw ctx.fail("input \(k) is \(a.elementType) but input 0 is \(first.elementType)") }
