@@ -12,5 +12,6 @@ extension KernelRegistry {
         TensorOperators.register,
         NeuralNetworkOperators.register,
         ControlFlowOperators.register,
+        VisionSignalOperators.register,
     ]
 }
