@@ -21,6 +21,8 @@ extension VisionSignalOperators {
         let alignCorners = ctx.int("align_corners", default: 0) != 0
         let spatial = size[2...].map { Int($0) }
         func base(_ i: Int, _ s: Int) -> Double {
+            // One point is the center 0, as in PyTorch's affine_grid, which the ONNX spec follows (with
+            // align_corners the formula is 0/0; the ONNX reference gives −1 and onnxruntime 1.32 gives 1).
             if s <= 1 { return 0 }
             return alignCorners ? -1 + 2 * Double(i) / Double(s - 1) : -1 + Double(2 * i + 1) / Double(s)
         }

@@ -9,8 +9,9 @@ extension VisionSignalOperators {
     /// else ((g + 1)·d − 1)/2. Modes: nearest (round half to even), linear (N-linear) and cubic (N-cubic,
     /// Keys kernel with a = −0.75 over the 4 neighbours); opset 16 names them bilinear, nearest, bicubic and
     /// accepts only 4-D X. Padding: zeros (neighbours outside the image count 0), border (coordinates and
-    /// neighbours clamped to the image), reflection (reflected at the borders −0.5 and d − 0.5, or 0 and d − 1
-    /// with align_corners, until inside). Integer X is sampled in Double and truncated at the end.
+    /// neighbours clamped to the image; cubic clamps only the neighbours), reflection (reflected at the
+    /// borders −0.5 and d − 0.5, or 0 and d − 1 with align_corners, until inside). Integer X is sampled
+    /// in Double and truncated at the end.
     static func gridSample(_ ctx: KernelContext, legacyNames: Bool) throws(EvaluationError) -> [NDArray?] {
         let x = try ctx.input(0)
         let (grid, g) = try floatInput(ctx, 1, "grid")
@@ -87,7 +88,9 @@ struct GridSampler {
         var v = alignCorners ? (g + 1) / 2 * Double(d - 1) : ((g + 1) * Double(d) - 1) / 2
         if mode == 0 { v = v.rounded(.toNearestOrEven) }
         if v < lo || v > hi {
-            if padding == "border" { v = min(max(v, 0), Double(d - 1)) }
+            // Cubic border padding clamps each neighbour, not the coordinate (as onnxruntime and PyTorch
+            // do; the ONNX reference also clamps the coordinate, which no ONNX test exercises).
+            if padding == "border" && mode != 2 { v = min(max(v, 0), Double(d - 1)) }
             else if padding == "reflection" { v = reflect(v, lo, hi) }
         }
         guard v.isFinite, abs(v) < 1e15 else { return [(pixel(0, d, lo, hi, outside: true), 0)] }
