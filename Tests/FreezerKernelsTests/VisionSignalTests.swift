@@ -162,6 +162,28 @@ struct VisionSignalTests {
         }
     }
 
+    /// Long non-power-of-two lengths (Bluestein's algorithm) agree with the direct sum, forward and inverse.
+    @Test(arguments: [100, 127])
+    func longDFTMatchesTheDirectSum(n: Int) throws {
+        let signal = (0..<(2 * n)).map { cos(Double($0) * 0.7) + 0.1 * Double($0 % 5) }
+        for inverse in [false, true] {
+            var expected: [Double] = []
+            for k in 0..<n {
+                var re = 0.0, im = 0.0
+                for j in 0..<n {
+                    let angle = (inverse ? 2 : -2) * Double.pi * Double((j * k) % n) / Double(n)
+                    re += signal[2 * j] * cos(angle) - signal[2 * j + 1] * sin(angle)
+                    im += signal[2 * j] * sin(angle) + signal[2 * j + 1] * cos(angle)
+                }
+                expected += inverse ? [re / Double(n), im / Double(n)] : [re, im]
+            }
+            let y = try runNode("DFT", [NDArray(doubles: signal, shape: [n, 2])], attributes: [attr("inverse", Int64(inverse ? 1 : 0))],
+                                opset: 20)[0]
+            let v = y.asDoubles
+            #expect(zip(v, expected).allSatisfy { abs($0 - $1) <= 1e-10 }, "n \(n) inverse \(inverse)")
+        }
+    }
+
     // MARK: Windows
 
     @Test func windows() throws {
