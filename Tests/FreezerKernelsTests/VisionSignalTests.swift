@@ -100,6 +100,52 @@ struct VisionSignalTests {
         Self.expectClose(nearest, [1, 1, 3, 2])
     }
 
+    /// Cubic border padding clamps the neighbours, not the coordinate (onnxruntime, PyTorch): with
+    /// align_corners 1, g = 1.5 on [1, 2, 3] is x = 2.5 (t = 0.5): neighbours 1, 2, 3→2, 4→2 weigh
+    /// −0.09375, 0.59375, 0.59375, −0.09375, giving 3.09375 (a clamped coordinate would give 3).
+    @Test(arguments: [false, true])
+    func gridSampleCubicBorder(double: Bool) throws {
+        let x = Self.tensor([1, 2, 3], [1, 1, 1, 3], double: double)
+        let y = try runNode("GridSample", [x, Self.tensor([1.5, 0], [1, 1, 1, 2], double: double)],
+                            attributes: [attr("mode", "cubic"), attr("padding_mode", "border"), attr("align_corners", Int64(1))], opset: 20)[0]
+        Self.expectClose(y, [-0.09375 * 2 + 0.59375 * 3 + 0.59375 * 3 - 0.09375 * 3])
+    }
+
+    /// A single grid point along a dimension is the center 0, with or without align_corners.
+    @Test(arguments: [false, true])
+    func affineGridIdentity(double: Bool) throws {
+        let theta = Self.tensor([1, 0, 0, 0, 1, 0], [1, 2, 3], double: double)
+        for corners in [Int64(0), 1] {
+            let g = try runNode("AffineGrid", [theta, NDArray(ints: [1, 1, 1, 2], shape: [4])],
+                                attributes: [attr("align_corners", corners)], opset: 20)[0]
+            #expect(g.shape == [1, 1, 2, 2])
+            Self.expectClose(g, corners == 1 ? [-1, 0, 1, 0] : [-0.5, 0, 0.5, 0])
+        }
+    }
+
+    /// With zero offsets and no mask DeformConv is an ordinary convolution; a mask of ½ halves it.
+    @Test(arguments: [false, true])
+    func deformConvWithoutOffsetsIsConv(double: Bool) throws {
+        let x = Self.tensor((0..<(2 * 4 * 5 * 6)).map { sin(Double($0)) }, [2, 4, 5, 6], double: double)
+        let w = Self.tensor((0..<(6 * 2 * 3 * 2)).map { cos(Double($0) * 0.3) }, [6, 2, 3, 2], double: double)
+        let b = Self.tensor([0.5, -1, 2, 0, 1, 3], [6], double: double)
+        let attributes = [attr("group", Int64(2)), attr("strides", [Int64(2), 1]), attr("pads", [Int64(1), 0, 1, 1]),
+                          attr("dilations", [Int64(1), 2])]
+        let conv = try runNode("Conv", [x, w, b], attributes: attributes, opset: 11)[0]
+        let outH = conv.shape[2], outW = conv.shape[3]
+        // Offsets [N, offset_group·kH·kW·2, outH, outW], all zero.
+        func offsets(_ groups: Int) -> NDArray {
+            Self.tensor([Double](repeating: 0, count: 2 * groups * 12 * outH * outW), [2, groups * 12, outH, outW], double: double)
+        }
+        let deform = try runNode("DeformConv", [x, w, offsets(2), b], attributes: attributes + [attr("offset_group", Int64(2))], opset: 19)[0]
+        #expect(deform.shape == conv.shape)
+        Self.expectClose(deform, conv.asDoubles, tolerance: 1e-5)
+        let half = Self.tensor([Double](repeating: 0.5, count: 2 * 6 * outH * outW), [2, 6, outH, outW], double: double)
+        let noBias = try runNode("DeformConv", [x, w, offsets(1), nil, half], attributes: attributes, opset: 19)[0]
+        let convNoBias = try runNode("Conv", [x, w], attributes: attributes, opset: 11)[0]
+        Self.expectClose(noBias, convNoBias.asDoubles.map { $0 / 2 }, tolerance: 1e-5)
+    }
+
     // MARK: Resize (cubic)
 
     /// Upsampling [10, 20, 30, 40] by 2 (half_pixel): output 0 maps to −0.25, so t = 0.75 and the Keys
@@ -160,6 +206,18 @@ struct VisionSignalTests {
             #expect(restored.shape == [1, n, 1])
             Self.expectClose(restored, real.asDoubles, tolerance: double ? 1e-12 : 1e-5)
         }
+    }
+
+    /// IRFFT with dft_length 5 reads only bins 0…2 (numpy's irfft, the ONNX reference): a DC bin of 5
+    /// gives five ones whatever the later bins hold.
+    @Test(arguments: [false, true])
+    func irfftReadsTheHalfSpectrumOnly(double: Bool) throws {
+        var bins = [Double](repeating: 100, count: 24)
+        bins[0] = 5; bins[1] = 7; bins[2] = 0; bins[3] = 0; bins[4] = 0; bins[5] = 0
+        let y = try runNode("DFT", [Self.tensor(bins, [12, 2], double: double), NDArray(ints: [5], shape: []), NDArray(ints: [0], shape: [])],
+                            attributes: [attr("inverse", Int64(1)), attr("onesided", Int64(1))], opset: 20)[0]
+        #expect(y.shape == [5, 1])
+        Self.expectClose(y, [1, 1, 1, 1, 1])
     }
 
     /// Long non-power-of-two lengths (Bluestein's algorithm) agree with the direct sum, forward and inverse.
