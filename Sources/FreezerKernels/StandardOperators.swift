@@ -18,5 +18,6 @@ extension KernelRegistry {
         SupplementaryOperators.register,
         SequenceOperators.register,
         MachineLearningOperators.register,
+        VisionSignalOperators.register,
     ]
 }

@@ -5,8 +5,9 @@ import FreezerIR
 /// Coordinates are computed in Float with onnxruntime's formulas and operation order, so that nearest
 /// neighbours and interpolation weights are the ones onnxruntime picks; interpolated sums accumulate in
 /// Double. Upsample and Resize-10 use onnxruntime's legacy rules: asymmetric coordinates, and nearest
-/// index = truncation when upsampling, ceiling when downsampling. Cubic mode and antialiased
-/// downsampling are refused; exclude_outside only affects cubic and is therefore ignored.
+/// index = truncation when upsampling, ceiling when downsampling. Cubic mode (cubic_coeff_a,
+/// exclude_outside) and antialiased linear/cubic downsampling are computed by `resampleFiltered`
+/// (Resize+Filters.swift).
 /// Where onnxruntime departs from the ONNX specification this follows the specification (and the ONNX
 /// reference implementation): an output of the input's shape is still resampled with the given scales
 /// (onnxruntime copies the input), and tf_crop_and_resize maps coordinates by the formula for every shape.
@@ -76,8 +77,8 @@ extension TensorOperators {
         let x = try ctx.input(0)
         let opset = ctx.opset
         let mode = ctx.string("mode", default: "nearest")
-        guard mode == "nearest" || mode == "linear" else {
-            throw mode == "cubic" ? ctx.unsupportedFeature("mode 'cubic'") : ctx.fail( "attribute 'mode' '\(mode)' is not one of nearest, linear, cubic")
+        guard mode == "nearest" || mode == "linear" || mode == "cubic" else {
+            throw ctx.fail("attribute 'mode' '\(mode)' is not one of nearest, linear, cubic")
         }
         var coordinates = ["half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric", "tf_crop_and_resize"]
         if opset < 13 { coordinates.append("tf_half_pixel_for_nn") }
@@ -131,9 +132,9 @@ extension TensorOperators {
                 throw ctx.fail("keep_aspect_ratio_policy '\(policy)' is not one of stretch, not_larger, not_smaller")
             }
         }
-        if opset >= 18, ctx.int("antialias", default: 0) != 0, mode != "nearest", axes.contains(where: { scales[$0] < 1 }) {
-            throw ctx.unsupportedFeature("antialiased downsampling (antialias=1)")
-        }
+        // Antialiasing only changes linear and cubic downsampling (nearest ignores it, as onnxruntime does).
+        let antialias = opset >= 18 && ctx.int("antialias", default: 0) != 0 && mode != "nearest"
+            && axes.contains(where: { scales[$0] < 1 })
         var roi: [Float]?
         if coordinate == "tf_crop_and_resize" {
             guard let r = ctx.optionalInput(1), r.count > 0 else { throw ctx.fail("coordinate_transformation_mode tf_crop_and_resize needs the 'roi' input") }
@@ -148,6 +149,12 @@ extension TensorOperators {
         }
         let settings = ResizeSettings(linear: mode == "linear", coordinate: coordinate, nearestMode: nearestMode,
                                       extrapolation: ctx.float("extrapolation_value", default: 0))
+        if mode == "cubic" || antialias {
+            let filter = ResizeFilter(cubic: mode == "cubic", antialias: antialias,
+                                      cubicA: Double(ctx.float("cubic_coeff_a", default: -0.75)),
+                                      excludeOutside: ctx.int("exclude_outside", default: 0) != 0)
+            return try resampleFiltered(ctx, x, shape: shape, scales: scales, roi: roi, settings, filter)
+        }
         return try resample(ctx, x, shape: shape, scales: scales, roi: roi, settings)
     }
 
