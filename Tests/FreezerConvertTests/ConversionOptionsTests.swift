@@ -18,7 +18,7 @@ struct ConversionOptionsTests {
     }
 
     func readable(_ log: ConversionLog) -> [String] {
-        log.modelConversion.loadingAndConverting.converter.options.dropFirst(3).map { "\($0.name) \($0.value)\($0.isDefault ? " [default]" : "")" }
+        log.modelConversion.loadingAndConverting.converter.options.dropFirst(4).map { "\($0.name) \($0.value)\($0.isDefault ? " [default]" : "")" }
     }
 
     @Test func roundTripThroughTheLog() throws {
@@ -42,6 +42,8 @@ struct ConversionOptionsTests {
                                         responsible: "Jane Doe", verify: false)
         let log = try Conversion.run(options, commandLine: []).log
         #expect(log.modelConversion.loadingAndConverting.converter.recordedOptions == options.recorded)
+        let checkpoint = log.modelConversion.loadingAndConverting.converter.options[1]
+        #expect(checkpoint.name == "--checkpoint" && checkpoint.value == "(not given)" && checkpoint.isDefault)
         #expect(readable(log) == [
             "--model-id CNN", "--model-version 3", "--responsible Jane Doe", "--output (automatic: inference outputs) [default]",
             "--input-shape (declared shapes; symbolic dims = 1) [default]", "--inputs (none: random inputs) [default]", "--samples 8 [default]",

@@ -8,7 +8,7 @@ func sampleRecordedOptions() -> RecordedOptions {
     RecordedOptions(input: "models/m.onnx", output: "out/frozen.onnx", log: "out/m.log.json", modelID: "M", modelVersion: "1",
                     responsible: "Jane Doe", outputs: ["y", "z"], inputShapes: ["x": [2, 3], "batch": [4]], inputsDirectory: "inputs",
                     samples: 3, seed: UInt64.max, rtol: 1e-3, atol: 2.5e-7, externalData: "always", expectSHA256: String(repeating: "a", count: 64),
-                    verify: false, keepFailed: true, threads: 4, recordHost: true)
+                    verify: false, keepFailed: true, threads: 4, recordHost: true, checkpoint: "models/checkpoint")
 }
 
 @Suite("Recorded options in the log")
@@ -30,7 +30,7 @@ struct RecordedOptionsTests {
 
     @Test func optionsNotGivenAreAbsent() throws {
         var options = sampleRecordedOptions()
-        (options.log, options.inputsDirectory, options.rtol, options.atol, options.expectSHA256) = (nil, nil, nil, nil, nil)
+        (options.log, options.inputsDirectory, options.rtol, options.atol, options.expectSHA256, options.checkpoint) = (nil, nil, nil, nil, nil, nil)
         let object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(options)) as? [String: Any])
         #expect(Set(object.keys) == ["input", "output", "modelID", "modelVersion", "responsible", "outputs", "inputShapes", "samples", "seed",
                                      "externalData", "verify", "keepFailed", "threads", "recordHost"])

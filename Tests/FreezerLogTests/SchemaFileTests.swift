@@ -125,7 +125,7 @@ struct SchemaFileTests {
     @Test func requiresEveryNonOptionalRecordedOption() throws {
         let root = try schema()
         var options = sampleRecordedOptions()
-        (options.log, options.inputsDirectory, options.rtol, options.atol, options.expectSHA256) = (nil, nil, nil, nil, nil)
+        (options.log, options.inputsDirectory, options.rtol, options.atol, options.expectSHA256, options.checkpoint) = (nil, nil, nil, nil, nil, nil)
         let encoded = try JSONSerialization.jsonObject(with: JSONEncoder().encode(options))
         var problems: [String] = []
         var seen = Set<String>()
