@@ -39,6 +39,7 @@ extension Graph {
         "Sqrt", "Reciprocal", "Softplus", "Softsign", "HardSigmoid", "HardSwish", "Mish", "ThresholdedRelu", "Clip",
         "Identity", "Floor", "Ceil", "Round", "Sign", "Sin", "Cos", "Dropout", "BatchNormalization",
         "InstanceNormalization", "LayerNormalization", "GroupNormalization", "LRN", "Softmax", "LogSoftmax",
+        "RotaryEmbedding", "SwiGLU", "Hardmax", "LpNormalization", "MeanVarianceNormalization", "Shrink", "Swish",
         "Conv", "ConvTranspose", "MaxPool", "AveragePool", "LpPool", "GlobalAveragePool", "GlobalMaxPool", "Transpose",
         "Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Sum", "Mean", "MatMul", "Gemm", "Flatten", "Reshape",
         "Squeeze", "Unsqueeze", "Concat", "Slice", "Gather", "Expand", "Tile", "Pad", "Resize", "Split",

@@ -15,6 +15,8 @@ extension Graph {
         "Sqrt", "Reciprocal", "Softplus", "Softsign", "HardSigmoid", "HardSwish", "Mish", "ThresholdedRelu", "Clip",
         "Identity", "Cast", "CastLike", "Floor", "Ceil", "Round", "Sign", "Sin", "Cos", "Not", "IsNaN", "IsInf",
         "Dropout", "BatchNormalization", "InstanceNormalization", "LayerNormalization", "LRN", "Softmax", "LogSoftmax",
+        "RMSNormalization", "RotaryEmbedding", "SwiGLU", "QuantizeLinear", "DequantizeLinear", "Hardmax", "LpNormalization",
+        "MeanVarianceNormalization", "Shrink", "Swish", "Tan", "Asin", "Acos", "Atan", "Sinh", "Cosh", "Asinh", "Acosh", "Atanh",
         "Conv", "ConvTranspose", "MaxPool", "AveragePool", "LpPool", "GlobalAveragePool", "GlobalMaxPool", "Transpose",
     ]
     private static let broadcasting: Set<String> = ["Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Sum", "Mean", "Where",

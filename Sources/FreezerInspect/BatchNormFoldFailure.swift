@@ -20,6 +20,8 @@ public enum BatchNormFoldFailure: Error, Sendable, Equatable, CustomStringConver
     case missingOperand(role: String, node: String, opType: String)
     case operandNotConstant(role: String, value: String, node: String, opType: String, origin: String)
     case statisticNotConstant(role: String, value: String, origin: String)
+    /// The operand is dequantized (a quantized model's weight): folding into it would change its integers.
+    case quantizedOperand(role: String, value: String, node: String, opType: String, quantizer: String)
     case unreadable(role: String, value: String, reason: String)
     /// A tensor the fold would rewrite is not float32, float16, bfloat16 or float64.
     case unsupportedType(role: String, value: String, type: String)
@@ -52,6 +54,8 @@ public enum BatchNormFoldFailure: Error, Sendable, Equatable, CustomStringConver
         case let .missingOperand(role, node, op): "\(op) '\(node)' has no \(role)"
         case let .operandNotConstant(role, value, node, op, origin): "\(role) '\(value)' of \(op) '\(node)' is not a constant (\(origin))"
         case let .statisticNotConstant(role, value, origin): "BatchNormalization \(role) '\(value)' is not a constant (\(origin))"
+        case let .quantizedOperand(role, value, node, op, quantizer):
+            "\(role) '\(value)' of \(op) '\(node)' is dequantized by '\(quantizer)': a quantized model keeps its integer weights and their scales as quantization chose them, so the BatchNormalization stays in inference form rather than change them"
         case let .unreadable(role, value, reason): "the \(role) '\(value)' cannot be read: \(reason)"
         case let .unsupportedType(role, value, type):
             "the \(role) '\(value)' is \(type); folds are computed for float32, float16, bfloat16 and float64 tensors"

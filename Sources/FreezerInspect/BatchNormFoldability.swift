@@ -142,6 +142,10 @@ public enum BatchNormFoldability {
             try requireFloat(c, role: role, in: scope)
             return c
         case .failure(let miss):
+            if case .computed(let producer) = scope.originThroughIdentity(id), producer.isOnnx("DequantizeLinear") {
+                throw .quantizedOperand(role: role, value: scope.name(id), node: scope.name(node), opType: node.opType,
+                                        quantizer: scope.name(producer))
+            }
             throw .operandNotConstant(role: role, value: scope.name(id), node: scope.name(node), opType: node.opType, origin: miss.origin)
         }
     }

@@ -17,6 +17,10 @@ enum ParametersDetector {
         "GroupNormalization": [1: "scale", 2: "bias"], "PRelu": [1: "slope"],
         "LSTM": [1: "weight", 2: "recurrenceWeight", 3: "bias"], "GRU": [1: "weight", 2: "recurrenceWeight", 3: "bias"],
         "RNN": [1: "weight", 2: "recurrenceWeight", 3: "bias"],
+        "RMSNormalization": [1: "scale"], "CausalConvWithState": [1: "weight", 2: "bias"],
+        "DeformConv": [1: "weight", 3: "bias"], "ConvInteger": [1: "weight"], "MatMulInteger": [1: "weight"],
+        "QLinearConv": [3: "weight", 8: "bias"], "QLinearMatMul": [3: "weight"],
+        "DequantizeLinear": [0: "quantizedWeight"],
     ]
 
     static func findings(in scopes: [GraphScope]) -> [Finding] {

@@ -11,7 +11,7 @@ struct FoldSkipReasonTests {
     enum Reason: String, CaseIterable, Sendable {
         case trainingMode, perActivation, missingInput, inputNotFromNode, producerNotLinear, addNotBinary, addWithoutMatMul
         case addBiasNotConstant, notFirstOutput, outputIsGraphOutput, outputReadByOthers, missingOperand, operandNotConstant
-        case statisticNotConstant, unreadable, unsupportedType, emptyWeight, statisticsDifferInLength, noChannels
+        case statisticNotConstant, quantizedOperand, unreadable, unsupportedType, emptyWeight, statisticsDifferInLength, noChannels
         case channelMismatch, groupMismatch, weightNot2D, biasShape, gemmBiasShape, matMulRankUnknown, matMulRank
     }
 
@@ -31,6 +31,7 @@ struct FoldSkipReasonTests {
         case .missingOperand: .missingOperand
         case .operandNotConstant: .operandNotConstant
         case .statisticNotConstant: .statisticNotConstant
+        case .quantizedOperand: .quantizedOperand
         case .unreadable: .unreadable
         case .unsupportedType: .unsupportedType
         case .emptyWeight: .emptyWeight
@@ -85,6 +86,13 @@ struct FoldSkipReasonTests {
         case .outputReadByOthers: conv(); s.node("Relu", ["c"], ["r"], name: "relu"); s.output("r")
         case .missingOperand: conv(["x"])
         case .operandNotConstant: s.input("W", weightDims); s.node("Conv", ["x", "W"], ["c"], name: "conv")
+        case .quantizedOperand:
+            // A quantized model's weight: int8 values dequantized per output channel.
+            s.constant("W_q", [Double](repeating: 3, count: Int(weightDims.reduce(1, *))), weightDims, type: .int8)
+            s.constant("W_scale", [0.02, 0.03], [2])
+            s.constant("W_zero", [0, 0], [2], type: .int8)
+            s.node("DequantizeLinear", ["W_q", "W_scale", "W_zero"], ["W"], name: "dequantize", [Attribute(name: "axis", value: .int(0))])
+            s.node("Conv", ["x", "W"], ["c"], name: "conv")
         case .statisticNotConstant:
             conv()
             s.input("bn_scale", [2])
