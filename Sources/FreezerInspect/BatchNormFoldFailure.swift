@@ -22,6 +22,10 @@ public enum BatchNormFoldFailure: Error, Sendable, Equatable, CustomStringConver
     case statisticNotConstant(role: String, value: String, origin: String)
     /// The operand is dequantized (a quantized model's weight): folding into it would change its integers.
     case quantizedOperand(role: String, value: String, node: String, opType: String, quantizer: String)
+    /// A dequantized Conv weight whose scales cannot absorb the factor exactly.
+    case quantizedWeightNotFoldable(node: String, reason: String)
+    /// A factor ≤ 0 would need a scale ≤ 0 (or negated integers).
+    case quantizedScaleSign(node: String, channel: Int, multiplier: Double)
     case unreadable(role: String, value: String, reason: String)
     /// A tensor the fold would rewrite is not float32, float16, bfloat16 or float64.
     case unsupportedType(role: String, value: String, type: String)
@@ -54,6 +58,10 @@ public enum BatchNormFoldFailure: Error, Sendable, Equatable, CustomStringConver
         case let .missingOperand(role, node, op): "\(op) '\(node)' has no \(role)"
         case let .operandNotConstant(role, value, node, op, origin): "\(role) '\(value)' of \(op) '\(node)' is not a constant (\(origin))"
         case let .statisticNotConstant(role, value, origin): "BatchNormalization \(role) '\(value)' is not a constant (\(origin))"
+        case let .quantizedWeightNotFoldable(node, reason):
+            "the weight is dequantized by '\(node)', and \(reason); a quantized model keeps its integers, so the BatchNormalization stays in inference form"
+        case let .quantizedScaleSign(node, channel, multiplier):
+            "channel \(channel)'s BatchNormalization factor is \(multiplier), so the scale of '\(node)' would not stay positive; a quantized model keeps its integers, so the BatchNormalization stays in inference form"
         case let .quantizedOperand(role, value, node, op, quantizer):
             "\(role) '\(value)' of \(op) '\(node)' is dequantized by '\(quantizer)': a quantized model keeps its integer weights and their scales as quantization chose them, so the BatchNormalization stays in inference form rather than change them"
         case let .unreadable(role, value, reason): "the \(role) '\(value)' cannot be read: \(reason)"

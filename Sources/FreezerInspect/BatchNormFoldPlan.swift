@@ -38,7 +38,11 @@ public struct BatchNormFoldPlan: Sendable {
     /// The weight axis holding output channels: 0 for Conv and Gemm with transB, 1 for ConvTranspose
     /// (within each group of `group` blocks on axis 0), Gemm and MatMul.
     public var weightChannelAxis: Int
+    /// The tensor the multiplier scales: the linear node's weight, or for a quantized Conv the per-channel
+    /// scale of the DequantizeLinear that produces its weight (the integers stay as they are).
     public var weight: FoldConstant
+    /// Where `weight` is read: nil for the linear node's input 1; else the DequantizeLinear node (input 1).
+    public var weightScaleOf: NodeID?
     /// The present bias (Conv/ConvTranspose B, Gemm C, the Add's constant); nil when absent.
     public var bias: FoldConstant?
     /// a_c, one per channel.

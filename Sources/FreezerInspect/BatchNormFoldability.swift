@@ -61,7 +61,16 @@ public enum BatchNormFoldability {
         try soleReader(of: add?.product ?? x, from: linear, is: add?.node ?? bn, in: scope)
         if let add { try soleReader(of: x, from: add.node, is: bn, in: scope) }
 
-        let weight = try operand(linear, slot: 1, role: "weight", in: scope)
+        let weight: FoldConstant
+        var quantized: (dequantize: Node, integers: Tensor)?
+        do throws(Failure) {
+            weight = try operand(linear, slot: 1, role: "weight", in: scope)
+        } catch {
+            guard case .quantizedOperand = error, linear.isOnnx("Conv") else { throw error }
+            let found = try dequantizedWeight(of: linear, in: scope)
+            quantized = (found.dequantize, found.integers)
+            weight = found.scale
+        }
         var bias: FoldConstant?
         if let add {
             try requireFloat(add.bias, role: "bias", in: scope)
@@ -78,14 +87,43 @@ public enum BatchNormFoldability {
             multiplier[c] = stats.scale[c] / (stats.variance[c] + epsilon).squareRoot()
             shift[c] = stats.bias[c] - stats.mean[c] * multiplier[c]
         }
-        let (target, axis) = try shapes(linear, add: add?.node, weight: weight.tensor, bias: bias,
+        let (target, axis) = try shapes(linear, add: add?.node, weight: quantized?.integers ?? weight.tensor, bias: bias,
                                         channels: multiplier.count, in: scope)
+        if let quantized, let c = multiplier.firstIndex(where: { !($0 > 0) }) {
+            throw .quantizedScaleSign(node: scope.name(quantized.dequantize), channel: c, multiplier: multiplier[c])
+        }
         let definition = scope.resolve(weight.value)
         return BatchNormFoldPlan(
             batchNormalization: bn.id, target: target, linear: linear.id,
             biasNode: add?.node.id ?? (target == .matMul ? nil : linear.id), biasSlot: add?.biasSlot ?? (target == .matMul ? nil : 2),
-            weightChannelAxis: axis, weight: weight, bias: bias, multiplier: multiplier, shift: shift, epsilon: epsilon,
+            weightChannelAxis: quantized == nil ? axis : 0, weight: weight, weightScaleOf: quantized?.dequantize.id, bias: bias, multiplier: multiplier, shift: shift, epsilon: epsilon,
             weightShared: definition.scope.graph.consumers(of: definition.id).count > 1)
+    }
+
+    /// A Conv weight `DequantizeLinear(integers, scale, zero point)` whose scale is one per output channel
+    /// (axis 0), all three constants, and read by this Conv only: the fold can scale the per-channel scales,
+    /// which keeps the integers and the zero points exactly.
+    private static func dequantizedWeight(of conv: Node, in scope: GraphScope) throws(Failure)
+        -> (dequantize: Node, integers: Tensor, scale: FoldConstant) {
+        let weightValue = scope.input(conv, 1)!
+        guard case .computed(let dq) = scope.originThroughIdentity(weightValue) else { throw .missingOperand(role: "weight", node: scope.name(conv), opType: conv.opType) }
+        func refuse(_ why: String) -> Failure { .quantizedWeightNotFoldable(node: scope.name(dq), reason: why) }
+        guard case .success(let integers)? = scope.input(dq, 0).map(scope.foldConstant),
+              case .success(let scale)? = scope.input(dq, 1).map(scope.foldConstant) else {
+            throw refuse("its integers or scale are not constants")
+        }
+        if let zero = scope.input(dq, 2), case .failure = scope.foldConstant(zero) { throw refuse("its zero point is not a constant") }
+        let rank = integers.tensor.dims.count
+        let axis = dq.attribute("axis")?.intValue ?? 1
+        guard scale.tensor.dims.count == 1, rank >= 1, (axis < 0 ? axis + Int64(rank) : axis) == 0 else {
+            throw refuse("its scale is not one per output channel (axis 0): absorbing the BatchNormalization factor would change the integers")
+        }
+        guard dq.attribute("block_size") == nil else { throw refuse("it dequantizes in blocks") }
+        guard scope.graph.consumers(of: weightValue).count == 1, !scope.graph.isGraphOutput(weightValue) else {
+            throw refuse("other nodes read the dequantized weight too")
+        }
+        try requireFloat(scale, role: "weight scale", in: scope)
+        return (dq, integers.tensor, scale)
     }
 
     /// The Add between a MatMul and the BN: the MatMul's result it reads, and its constant bias.

@@ -195,3 +195,34 @@ struct FoldBatchNormInferredRankTests {
         #expect(context.skips.isEmpty)
     }
 }
+
+@Suite("FoldBatchNorm: quantized weights")
+struct FoldBatchNormQuantizedTests {
+    /// Conv(x, DequantizeLinear(int8 W, per-channel scale along axis 0, zero point)) → BatchNormalization:
+    /// the scales absorb the factor, the integers and zero points stay, and the numbers are the original's.
+    @Test(arguments: [Int64(13), 17, 21])
+    func perChannelScalesAbsorbTheFactor(opset: Int64) throws {
+        var s = GraphSketch(opset: opset)
+        s.input("x", [1, 3, 4, 4])
+        let integers = seededValues(4 * 3 * 3 * 3, -100...100, seed: 3).map { $0.rounded() }
+        s.constant("W_q", integers, [4, 3, 3, 3], type: .int8)
+        s.constant("W_scale", [0.01, 0.02, 0.005, 0.03], [4])
+        s.constant("W_zero", [0, 1, -2, 0], [4], type: .int8)
+        s.constant("B", [0.1, -0.2, 0.3, 0.05], [4])
+        s.node("DequantizeLinear", ["W_q", "W_scale", "W_zero"], ["W"], name: "dequantize", [Attribute(name: "axis", value: .int(0))])
+        s.node("Conv", ["x", "W", "B"], ["c"], name: "conv", [Attribute(name: "pads", value: .ints([1, 1, 1, 1]))])
+        var stats = BatchNormStats.random(4, seed: 9)
+        stats.scale = stats.scale.map(abs)  // positive factors: the scales stay positive
+        s.batchNorm("c", "y", stats: stats)
+        s.output("y")
+        let original = s.model
+        let (frozen, context) = try apply(FoldBatchNorm(), to: original)
+        #expect(frozen.graph.ops() == ["DequantizeLinear", "Conv"])
+        #expect(try frozen.graph.tensor("W_q")?.doubles() == integers)
+        #expect(try frozen.graph.tensor("W_zero")?.doubles() == [0, 1, -2, 0])
+        let change = try #require(context.changes.first)
+        #expect(change.detail.contains("per-channel scales"))
+        #expect(Validator.validate(frozen).isEmpty)
+        try expectSameOutputs(original, frozen, ["x": seededInput([1, 3, 4, 4], seed: 4)], tolerance: 1e-5)
+    }
+}

@@ -11,7 +11,7 @@ struct FoldSkipReasonTests {
     enum Reason: String, CaseIterable, Sendable {
         case trainingMode, perActivation, missingInput, inputNotFromNode, producerNotLinear, addNotBinary, addWithoutMatMul
         case addBiasNotConstant, notFirstOutput, outputIsGraphOutput, outputReadByOthers, missingOperand, operandNotConstant
-        case statisticNotConstant, quantizedOperand, unreadable, unsupportedType, emptyWeight, statisticsDifferInLength, noChannels
+        case statisticNotConstant, quantizedOperand, quantizedWeightNotFoldable, quantizedScaleSign, unreadable, unsupportedType, emptyWeight, statisticsDifferInLength, noChannels
         case channelMismatch, groupMismatch, weightNot2D, biasShape, gemmBiasShape, matMulRankUnknown, matMulRank
     }
 
@@ -32,6 +32,8 @@ struct FoldSkipReasonTests {
         case .operandNotConstant: .operandNotConstant
         case .statisticNotConstant: .statisticNotConstant
         case .quantizedOperand: .quantizedOperand
+        case .quantizedWeightNotFoldable: .quantizedWeightNotFoldable
+        case .quantizedScaleSign: .quantizedScaleSign
         case .unreadable: .unreadable
         case .unsupportedType: .unsupportedType
         case .emptyWeight: .emptyWeight
@@ -62,6 +64,14 @@ struct FoldSkipReasonTests {
             if ins.contains("W") { s.constant("W", Array(repeating: 0.5, count: Int(weightDims.reduce(1, *))), weightDims) }
             s.node("Conv", ins, outputs, name: "conv")
         }
+        /// W = DequantizeLinear(int8 threes, scale, 0) along `axis` (nil: a scalar scale).
+        func quantizedWeight(dims: [Int64], scale: [Double], axis: Int64?) {
+            s.constant("W_q", [Double](repeating: 3, count: Int(dims.reduce(1, *))), dims, type: .int8)
+            s.constant("W_scale", scale, axis == nil ? [] : [Int64(scale.count)])
+            s.constant("W_zero", [Double](repeating: 0, count: scale.count), axis == nil ? [] : [Int64(scale.count)], type: .int8)
+            s.node("DequantizeLinear", ["W_q", "W_scale", "W_zero"], ["W"], name: "dequantize",
+                   axis.map { [Attribute(name: "axis", value: .int($0))] } ?? [])
+        }
         func matMul(x: [Int64]? = [4, 2], w: [Int64] = [2, 2]) {
             s.inputs = x.map { [ValueInfo(name: "x", type: ValueType(tensor: TensorType(elementType: .float, shape: $0.map { .value($0) })))] }
                 ?? [ValueInfo(name: "x", type: nil)]
@@ -87,12 +97,19 @@ struct FoldSkipReasonTests {
         case .missingOperand: conv(["x"])
         case .operandNotConstant: s.input("W", weightDims); s.node("Conv", ["x", "W"], ["c"], name: "conv")
         case .quantizedOperand:
-            // A quantized model's weight: int8 values dequantized per output channel.
-            s.constant("W_q", [Double](repeating: 3, count: Int(weightDims.reduce(1, *))), weightDims, type: .int8)
-            s.constant("W_scale", [0.02, 0.03], [2])
-            s.constant("W_zero", [0, 0], [2], type: .int8)
-            s.node("DequantizeLinear", ["W_q", "W_scale", "W_zero"], ["W"], name: "dequantize", [Attribute(name: "axis", value: .int(0))])
+            // A MatMul's dequantized weight (only a Conv's per-channel scales can absorb the factor).
+            s.inputs = [ValueInfo(name: "x", type: ValueType(tensor: TensorType(elementType: .float, shape: [.value(4), .value(2)])))]
+            quantizedWeight(dims: [2, 2], scale: [0.02, 0.03], axis: 1)
+            s.node("MatMul", ["x", "W"], ["mm"], name: "mm")
+            bnInput = "mm"
+        case .quantizedWeightNotFoldable:
+            // One scale for the whole tensor: a per-channel factor cannot be absorbed without new integers.
+            quantizedWeight(dims: weightDims, scale: [0.02], axis: nil)
             s.node("Conv", ["x", "W"], ["c"], name: "conv")
+        case .quantizedScaleSign:
+            quantizedWeight(dims: weightDims, scale: [0.02, 0.03], axis: 0)
+            s.node("Conv", ["x", "W"], ["c"], name: "conv")
+            statistics = BatchNormStats(scale: [1, -1], bias: stats.bias, mean: stats.mean, variance: stats.variance)
         case .statisticNotConstant:
             conv()
             s.input("bn_scale", [2])

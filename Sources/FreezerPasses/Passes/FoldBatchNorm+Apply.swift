@@ -49,7 +49,7 @@ struct BatchNormFoldApplier {
         if case .convTranspose(let gr) = plan.target { group = gr }
         let layout = ChannelLayout(dims: w.dims, axis: plan.weightChannelAxis, group: group)
         let source = try elements(of: w)
-        try replace(in: &g, node: plan.linear, slot: 1, role: "weight", count: source.count, type: w.elementType, dims: w.dims) { range, out in
+        try replace(in: &g, node: plan.weightScaleOf ?? plan.linear, slot: 1, role: "weight", count: source.count, type: w.elementType, dims: w.dims) { range, out in
             source.decode(range, into: out)
             layout.scale(out, range, by: a)
         }

@@ -17,8 +17,9 @@ public struct FoldBatchNorm: Pass {
             "The linear operator's weights (and bias) are float32, float16, bfloat16 or float64 constants. A weight read by another node too is cloned, never changed in place.",
             "Constants may be initializers, Constant nodes, Identity copies of either, or constants of an enclosing graph (a BatchNormalization in an If branch or Loop body reading the outer graph's parameters). Folded tensors then become new initializers of the branch itself: the outer tensors stay as they are for their other readers.",
             "The channel count of the statistics equals the operator's output channels (Conv: W dim 0; ConvTranspose: W dim 1 × group; Gemm/MatMul: output features).",
+            "A quantized Conv weight, DequantizeLinear(integers, scale, zero point) with constants and one scale per output channel (axis 0), folds into the scales when every factor a_c is positive: the integers and zero points stay exactly as quantization chose them. Any other dequantized weight (one scale for the tensor, blocks, a factor ≤ 0, a MatMul or Gemm weight) keeps the BatchNormalization in inference form, with the reason.",
         ],
-        formula: "a_c = scale_c / √(var_c + ε);  W'[c,…] = a_c · W[c,…];  b'_c = a_c · (b_c − mean_c) + B_c. Gemm: C' = a · (β·C − mean) + B with β' = 1. Computed in Double from the stored values, rounded once to the weight's type, chunk by chunk.")
+        formula: "a_c = scale_c / √(var_c + ε);  W'[c,…] = a_c · W[c,…] (quantized Conv: scale'_c = a_c · scale_c);  b'_c = a_c · (b_c − mean_c) + B_c. Gemm: C' = a · (β·C − mean) + B with β' = 1. Computed in Double from the stored values, rounded once to the weight's type, chunk by chunk.")
 
     public init() {}
 
@@ -49,6 +50,8 @@ public struct FoldBatchNorm: Pass {
     private static func detail(_ plan: BatchNormFoldPlan, in g: Graph) -> String {
         let dims = plan.weight.tensor.dims
         switch plan.target {
+        case .conv where plan.weightScaleOf != nil:
+            return "quantized weight: the per-channel scales \(dims) of '\(plan.weightScaleOf.map(g.displayName) ?? "")' absorb the factor; its integers and zero points are unchanged"
         case .conv: return "weight \(dims)"
         case .convTranspose(let group): return "weight \(dims), group \(group) (output channels on weight axis 1)"
         case .gemm(let transB, let alpha, let beta): return "transB \(transB ? 1 : 0), alpha \(alpha), beta \(beta)"
