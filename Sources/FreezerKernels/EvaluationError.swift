@@ -15,6 +15,8 @@ public enum EvaluationError: Error, Equatable, CustomStringConvertible {
     case cycle(String)
     /// The operator is supported but not this use of it (a mode, attribute value or type), named.
     case unsupportedFeature(node: String, opType: String, feature: String)
+    /// The machine's available memory fell below the reserve while evaluating (`MemoryGuard`).
+    case outOfMemory(node: String, availableBytes: Int, residentBytes: Int, reserveBytes: Int, samples: Int)
 
     public struct UnsupportedOperator: Sendable, Equatable, Hashable, CustomStringConvertible {
         public var domain: String
@@ -47,6 +49,8 @@ public enum EvaluationError: Error, Equatable, CustomStringConvertible {
             "cannot evaluate: \(what)"
         case let .unsupportedFeature(node, op, feature):
             "node '\(node)' (\(op)): \(feature) is not supported by the reference evaluator"
+        case let .outOfMemory(node, available, resident, reserve, samples):
+            "memory is running out: after node '\(node)' only \(MemoryGuard.text(available)) are available (this process holds \(MemoryGuard.text(resident)); at least \(MemoryGuard.text(reserve)) must stay free), evaluating \(samples) sample\(samples == 1 ? "" : "s") together. Stopped before the system would kill the process; nothing was written. Verify with fewer samples (--samples), or on a machine with more memory"
         }
     }
 }

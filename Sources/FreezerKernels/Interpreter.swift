@@ -35,7 +35,12 @@ public struct Interpreter {
         /// (memory bounded by the largest weights in use at once: one evaluation of a large model, all
         /// samples through `run(batch:)`).
         public var keepsConstants: Bool
-        public init(inferenceSemantics: Bool = false, threads: Int = 1, precision: Precision = .own, keepsConstants: Bool = true) {
+        /// When set, a run stops with `outOfMemory` once the machine's available memory falls below the
+        /// guard's reserve after a main-graph node (a clear error instead of the system killing the process).
+        public var memoryGuard: MemoryGuard?
+        public init(inferenceSemantics: Bool = false, threads: Int = 1, precision: Precision = .own, keepsConstants: Bool = true,
+                    memoryGuard: MemoryGuard? = nil) {
+            self.memoryGuard = memoryGuard
             self.inferenceSemantics = inferenceSemantics
             self.threads = threads
             self.precision = precision
@@ -218,6 +223,7 @@ public struct Interpreter {
                 }
             }
             if !options.keepsConstants { step.info.forgetPackedConstants() }
+            if isMain, let guardrail = options.memoryGuard { try guardrail.check(after: step.info.name, samples: envs.count) }
             onNode?(index + 1, plan.steps.count)
         }
         return envs

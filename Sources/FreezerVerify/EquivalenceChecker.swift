@@ -99,6 +99,7 @@ public enum EquivalenceChecker {
                          progress: ((Progress) -> Void)?) throws(EvaluationError) -> [[String: NDArray]] {
         var options = options
         options.keepsConstants = false
+        options.memoryGuard = options.memoryGuard ?? .standard
         let interpreter = Interpreter(model: model, options: options)
         let declared = Set(model.graph.inputs.map { model.graph.value($0).name })
         progress?(Progress(stage: stage, samples: samples.count))
