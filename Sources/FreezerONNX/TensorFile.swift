@@ -38,9 +38,16 @@ public enum TensorFile {
         if proto.hasSegment {
             throw refuse(.invalidTensor(path: path, problem: "tensor '\(proto.name)' is one segment of a chunked tensor, which freezer does not reassemble"))
         }
-        if proto.dataLocation == .external || !proto.externalData.isEmpty {
-            throw .externalData(path: path, tensor: proto.name)
+        do { return try imported(proto, path: path) } catch {
+            if case .externalData = error { throw error }
+            throw refuse(error)
         }
+    }
+
+    /// A stored tensor as freezer holds it: inline data only, an element type ONNX defines, and as many
+    /// stored values as its shape needs (also the elements of sequences and optionals, `ValueFile`).
+    static func imported(_ proto: Onnx_TensorProto, path: String) throws(TensorFileError) -> Tensor {
+        if proto.dataLocation == .external || !proto.externalData.isEmpty { throw .externalData(path: path, tensor: proto.name) }
         let tensor: Tensor
         do {
             let importer = ProtoImport(lifted: [], token: PayloadToken(), external: ExternalDataResolver(modelPath: path))
@@ -49,9 +56,9 @@ public enum TensorFile {
             throw .invalidTensor(path: path, problem: error.description)
         }
         guard tensor.elementType.isKnown else {
-            throw refuse(.invalidTensor(path: path, problem: "tensor '\(tensor.name)' has element type \(tensor.elementType), which this version of ONNX does not define"))
+            throw .invalidTensor(path: path, problem: "tensor '\(tensor.name)' has element type \(tensor.elementType), which this version of ONNX does not define")
         }
-        do { try tensor.checkSize() } catch { throw refuse(.invalidTensor(path: path, problem: error.description)) }
+        do { try tensor.checkSize() } catch { throw .invalidTensor(path: path, problem: error.description) }
         return tensor
     }
 

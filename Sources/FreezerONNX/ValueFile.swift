@@ -40,19 +40,7 @@ public enum ValueFile {
     }
 
     private static func tensor(_ proto: Onnx_TensorProto, _ path: String) throws(TensorFileError) -> Tensor {
-        if proto.dataLocation == .external || !proto.externalData.isEmpty { throw .externalData(path: path, tensor: proto.name) }
-        let tensor: Tensor
-        do {
-            let importer = ProtoImport(lifted: [], token: PayloadToken(), external: ExternalDataResolver(modelPath: path))
-            tensor = try importer.tensor(proto)
-        } catch {
-            throw .invalidTensor(path: path, problem: error.description)
-        }
-        guard tensor.elementType.isKnown else {
-            throw .invalidTensor(path: path, problem: "tensor '\(tensor.name)' has element type \(tensor.elementType), which this version of ONNX does not define")
-        }
-        do { try tensor.checkSize() } catch { throw .invalidTensor(path: path, problem: error.description) }
-        return tensor
+        try TensorFile.imported(proto, path: path)
     }
 
     private static func sequence(_ proto: Onnx_SequenceProto, _ path: String) throws(TensorFileError) -> [Tensor] {

@@ -14,29 +14,15 @@ struct TransformerTests {
     /// Runs one node like `runNode`, in `precision`; returns the outputs as Double.
     func run(_ op: String, _ inputs: [NDArray?], _ attributes: [Attribute] = [], outputs: Int = 1, opset: Int64,
              domain: String = "", precision: Precision) throws -> [NDArray] {
-        let inputNames = inputs.enumerated().map { $0.element == nil ? "" : "in\($0.offset)" }
-        let outputNames = (0..<outputs).map { "out\($0)" }
-        let infos = inputs.enumerated().compactMap { k, a in
-            a.map { ValueInfo(name: "in\(k)", type: ValueType(tensor: TensorType(elementType: $0.elementType, shape: $0.shape.map { .value(Int64($0)) }))) }
-        }
-        let graph = Graph(name: "single", inputs: infos, outputs: outputNames.map { ValueInfo(name: $0, type: nil) },
-                          nodes: [NodeSpec(name: "n", opType: op, domain: domain, opsetVersion: opset, inputs: inputNames,
-                                           outputs: outputNames, attributes: attributes)])
-        var opsets = [OpsetImport(domain: "", version: domain.isEmpty ? opset : 26)]
-        if !domain.isEmpty { opsets.append(OpsetImport(domain: domain, version: opset)) }
-        let model = Model(irVersion: 10, opsetImports: opsets, graph: graph)
-        let interpreter = Interpreter(model: model, options: .init(precision: precision))
-        var feeds: [String: NDArray] = [:]
-        for (k, a) in inputs.enumerated() { if let a { feeds["in\(k)"] = a } }
-        let result = try interpreter.run(feeds)
-        return try outputNames.map { name in
-            let array = try #require(result[name])
+        // Preview-domain operators (FlexAttention) are version `opset` of their domain, with default opset 26.
+        let outputs = try runNode(op, inputs, attributes: attributes, outputs: outputs, opset: domain.isEmpty ? opset : 26,
+                                  domain: domain, domainVersion: opset, precision: precision)
+        return outputs.map { array in
             // The storage shows the precision: Float under own, Double under float64.
             if case .double = array.storage { #expect(precision == .float64) } else { #expect(precision == .own) }
             return array
         }
     }
-
     func expectClose(_ actual: NDArray, _ expected: [Double], shape: [Int]? = nil, tolerance: Double = 1e-5,
                      sourceLocation: SourceLocation = #_sourceLocation) {
         if let shape { #expect(actual.shape == shape, sourceLocation: sourceLocation) }

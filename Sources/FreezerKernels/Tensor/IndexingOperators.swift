@@ -27,12 +27,9 @@ extension TensorOperators {
                                          inner: TensorLayout.product(data.shape, (axis + 1)..<data.rank), rows: rows, shape: shape)
     }
 
-    static func gatherElements(_ ctx: KernelContext) throws(EvaluationError) -> NDArray {
-        let data = try ctx.input(0), indices = try ctx.input(1)
-        let idx = try IndexInputs.values(indices, ctx, "indices")
-        guard data.rank >= 1, indices.rank == data.rank else {
-            throw ctx.fail("'indices' shape \(indices.shape) must have the rank of 'data' shape \(data.shape) (at least 1)")
-        }
+    /// GatherElements / ScatterElements: the flat position in `data` of each element of `indices` (same
+    /// coordinates, except along `axis`, where the index value, negative from the end, is taken).
+    static func elementPositions(data: NDArray, indices: NDArray, _ idx: [Int64], _ ctx: KernelContext) throws(EvaluationError) -> [Int] {
         let axis = try ctx.axis(ctx.int("axis", default: 0), rank: data.rank)
         for d in 0..<data.rank where d != axis && indices.shape[d] > data.shape[d] {
             throw ctx.fail("'indices' shape \(indices.shape) exceeds 'data' shape \(data.shape) on axis \(d)")
@@ -45,6 +42,16 @@ extension TensorOperators {
         for k in positions.indices {
             positions[k] += try IndexInputs.wrap(idx[k], size: data.shape[axis], ctx, "indices") * strides[axis]
         }
+        return positions
+    }
+
+    static func gatherElements(_ ctx: KernelContext) throws(EvaluationError) -> NDArray {
+        let data = try ctx.input(0), indices = try ctx.input(1)
+        let idx = try IndexInputs.values(indices, ctx, "indices")
+        guard data.rank >= 1, indices.rank == data.rank else {
+            throw ctx.fail("'indices' shape \(indices.shape) must have the rank of 'data' shape \(data.shape) (at least 1)")
+        }
+        let positions = try elementPositions(data: data, indices: indices, idx, ctx)
         return TensorLayout.take(data, positions, shape: indices.shape)
     }
 

@@ -112,13 +112,6 @@ extension TensorOperators {
                 }
             }
         }
-        switch x.storage {
-        case .float: return NDArray(elementType: x.elementType, shape: shape, storage: .float(values.map { Float($0) }))
-        case .double: return NDArray(doubles: values, shape: shape)
-        default:
-            // Integer images: truncated toward zero, as the linear mode casts.
-            let ints = values.map { IntegerWrap.wrap($0.isFinite ? Int64(clamping: Int64(exactly: $0.rounded(.towardZero)) ?? 0) : 0, x.elementType) }
-            return NDArray(ints: ints, shape: shape, type: x.elementType)
-        }
+        return resizedArray(values, like: x, shape: shape)
     }
 }

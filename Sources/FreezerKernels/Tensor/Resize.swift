@@ -265,12 +265,17 @@ extension TensorOperators {
                 d -= 1
             }
         }
+        return resizedArray(result, like: x, shape: shape)
+    }
+
+    /// Interpolated values (computed in Double) in `x`'s element type. Integer images: onnxruntime casts the
+    /// interpolated value, truncating toward zero.
+    static func resizedArray(_ values: [Double], like x: NDArray, shape: [Int]) -> NDArray {
         switch x.storage {
-        case .float: return NDArray(elementType: x.elementType, shape: shape, storage: .float(result.map { Float($0) }))
-        case .double: return NDArray(doubles: result, shape: shape)
+        case .float: return NDArray(elementType: x.elementType, shape: shape, storage: .float(values.map { Float($0) }))
+        case .double: return NDArray(doubles: values, shape: shape)
         default:
-            // Integer images: onnxruntime casts the interpolated value, truncating toward zero.
-            let ints = result.map { IntegerWrap.wrap($0.isFinite ? Int64(clamping: Int64(exactly: $0.rounded(.towardZero)) ?? 0) : 0, x.elementType) }
+            let ints = values.map { IntegerWrap.wrap($0.isFinite ? Int64(clamping: Int64(exactly: $0.rounded(.towardZero)) ?? 0) : 0, x.elementType) }
             return NDArray(ints: ints, shape: shape, type: x.elementType)
         }
     }

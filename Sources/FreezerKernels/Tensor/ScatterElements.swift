@@ -27,18 +27,7 @@ extension MoreTensorOperators {
         guard data.rank >= 1, indices.rank == data.rank, updates.shape == indices.shape, updates.elementType == data.elementType else {
             throw ctx.fail("'indices' \(indices.shape) and 'updates' \(updates.elementType)\(updates.shape) must have the same shape and the rank of 'data' \(data.elementType)\(data.shape)")
         }
-        let axis = try ctx.axis(ctx.int("axis", default: 0), rank: data.rank)
-        for d in 0..<data.rank where d != axis && indices.shape[d] > data.shape[d] {
-            throw ctx.fail("'indices' shape \(indices.shape) exceeds 'data' shape \(data.shape) on axis \(d)")
-        }
-        let strides = data.strides
-        let offsets = (0..<data.rank).map { d in
-            d == axis ? [Int](repeating: 0, count: indices.shape[d]) : TensorLayout.linear(indices.shape[d], stride: strides[d])
-        }
-        var targets = TensorLayout.positions(shape: indices.shape, offsets: offsets)
-        for k in targets.indices {
-            targets[k] += try IndexInputs.wrap(idx[k], size: data.shape[axis], ctx, "indices") * strides[axis]
-        }
+        let targets = try TensorOperators.elementPositions(data: data, indices: indices, idx, ctx)
         func apply<T>(_ out: inout [T], _ u: [T], _ combine: ((T, T) -> T)?) {
             for (k, t) in targets.enumerated() { out[t] = combine.map { $0(out[t], u[k]) } ?? u[k] }
         }

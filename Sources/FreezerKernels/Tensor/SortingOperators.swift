@@ -119,42 +119,8 @@ extension TensorOperators {
         return NDArray(ints: out, shape: shape)
     }
 
-    /// CumSum along the `axis` input, optionally exclusive and/or reversed; sums in the element type
-    /// in scan order, as onnxruntime does.
+    /// CumSum along the `axis` input, optionally exclusive and/or reversed (`cumulative`).
     static func cumSum(_ ctx: KernelContext) throws(EvaluationError) -> NDArray {
-        let x = try ctx.input(0)
-        guard x.rank >= 1 else { throw ctx.fail("input must have rank 1 or more, got a scalar") }
-        let axisInput = try ctx.input(1)
-        guard axisInput.rank <= 1 else { throw ctx.fail("input 'axis' must be a scalar, got shape \(axisInput.shape)") }
-        let axis = try ctx.axis(try IndexInputs.scalar(ctx, 1, "axis"), rank: x.rank)
-        let exclusive = ctx.int("exclusive", default: 0) != 0
-        let reverse = ctx.int("reverse", default: 0) != 0
-        let (outer, n, inner) = lines(x.shape, axis: axis)
-
-        func scan<T>(_ v: [T], zero: T, _ add: (T, T) -> T) -> [T] {
-            var out = [T](repeating: zero, count: v.count)
-            for o in 0..<outer {
-                for i in 0..<inner {
-                    let base = o * n * inner + i
-                    var acc = zero
-                    for step in 0..<n {
-                        let j = reverse ? n - 1 - step : step
-                        let p = base + j * inner
-                        if exclusive { out[p] = acc; acc = add(acc, v[p]) } else { acc = add(acc, v[p]); out[p] = acc }
-                    }
-                }
-            }
-            return out
-        }
-        var result = x
-        switch x.storage {
-        case .float(let v): result.storage = .float(scan(v, zero: 0, +))
-        case .double(let v): result.storage = .double(scan(v, zero: 0, +))
-        case .int(let v):
-            let type = x.elementType
-            result.storage = .int(scan(v, zero: 0) { IntegerWrap.wrap($0 &+ $1, type) })
-        default: throw ctx.fail("CumSum does not accept \(x.elementType)")
-        }
-        return result
+        try cumulative(ctx, identity: 0, single: +, double: +, integer: &+)
     }
 }
