@@ -108,12 +108,12 @@ public enum BatchNormFoldability {
         let weightValue = scope.input(conv, 1)!
         guard case .computed(let dq) = scope.originThroughIdentity(weightValue) else { throw .missingOperand(role: "weight", node: scope.name(conv), opType: conv.opType) }
         func refuse(_ why: String) -> Failure { .quantizedWeightNotFoldable(node: scope.name(dq), reason: why) }
-        guard case .success(let integers)? = scope.input(dq, 0).map(scope.foldConstant),
-              case .success(let scale)? = scope.input(dq, 1).map(scope.foldConstant) else {
-            throw refuse("its integers or scale are not constants")
+        guard case .success(let scale)? = scope.input(dq, 1).map(scope.foldConstant) else { throw refuse("its scale is not a constant") }
+        guard let integers = quantizedIntegers(dq, in: scope) else {
+            throw refuse("its integers are neither a constant nor the QuantizeLinear of a constant")
         }
         if let zero = scope.input(dq, 2), case .failure = scope.foldConstant(zero) { throw refuse("its zero point is not a constant") }
-        let rank = integers.tensor.dims.count
+        let rank = integers.dims.count
         let axis = dq.attribute("axis")?.intValue ?? 1
         guard scale.tensor.dims.count == 1, rank >= 1, (axis < 0 ? axis + Int64(rank) : axis) == 0 else {
             throw refuse("its scale is not one per output channel (axis 0): absorbing the BatchNormalization factor would change the integers")
@@ -123,7 +123,19 @@ public enum BatchNormFoldability {
             throw refuse("other nodes read the dequantized weight too")
         }
         try requireFloat(scale, role: "weight scale", in: scope)
-        return (dq, integers.tensor, scale)
+        return (dq, integers, scale)
+    }
+
+    /// The tensor whose shape the integers have: a constant, or (a quantization-aware-training export) the
+    /// float weight a QuantizeLinear of constants quantizes at run time. Scaling DequantizeLinear's scale
+    /// leaves those integers as they are either way.
+    private static func quantizedIntegers(_ dq: Node, in scope: GraphScope) -> Tensor? {
+        guard let input = scope.input(dq, 0) else { return nil }
+        if case .success(let c) = scope.foldConstant(input) { return c.tensor }
+        guard case .computed(let q) = scope.originThroughIdentity(input), q.isOnnx("QuantizeLinear"),
+              q.inputs.compactMap({ $0 }).allSatisfy({ if case .success = scope.foldConstant($0) { true } else { false } }),
+              let weight = scope.input(q, 0), case .success(let w) = scope.foldConstant(weight) else { return nil }
+        return w.tensor
     }
 
     /// The Add between a MatMul and the BN: the MatMul's result it reads, and its constant bias.

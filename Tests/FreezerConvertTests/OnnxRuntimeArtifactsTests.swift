@@ -26,6 +26,8 @@ struct OnnxRuntimeArtifactsTests {
         let frozen = try ModelLoader.load(path: dir + "/frozen.onnx").model
         #expect(frozen.graph.nodes.map(\.opType) == ["Conv", "Relu", "Flatten", "Gemm"])
         #expect(frozen.graph.outputs.map { frozen.graph.value($0).name } == ["logits"])
+        // Declared with the element type and rank the graph proves (ONNX's checker wants a shape on outputs).
+        #expect(frozen.graph.value(frozen.graph.outputs[0]).type?.tensor == TensorType(elementType: .float, shape: [.unknown, .unknown]))
         #expect(frozen.graph.runtimeInputs.map { frozen.graph.value($0).name } == ["input"])
         #expect(frozen.opsetImports.map(\.domain) == [""])
         // The checkpoint is a data file of the verified learning model, with its digest.

@@ -225,4 +225,30 @@ struct FoldBatchNormQuantizedTests {
         #expect(Validator.validate(frozen).isEmpty)
         try expectSameOutputs(original, frozen, ["x": seededInput([1, 3, 4, 4], seed: 4)], tolerance: 1e-5)
     }
+
+    /// A quantization-aware-training export quantizes the float weight at run time, reading the same scale
+    /// and zero point as the DequantizeLinear: the fold gives DequantizeLinear its own scaled scale, and
+    /// QuantizeLinear keeps the original, so the integers it computes are the same.
+    @Test func fakeQuantizedWeightFoldsIntoItsOwnCopyOfTheScale() throws {
+        var s = GraphSketch(opset: 17)
+        s.input("x", [1, 3, 4, 4])
+        s.constant("W_float", seededValues(4 * 3 * 3 * 3, -0.5...0.5, seed: 5), [4, 3, 3, 3])
+        s.constant("W_scale", [0.004, 0.003, 0.005, 0.002], [4])
+        s.constant("W_zero", [0, 0, 0, 0], [4], type: .int8)
+        s.node("QuantizeLinear", ["W_float", "W_scale", "W_zero"], ["W_q"], name: "quantize", [Attribute(name: "axis", value: .int(0))])
+        s.node("DequantizeLinear", ["W_q", "W_scale", "W_zero"], ["W"], name: "dequantize", [Attribute(name: "axis", value: .int(0))])
+        s.node("Conv", ["x", "W"], ["c"], name: "conv", [Attribute(name: "pads", value: .ints([1, 1, 1, 1]))])
+        var stats = BatchNormStats.random(4, seed: 6)
+        stats.scale = stats.scale.map(abs)
+        s.batchNorm("c", "y", stats: stats)
+        s.output("y")
+        let (frozen, context) = try apply(FoldBatchNorm(), to: s.model)
+        #expect(frozen.graph.ops() == ["QuantizeLinear", "DequantizeLinear", "Conv"])
+        let quantize = frozen.graph.nodes[0], dequantize = frozen.graph.nodes[1]
+        #expect(frozen.graph.value(quantize.inputs[1]!).name == "W_scale")
+        #expect(try frozen.graph.tensor("W_scale")?.doubles() == [0.004, 0.003, 0.005, 0.002].map { Double(Float($0)) })
+        #expect(dequantize.inputs[1] != quantize.inputs[1])
+        #expect(context.changes.count == 1 && context.skips.isEmpty)
+        try expectSameOutputs(s.model, frozen, ["x": seededInput([1, 3, 4, 4], seed: 8)], tolerance: 1e-5)
+    }
 }

@@ -12,7 +12,7 @@ public struct SelectInferenceOutputs: Pass {
             "An output is training-only when it is a BatchNormalization statistic or a Dropout mask, when it is computed from a loss, gradient or optimizer operator, when its name says loss/gradient/regularization/accumulator, or when it depends on no runtime input other than labels.",
             "--output NAME overrides the choice; a name that is not a value of the graph is refused.",
             "If every output is training-only, the predictions the loss operators score (their first input, when computed from the graph's inputs) become the outputs, as in onnxruntime-training's training_model.onnx; with no loss operator either, the conversion is refused: name the inference outputs with --output.",
-            "A chosen output without a declared type gets the element type that the operators computing it prove (shape unspecified); when none can be proven the conversion is refused.",
+            "A chosen output without a declared type gets the element type and rank that the operators computing it prove (dimensions left open); when they cannot be proven the conversion is refused.",
         ],
         formula: nil)
 
@@ -89,9 +89,13 @@ public struct SelectInferenceOutputs: Pass {
             guard let type = graph.inferredElementType(id) else {
                 throw PassError(pass: Self.name, "output '\(name)' has no declared type and freezer cannot prove its element type from the graph; ONNX requires a type on every graph output. Declare it in the model's value_info, or choose another output.")
             }
-            graph.setType(id, ValueType(tensor: TensorType(elementType: type, shape: nil)))
+            // ONNX's checker wants a shape on a graph output: the rank the graph proves, each dimension left open.
+            guard let rank = graph.inferredRank(id) else {
+                throw PassError(pass: Self.name, "output '\(name)' has no declared type and freezer cannot prove its rank from the graph; ONNX requires a shape on every graph output. Declare it in the model's value_info, or choose another output.")
+            }
+            graph.setType(id, ValueType(tensor: TensorType(elementType: type, shape: [Dimension](repeating: .unknown, count: rank))))
             context.record(.loss, graph: "main", nodes: [name], action: "output type declared",
-                           detail: "'\(name)' had no declared type; its element type \(type) follows from the operators that compute it (shape left unspecified)")
+                           detail: "'\(name)' had no declared type; its element type \(type) and rank \(rank) follow from the operators that compute it (dimensions left open)")
         }
     }
 
