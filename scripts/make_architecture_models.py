@@ -40,6 +40,8 @@ Models (TorchScript exporter, do_constant_folding=False, opset 17, unless said):
   lstm_bidir_2layer   EVAL mode (PyTorch cannot export RNN dropout in training mode): 2-layer bidirectional
                       LSTM(16) with dropout 0.2 between layers, Linear+BatchNorm1d+ReLU, Dropout, Linear;
                       input 2x12x8
+  gru_dynamic, lstm_dynamic  the same two with a symbolic batch and sequence length (dynamic_axes); freezer
+                      draws 1 for them, and the frozen model is also compared at batch 3, sequence 20
   qat_cnn_fused       torch.ao QAT: Conv+BN+ReLU fused (ConvBnReLU2d) x2, Linear, per-channel int8 weight and
                       uint8 activation FakeQuantize (exported as QuantizeLinear/DequantizeLinear), 5 SGD steps,
                       observers then disabled; training-mode export; input 1x3x16x16
@@ -321,9 +323,16 @@ class Spec:
     prepare: a training step after the BatchNorm statistics (QAT); sites: regularizer sites in the module
     (Dropout layers and dropout arguments), to tell an exporter that loses one."""
 
-    def __init__(self, build, shape, note, exporter="ts", mode="train", prepare=None, sites=None, output="output"):
+    def __init__(self, build, shape, note, exporter="ts", mode="train", prepare=None, sites=None, output="output",
+                 dynamic=None, other_shape=None):
         self.build, self.shape, self.note, self.exporter, self.mode = build, shape, note, exporter, mode
         self.prepare, self.sites, self.output = prepare, sites, output
+        # dynamic: {axis: name} of the input (TorchScript dynamic_axes; the output's batch follows); freezer
+        # draws 1 for a symbolic dimension, so the samples have 1 there, and other_shape is compared too.
+        self.dynamic, self.other_shape = dynamic, other_shape
+
+    def sample_shape(self):
+        return tuple(1 if i in (self.dynamic or {}) else d for i, d in enumerate(self.shape))
 
 
 SPECS = OrderedDict([
@@ -331,6 +340,10 @@ SPECS = OrderedDict([
                             sites=2)),
     ("lstm_bidir_2layer", Spec(lstm_net, (2, 12, 8), "bidirectional 2-layer LSTM, Linear+BN1d, Dropout; EVAL export",
                                mode="eval", sites=2)),
+    ("gru_dynamic", Spec(gru_net, (2, 8, 12), "gru_bn_dropout with symbolic batch and sequence length; train",
+                         sites=2, dynamic={0: "batch", 2: "seq"}, other_shape=(3, 8, 20))),
+    ("lstm_dynamic", Spec(lstm_net, (2, 12, 8), "lstm_bidir_2layer with symbolic batch and sequence length; EVAL",
+                          mode="eval", sites=2, dynamic={0: "batch", 1: "seq"}, other_shape=(3, 20, 8))),
     ("qat_cnn_fused", Spec(lambda: qat_cnn(True), (1, 3, 16, 16),
                            "torch.ao QAT, ConvBnReLU2d fused, per-channel int8 weights; train", prepare=qat_train)),
     ("qat_cnn_unfused", Spec(lambda: qat_cnn(False), (1, 3, 16, 16),
@@ -377,7 +390,7 @@ def load_stored_state(model, state_before, graph):
     return loaded
 
 
-def torch_export(model, x, path, exporter, train, output):
+def torch_export(model, x, path, exporter, train, output, dynamic=None):
     import torch
 
     with warnings.catch_warnings():
@@ -388,8 +401,10 @@ def torch_export(model, x, path, exporter, train, output):
                               output_names=[output], verbose=False)
         else:
             mode = torch.onnx.TrainingMode.TRAINING if train else torch.onnx.TrainingMode.EVAL
+            axes = {"input": dynamic, output: {0: dynamic[0]}} if dynamic else None
             torch.onnx.export(model.train(train), (x,), str(path), training=mode, do_constant_folding=False,
-                              dynamo=False, opset_version=17, input_names=["input"], output_names=[output])
+                              dynamo=False, opset_version=17, input_names=["input"], output_names=[output],
+                              dynamic_axes=axes)
 
 
 def graph_facts(graph):
@@ -409,13 +424,20 @@ def graph_facts(graph):
                                                  "RotaryEmbedding", "QuantizeLinear", "DequantizeLinear") if bare[op]}}
 
 
-def save_samples(out_dir, name, model, shape):
+def save_samples(out_dir, name, model, shape, other_shape=None):
+    """freezer's draws and torch's eval outputs on them; with other_shape also two inputs of that shape
+    (another batch and sequence length for a model with symbolic dimensions)."""
     import torch
 
     xs = freezer_samples(shape, SAMPLES)
     with torch.no_grad():
         ys = [model(torch.from_numpy(xk)).numpy() for xk in xs]
-    np.savez(out_dir / f"{name}.samples.npz", x=np.stack(xs), y_torch_eval=np.stack(ys))
+        extra = {}
+        if other_shape:
+            xo = freezer_samples(other_shape, 2, seed=1)
+            extra = {"x_other": np.stack(xo), "y_torch_eval_other": np.stack([model(torch.from_numpy(xk)).numpy()
+                                                                                for xk in xo])}
+    np.savez(out_dir / f"{name}.samples.npz", x=np.stack(xs), y_torch_eval=np.stack(ys), **extra)
     return float(max(np.abs(y).max() for y in ys))
 
 
@@ -436,16 +458,17 @@ def export(name, out_dir: Path):
     path, eval_path = out_dir / f"{name}.onnx", out_dir / f"{name}.eval.onnx"
     state_before = copy.deepcopy(model.state_dict())
     t0 = time.perf_counter()
-    torch_export(model, x, path, spec.exporter, spec.mode == "train", spec.output)
+    torch_export(model, x, path, spec.exporter, spec.mode == "train", spec.output, spec.dynamic)
     export_s = time.perf_counter() - t0
     proto = onnx.load(str(path))
     onnx.checker.check_model(proto, full_check=True)
     loaded = load_stored_state(model, state_before, proto.graph)
-    torch_export(model, x, eval_path, spec.exporter, False, spec.output)
+    torch_export(model, x, eval_path, spec.exporter, False, spec.output, spec.dynamic)
     model.eval()
-    abs_max = save_samples(out_dir, name, model, spec.shape)
+    abs_max = save_samples(out_dir, name, model, spec.sample_shape(), spec.other_shape)
     info = {"name": name, "note": spec.note, "exporter": spec.exporter, "mode": spec.mode,
-            "input_shape": list(spec.shape), "bn_modules": bn_count, "stored_state_loaded": loaded,
+            "input_shape": list(spec.shape), "dynamic_axes": spec.dynamic, "other_shape": spec.other_shape,
+            "bn_modules": bn_count, "stored_state_loaded": loaded,
             "regularizer_sites": spec.sites, "parameters": int(sum(p.numel() for p in model.parameters())),
             "output_abs_max_torch_eval": abs_max, "file_bytes": path.stat().st_size, "export_s": round(export_s, 2),
             **graph_facts(proto.graph), "eval": graph_facts(onnx.load(str(eval_path)).graph)}
@@ -641,7 +664,9 @@ def check_frozen(frozen: Path, refs, samples: Path, info: dict, failures: list):
         failures.append(f"checker: {row['checker']}")
         row["checker_context"] = checker_context(proto.graph, log_path)
     data = np.load(samples)
-    xs = list(data["x"])
+    sets = [("", list(data["x"]), data["y_torch_eval"])]
+    if "x_other" in data:
+        sets.append((f" at {list(data['x_other'].shape[1:])}", list(data["x_other"]), data["y_torch_eval_other"]))
     row["vs"] = {}
     try:
         fs = ort_session(frozen)
@@ -650,13 +675,14 @@ def check_frozen(frozen: Path, refs, samples: Path, info: dict, failures: list):
         row["ort"] = f"{type(e).__name__}: {str(e).splitlines()[0][:300]}"
         failures.append(f"onnxruntime: {row['ort']}")
         return row
-    for label, path in refs:
+    for (label, path), (where, xs, ys) in ((r, w) for r in refs for w in sets):
+        label += where
         try:
             es = ort_session(path)
             out_name = es.get_outputs()[0].name
             ref = np.stack([es.run([out_name], {"input": xk})[0] for xk in xs]).astype(np.float64)
             v = compare(fs, es, xs)
-            v["ref_vs_torch_eval_max_abs"] = float(np.abs(ref - data["y_torch_eval"]).max())
+            v["ref_vs_torch_eval_max_abs"] = float(np.abs(ref - ys).max())
         except Exception as e:  # noqa: BLE001
             msg = f"{type(e).__name__}: {str(e).splitlines()[0][:300]}"
             failures.append(f"onnxruntime run against {label}: {msg}")
