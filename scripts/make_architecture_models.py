@@ -63,6 +63,10 @@ Models (TorchScript exporter, do_constant_folding=False, opset 17, unless said):
                       for 6 sites, the table says so
                       (No dynamo model has a BatchNorm: this exporter writes a training-mode BatchNorm as an
                       inference BatchNormalization and folds it into the Conv, so its export holds none.)
+  dyn23_onnx_ops_attention  dynamo, opset 23, training mode: torch.onnx.ops.attention and rotary_embedding
+                      written directly: 3-D inputs, 4 query / 2 key-value heads, a key/value cache of 4 earlier
+                      positions (past_key/past_value), softcap 30, interleaved rotary embedding; RMSNorm,
+                      Dropout; input 1x8x32
   ort_training_model  onnxruntime-training generate_artifacts of a small CNN (Conv+BN+ReLU x2, Linear +
                       BatchNorm1d + ReLU, Dropout, Linear; input 4x3x8x8; CrossEntropyLoss, AdamW):
                       training_model.onnx converted with --checkpoint checkpoint
@@ -293,6 +297,52 @@ def attention_net(variant):
     return net
 
 
+def onnx_ops_attention_net():
+    """torch.onnx.ops.attention / rotary_embedding written directly (they export as ONNX Attention and
+    RotaryEmbedding): 3-D inputs with q_num_heads 4 / kv_num_heads 2, a key/value cache of 4 earlier
+    positions (past_key, past_value buffers), softcap 30, interleaved rotary embedding; RMSNorm, Dropout."""
+    import torch
+    import torch.nn as nn
+
+    d, heads, kv_heads, seq, past = 32, 4, 2, 8, 4
+    hd = d // heads
+
+    class Block(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.norm = nn.RMSNorm(d)
+            self.q, self.k, self.v = nn.Linear(d, d), nn.Linear(d, kv_heads * hd), nn.Linear(d, kv_heads * hd)
+            self.proj = nn.Linear(d, d)
+            self.drop = nn.Dropout(0.1)
+            self.register_buffer("past_key", torch.randn(1, kv_heads, past, hd))
+            self.register_buffer("past_value", torch.randn(1, kv_heads, past, hd))
+            inv = 1.0 / (10000 ** (torch.arange(0, hd, 2).float() / hd))
+            freqs = torch.arange(2 * (seq + past)).float()[:, None] * inv[None]
+            self.register_buffer("cos", freqs.cos())
+            self.register_buffer("sin", freqs.sin())
+
+        def forward(self, x):
+            b, t, _ = x.shape
+            h = self.norm(x)
+            pos = (torch.arange(t) + past).unsqueeze(0).expand(b, t)
+            q = torch.onnx.ops.rotary_embedding(self.q(h), self.cos, self.sin, pos, interleaved=True, num_heads=heads)
+            k = torch.onnx.ops.rotary_embedding(self.k(h), self.cos, self.sin, pos, interleaved=True,
+                                                num_heads=kv_heads)
+            past_key, past_value = self.past_key.expand(b, -1, -1, -1), self.past_value.expand(b, -1, -1, -1)
+            a, present_key, present_value, _ = torch.onnx.ops.attention(
+                q, k, self.v(h), None, past_key, past_value, q_num_heads=heads, kv_num_heads=kv_heads, softcap=30.0)
+            # onnxruntime's CPU Attention refuses a past_key whose present_key is not produced: the cache
+            # outputs feed a small term of the block's output.
+            return x + self.drop(self.proj(a)) + 0.01 * (present_key.mean() + present_value.mean())
+
+    net = nn.Sequential(Block(), Block())
+    with torch.no_grad():
+        for m in net.modules():
+            if isinstance(m, nn.RMSNorm):
+                m.weight.uniform_(0.5, 1.5)
+    return net
+
+
 def ort_cnn():
     import torch
     import torch.nn as nn
@@ -360,6 +410,10 @@ SPECS = OrderedDict([
     ("dyn23_sdpa_dropout", Spec(lambda: attention_net("sdpa_dropout"), (1, 8, 32),
                                 "dynamo opset 23: SDPA with dropout_p 0.2, RMSNorm, Dropout; train",
                                 exporter="dynamo", sites=6)),
+    ("dyn23_onnx_ops_attention", Spec(onnx_ops_attention_net, (1, 8, 32),
+                                      "dynamo opset 23: torch.onnx.ops Attention (3-D, GQA, past KV, softcap) "
+                                      "and interleaved RotaryEmbedding, RMSNorm, Dropout; train",
+                                      exporter="dynamo", sites=2)),
     ("ort_training_model", Spec(ort_cnn, (4, 3, 8, 8), "onnxruntime-training training_model.onnx + checkpoint",
                                 exporter="ort", sites=1, output="logits")),
     ("ort_eval_model", Spec(ort_cnn, (4, 3, 8, 8), "onnxruntime-training eval_model.onnx + checkpoint",
