@@ -14,7 +14,8 @@ serializes them, so every value the training file stores (statistics, and for QA
 and zero points) is loaded back into the module before the eval export is made (otherwise the two files
 describe different models). OUT_DIR/NAME.samples.npz holds the 8 inputs `freezer convert` draws by default
 (make_criterion_models.freezer_samples) and torch's eval-mode outputs on them; OUT_DIR/NAME.json what the
-export holds (operators, training constructs).
+export holds (operators, training constructs). The onnxruntime-training artifacts, their two references
+and their samples are in OUT_DIR/ort_cnn.
 
 With --freezer PATH it runs `PATH convert NAME.onnx -o NAME.frozen.onnx --json` at default settings (plus
 `--checkpoint` for the onnxruntime-training artifacts) and checks, per model:
@@ -31,7 +32,8 @@ With --freezer PATH it runs `PATH convert NAME.onnx -o NAME.frozen.onnx --json` 
 It reports what freezer removed: the log's Dropout, Batch Normalization, Gradient and optimizer, and Loss
 categories. A refused model is converted again with --no-verify and checked the same way, to tell a
 conversion failure from a verification failure. The table goes to stdout, OUT_DIR/results.md (with
-every failure's freezer message verbatim, the exported pattern and a reproduction command) and
+every failure's freezer message verbatim, the exported pattern, a reproduction command and, for a checker
+failure, the inputs/outputs declared without a shape with what the conversion log says about them) and
 OUT_DIR/results.json (with the freezer binary's SHA-256).
 
 Models (TorchScript exporter, do_constant_folding=False, opset 17, unless said):
