@@ -20,6 +20,8 @@ enum ExitStatus {
     static let integrityFailure: Int32 = 6
     /// `log`: the review workflow refuses (approved log, self-approval, already signed).
     static let workflowRefused: Int32 = 7
+    /// `qualify`: a qualification test failed or a requirement has no test.
+    static let qualificationFailed: Int32 = 8
     static let usage: Int32 = 64
     static let invalidModel: Int32 = 65
     static let missingInput: Int32 = 66
@@ -92,6 +94,7 @@ enum ExitStatus {
             }
         case is WorkflowError, is SigningError: workflowRefused
         case is VerifyInputError: missingInput
+        case is QualificationFailure: qualificationFailed
         default: internalError
         }
     }
