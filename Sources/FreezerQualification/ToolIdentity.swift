@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import FreezerConvert
 import FreezerLog
 import FreezerONNX
@@ -28,13 +31,30 @@ public struct ToolIdentity: Sendable, Codable, Equatable {
 
     /// Paths of the shared objects in /proc/self/maps (the executable itself left out).
     static func loadedLibraries() -> [String] {
-        guard let maps = try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8) else { return [] }
+        guard let maps = readAll("/proc/self/maps") else { return [] }
         let paths = maps.split(separator: "\n").compactMap { line -> String? in
             guard let slash = line.firstIndex(of: "/") else { return nil }
             let path = String(line[slash...])
             return path.contains(".so") ? path : nil
         }
         return Set(paths).sorted()
+    }
+
+    /// The whole of a /proc file: read to the end, since its size reads as 0 (Foundation's readers
+    /// stop early on it).
+    static func readAll(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { break }
+            bytes += buffer[..<n]
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func file(_ path: String) -> File? {
