@@ -56,7 +56,7 @@ enum RefusalChecks {
                 o.samples = 0
                 return o
             },
-            check("REF-CANNOT-FREEZE", "multiplicative Gaussian noise of mean zero (not a regularizer)", mentions: { _ in "noise" }) { context in
+            check("REF-CANNOT-FREEZE", "multiplicative Gaussian noise of mean zero (not a regularizer)", mentions: { _ in "'noisy'" }) { context in
                 try saved(unprovableNoise(), context, name: "noise")
             },
             notEquivalent(exit: rules["REF-NOT-EQUIVALENT"] ?? -1),

@@ -5,6 +5,7 @@ import FreezerIR
 import FreezerIntegrity
 import FreezerLog
 import FreezerONNX
+import FreezerQualification
 
 /// The one place that turns an error into a message and an exit code (documented in `freezer --help`).
 enum ExitStatus {
@@ -95,6 +96,12 @@ enum ExitStatus {
         case is WorkflowError, is SigningError: workflowRefused
         case is VerifyInputError: missingInput
         case is QualificationFailure: qualificationFailed
+        case is ReportIntegrityFailure: integrityFailure
+        case let e as QualificationReportError:
+            switch e {
+            case .notFound, .unreadable: missingInput
+            case .invalid: invalidModel
+            }
         default: internalError
         }
     }
