@@ -49,21 +49,19 @@ enum PassChecks {
         }
     }
 
-    /// The whole pipeline leaves no training construct, a valid model, none of the subject's removed
-    /// operators, and an equivalent model.
+    /// The whole pipeline leaves no training construct, a valid model and none of the subject's removed
+    /// operators. (Equivalence is each pass's test, so a wrong rewrite names its pass, not the audit.)
     static func audit(_ subject: PassSubject) -> QualificationCheck {
         QualificationCheck(id: "QT-FREEZE-AUDIT-\(slug(subject.name))", requirements: [TrainingAudit.requirement.id],
-                           expected: "after the standard pipeline: equivalent as written, no training construct found by inspect, no validation issue, no \(subject.removedOperators.isEmpty ? "training operator" : subject.removedOperators.joined(separator: " or "))") { _ in
+                           expected: "after the standard pipeline: no training construct found by inspect, no validation issue, no \(subject.removedOperators.isEmpty ? "training operator" : subject.removedOperators.joined(separator: " or "))") { _ in
             let frozen = try Pipeline.standard().run(subject.model).model
-            let report = try EquivalenceChecker.checkRecognizingRegularizers(original: subject.model, frozen: frozen, samples: samples(subject))
-            try require(report.verdict == .equivalent, "the frozen model, as written, is not equivalent: \(bound(report)) of the bound")
             let violations = TrainingAudit.violations(in: frozen)
             try require(violations.isEmpty, "inspect still finds: \(violations.map { "\($0.category) \($0.node ?? "")" }.joined(separator: "; "))")
             let issues = Validator.validate(frozen)
             try require(issues.isEmpty, "the frozen model is invalid: \(issues.map(\.description).joined(separator: "; "))")
             let left = frozen.graph.nodes.map(\.opType).filter(subject.removedOperators.contains)
             try require(left.isEmpty, "the frozen model still holds \(left.joined(separator: ", "))")
-            return "audit clean, valid, equivalent as written (\(bound(report)) of the bound), \(frozen.graph.nodes.count) nodes (the export had \(subject.model.graph.nodes.count))"
+            return "audit clean, valid, \(frozen.graph.nodes.count) nodes (the export had \(subject.model.graph.nodes.count))"
         }
     }
 
