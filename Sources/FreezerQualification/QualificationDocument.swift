@@ -77,7 +77,7 @@ public enum QualificationDocument {
             let rows = r.requirements.filter { $0.area == area }
             guard !rows.isEmpty else { continue }
             b.add(.heading(level: 2, text: "3.\(k + 1) \(area.title)"))
-            b.table(area.title, [.init("Id", weight: 1.3), .init("Requirement", weight: 5), .init("Source", weight: 1.7)],
+            b.table(area.title, [.init("Id", weight: 1.4), .init("Requirement", weight: 6), .init("Source", weight: 1.5)],
                     rows.map { .cells([$0.id, "\($0.title)\n\($0.statement)", $0.source]) })
         }
     }
@@ -87,7 +87,7 @@ public enum QualificationDocument {
         b.add(.heading(level: 1, text: "4 Qualification tests"))
         b.add(.paragraph("Each test ran on this machine on models built by freezer's own code (no files from elsewhere, no Python). The fault-injection rows are in section 5."))
         b.table("Tests, expected and actual results", [.init("Test", weight: 2), .init("Requirements", weight: 1.4), .init("Expected", weight: 3),
-                                                        .init("Actual", weight: 3), .init("Result", weight: 0.8), .init("Time", weight: 0.7)],
+                                                        .init("Actual", weight: 3), .init("Result", weight: 0.8), .init("Time", weight: 0.8)],
                 r.tests.filter { !$0.id.hasPrefix("QT-FAULT-") }.map(row))
     }
 

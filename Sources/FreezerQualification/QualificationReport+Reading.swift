@@ -22,7 +22,7 @@ extension QualificationReport {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch { throw .unreadable(path, (error as NSError).localizedDescription) }
         let report: QualificationReport
-        do { report = try JSONDecoder().decode(QualificationReport.self, from: data) } catch { throw .invalid(path, "\(error)") }
+        do { report = try decoder().decode(QualificationReport.self, from: data) } catch { throw .invalid(path, "\(error)") }
         guard report.schema == schema, report.schemaVersion == schemaVersion else {
             throw .invalid(path, "schema \(report.schema) version \(report.schemaVersion), expected \(schema) version \(schemaVersion)")
         }

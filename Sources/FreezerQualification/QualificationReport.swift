@@ -89,15 +89,32 @@ public struct QualificationReport: Sendable, Codable, Equatable {
         var record = self
         record.recordDigest = nil
         record.signatures = []
-        let encoder = JSONEncoder()
+        let encoder = Self.encoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(record)
     }
 
     /// The JSON file: pretty, sorted keys, deterministic for the same values.
     public func json() throws -> Data {
-        let encoder = JSONEncoder()
+        let encoder = Self.encoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(self)
+    }
+
+    /// A fault the check refuses without a finite error ratio has ratio +inf: written as the string "inf".
+    static let nonFinite = (positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+
+    static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: nonFinite.positiveInfinity,
+                                                                      negativeInfinity: nonFinite.negativeInfinity, nan: nonFinite.nan)
+        return encoder
+    }
+
+    static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: nonFinite.positiveInfinity,
+                                                                        negativeInfinity: nonFinite.negativeInfinity, nan: nonFinite.nan)
+        return decoder
     }
 }

@@ -24,8 +24,12 @@ struct QualificationReportTests {
     @Test func signedReportVerifiesAndAnyChangeIsNamed() throws {
         var report = Self.report()
         let key = Curve25519.Signing.PrivateKey()
+        // A fault refused without a finite ratio is written as "inf" and read back.
+        report.faultInjection = [FaultInjection.Row(architecture: "A", fault: .biasDropped, faultDescription: "d", detected: true, asExpected: true,
+                                                    ratio: .infinity, seconds: 0)]
         try report.seal(key: key, signer: "QA")
-        let decoded = try JSONDecoder().decode(QualificationReport.self, from: try report.json())
+        let decoded = try QualificationReport.decoder().decode(QualificationReport.self, from: try report.json())
+        #expect(decoded.faultInjection.first?.ratio == .infinity)
         #expect(decoded.integrityFailures(trusted: [key.publicKey]).failures.isEmpty)
         var changed = decoded
         changed.tests[0].passed = false
