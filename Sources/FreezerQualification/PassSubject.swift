@@ -52,7 +52,7 @@ public struct PassSubject: Sendable {
         let label = ValueInfo(name: "label", type: ValueType(tensor: TensorType(elementType: .int64, shape: [.value(4)])))
         let model = r.model(name: "loss", inputs: [input, label],
                             outputs: [GraphRecipe.float("relu_out", [4, 6]), GraphRecipe.float("loss", []), GraphRecipe.float("l2", [])])
-        return PassSubject("loss and L2 outputs", model, inputShapes: ["input": [4, 8], "label": [4]],
+        return PassSubject("training outputs (loss, L2)", model, inputShapes: ["input": [4, 8], "label": [4]],
                            removedOperators: ["SoftmaxCrossEntropyLoss", "ReduceSumSquare"])
     }
 

@@ -28,11 +28,12 @@ struct QualifyCommand: ParsableCommand {
               freezer qualify --json            (summary for CI on stdout)
 
             Exit codes: 0 qualified; 8 a qualification test failed or a requirement has no test (the \
-            message names each); 66 the key is missing; 73 DIR or a file cannot be written.
+            message names each; the report is still written); 65 the key file is not a private key; 66 the \
+            key is missing; 73 DIR does not exist or a file cannot be written.
             """
     )
 
-    @Option(name: .shortAndLong, help: "Directory for the report (created if missing; default: the current directory).")
+    @Option(name: .shortAndLong, help: "Existing directory for the report (default: the current directory).")
     var output: String = "."
 
     @Option(help: "Document format: pdf, html, markdown or json (the record only).")
@@ -53,6 +54,11 @@ struct QualifyCommand: ParsableCommand {
 
     private func qualify() throws {
         let privateKey = try key.map { try KeyFiles.readPrivateKey($0) }
+        // Checked before the suite runs, as the first write would check it.
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ModelSaveError.missingDirectory(output)
+        }
         let start = ContinuousClock.now
         let identity = ToolIdentity.measure()
         let (results, faults) = try QualificationSuite.run(exitCode: { ExitStatus.code(for: $0) }) { result in
@@ -61,11 +67,12 @@ struct QualifyCommand: ParsableCommand {
         var report = QualificationReport(date: LogWorkflow.stamp(Date()), identity: identity, requirements: Specification.requirements(),
                                          tests: results, faultInjection: faults, seconds: (ContinuousClock.now - start).seconds)
         try report.seal(key: privateKey, signer: signer)
-        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-        var written = [try write(Array(try report.json()), name: "tool-qualification-report.json")]
+        // Everything is rendered before the first write, so a failure leaves no half set of files.
+        var files = [("tool-qualification-report.json", Array(try report.json()))]
         if let render = format.renderFormat {
-            written.append(try write(LogRenderer.render(QualificationDocument.build(report), as: render), name: "tool-qualification-report.\(render.fileExtension)"))
+            files.append(("tool-qualification-report.\(render.fileExtension)", LogRenderer.render(QualificationDocument.build(report), as: render)))
         }
+        let written = try files.map { try write($0.1, name: $0.0) }
         let s = report.summary
         if json {
             let encoder = JSONEncoder()
