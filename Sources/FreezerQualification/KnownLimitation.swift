@@ -12,7 +12,7 @@ public struct KnownLimitation: Sendable, Codable, Equatable {
         .init(subject: "Random draws that are not a recognized regularizer (noise whose factor does not have expectation one, draws feeding anything but the data path)",
               behaviour: "refused, naming the node where the proof stopped; nothing written", exitCode: 3, requirement: "REF-CANNOT-FREEZE"),
         .init(subject: "Operators the reference evaluator does not run (random sampling outside recognized regularizers, image decoding, custom domains)",
-              behaviour: "convert refuses: the equivalence check cannot evaluate the model (message names the operator and its domain and opset); run and compare exit 5", exitCode: 3, requirement: nil),
+              behaviour: "convert refuses: the equivalence check cannot evaluate the model (the message names the operator); run and compare exit 5. The operators the evaluator runs are listed below", exitCode: 3, requirement: "REF-CANNOT-EVALUATE"),
         .init(subject: "BatchNormalization that cannot be folded (no linear producer, a producer read elsewhere, non-constant parameters, mismatched channels)",
               behaviour: "kept in inference form; the log's skip names the failed condition", exitCode: nil, requirement: "PASS-BN-INFERENCE"),
         .init(subject: "A used Dropout mask in a model below opset 9 with a dynamic input shape",

@@ -1,4 +1,5 @@
 import Foundation
+import FreezerKernels
 import FreezerLog
 
 /// The Tool Qualification Report: what `freezer qualify` measured, as plain Codable values (its JSON
@@ -15,6 +16,9 @@ public struct QualificationReport: Sendable, Codable, Equatable {
     public var tests: [CheckResult]
     public var faultInjection: [FaultInjection.Row]
     public var limitations: [KnownLimitation]
+    /// The operators the reference evaluator runs (`domain::Op`, default domain bare): any other cannot
+    /// be verified, so its conversion is refused (REF-CANNOT-EVALUATE).
+    public var evaluatorOperators: [String]
     public var confidence: ConfidenceArgument
     public var matrix: [MatrixRow]
     public var summary: Summary
@@ -58,6 +62,7 @@ public struct QualificationReport: Sendable, Codable, Equatable {
         self.tests = tests
         self.faultInjection = faultInjection
         limitations = KnownLimitation.all
+        evaluatorOperators = KernelRegistry.standard.supportedOperators
         let matrix = Self.matrix(requirements, tests)
         self.matrix = matrix
         let failedTests = tests.filter { !$0.passed }.map(\.id)

@@ -59,6 +59,13 @@ enum RefusalChecks {
             check("REF-CANNOT-FREEZE", "multiplicative Gaussian noise of mean zero (not a regularizer)", mentions: { _ in "'noisy'" }) { context in
                 try saved(unprovableNoise(), context, name: "noise")
             },
+            check("REF-CANNOT-EVALUATE", "an ImageDecoder the evaluator does not run", mentions: { _ in "ImageDecoder" }) { context in
+                var r = GraphRecipe(seed: 22, opset: 20)
+                r.node("ImageDecoder", "decode", ["encoded"], outputs: ["image"])
+                let encoded = ValueInfo(name: "encoded", type: ValueType(tensor: TensorType(elementType: .uint8, shape: [.value(64)])))
+                let image = ValueInfo(name: "image", type: ValueType(tensor: TensorType(elementType: .uint8, shape: nil)))
+                return try saved(r.model(name: "decoder", inputs: [encoded], outputs: [image]), context, name: "decoder")
+            },
             notEquivalent(exit: rules["REF-NOT-EQUIVALENT"] ?? -1),
         ]
     }
