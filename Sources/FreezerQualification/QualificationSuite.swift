@@ -44,7 +44,7 @@ public enum QualificationSuite {
         let rows = try FaultInjection.run()
         for row in rows {
             let result = CheckResult(id: faultTestID(row.architecture, row.fault), requirements: [faultRequirement],
-                                     expected: row.fault == nil ? "the correct conversion is accepted" : "the injected fault is refused",
+                                     expected: row.fault == nil ? "the standard pipeline's conversion (correct when the PASS tests pass) is accepted" : "the injected fault is refused",
                                      actual: "\(row.detected ? "refused" : "accepted"), error / bound \(EquivalenceReport.number(row.ratio))",
                                      passed: row.asExpected, seconds: row.seconds)
             progress(result)
