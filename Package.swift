@@ -55,8 +55,7 @@ let package = Package(
         .target(name: "FreezerPasses", dependencies: ["FreezerIR", "FreezerInspect"]),
         // Equivalence of the frozen model with the original at inference, on the reference evaluator.
         .target(name: "FreezerVerify", dependencies: ["FreezerIR", "FreezerKernels"]),
-        // Evidence that freezer can be trusted: models built by its own code, the fault-injection suite.
-        .target(name: "FreezerQualification", dependencies: ["FreezerIR", "FreezerKernels", "FreezerPasses", "FreezerVerify"]),
+
         // The Model Conversion Log: plain Codable types that depend on nothing, so anyone can decode a log.
         .target(name: "FreezerLog"),
         // Trust in logs: record digests, Ed25519 keys and signatures, the review workflow on files, and
@@ -73,11 +72,19 @@ let package = Package(
             dependencies: ["FreezerIR", "FreezerONNX", "FreezerInspect", "FreezerPasses", "FreezerKernels", "FreezerFeeds", "FreezerVerify",
                            "FreezerLog", "FreezerIntegrity", "CBLAS", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // Evidence that freezer can be trusted (`freezer qualify`): the specification collected from the
+        // layers below, qualification tests on models built by its own code, the fault-injection suite and
+        // the Tool Qualification Report. Above FreezerConvert: its tests run whole conversions.
+        .target(
+            name: "FreezerQualification",
+            dependencies: ["FreezerIR", "FreezerONNX", "FreezerInspect", "FreezerKernels", "FreezerPasses", "FreezerVerify", "FreezerLog",
+                           "FreezerIntegrity", "FreezerLogRender", "FreezerConvert", "CBLAS", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .executableTarget(
             name: "freezer",
             dependencies: [
                 "FreezerIR", "FreezerONNX", "FreezerInspect", "FreezerKernels", "FreezerFeeds", "FreezerPasses", "FreezerVerify", "FreezerLog", "FreezerLogRender",
-                "FreezerConvert", "FreezerIntegrity", .product(name: "Crypto", package: "swift-crypto"),
+                "FreezerConvert", "FreezerIntegrity", "FreezerQualification", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -98,7 +105,8 @@ let package = Package(
         .testTarget(name: "FreezerConvertTests", dependencies: ["FreezerConvert", "FreezerLog", "FreezerONNX", "FreezerIR", "FreezerTestSupport"]),
         .testTarget(name: "FreezerVerifyTests", dependencies: ["FreezerVerify", "FreezerKernels", "FreezerIR"]),
         .testTarget(name: "FreezerLogTests", dependencies: ["FreezerLog", "FreezerTestSupport"]),
-        .testTarget(name: "FreezerQualificationTests", dependencies: ["FreezerQualification", "FreezerVerify", "FreezerPasses", "FreezerIR"]),
+        .testTarget(name: "FreezerQualificationTests", dependencies: ["FreezerQualification", "FreezerVerify", "FreezerPasses", "FreezerIR", "FreezerLogRender",
+                                                                     .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "FreezerIntegrityTests", dependencies: ["FreezerIntegrity", "FreezerLog", "FreezerTestSupport",
                                                                  .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "FreezerLogRenderTests", dependencies: ["FreezerLogRender", "FreezerLog"]),

@@ -5,6 +5,17 @@ import FreezerVerify
 
 /// Why a conversion stopped. Nothing is written at `-o` or `--log` in any of these cases.
 public enum ConversionError: Error, CustomStringConvertible {
+    /// The refusal rules of a conversion, as requirements of `freezer qualify`'s specification: the bad
+    /// input, what the message says, and the exit code `freezer` documents for it.
+    public static let refusalRules: [(id: String, statement: String, exitCode: Int32)] = [
+        ("REF-INVALID-MODEL", "A model whose graph is structurally broken (a node reads a value nothing defines) is refused by the IR validator with a message that names the problem; exit 65; nothing is written.", 65),
+        ("REF-OUTPUT-IS-INPUT", "An output path (-o or --log) that names the input model is refused before anything is written, with a message that names the path and says to choose another; exit 73; the input is unchanged.", 73),
+        ("REF-BAD-OPTION", "Verification settings under which the equivalence check would prove nothing (zero samples, a negative tolerance) are refused with a message that names the option; exit 64; nothing is written.", 64),
+        ("REF-CANNOT-EVALUATE", "A model with an operator the reference evaluator does not run (image decoding, random sampling outside recognized regularizers, an unknown domain) is refused, because its equivalence cannot be checked: the message names the operator; exit 3; nothing is written.", 3),
+        ("REF-CANNOT-FREEZE", "A training construct freezer cannot prove it removes correctly (a random draw that is not a recognized regularizer) is refused with a message that names the node; exit 3; nothing is written.", 3),
+        ("REF-NOT-EQUIVALENT", "A frozen model that is not equivalent to the original under the criterion is refused; exit 4; nothing is written (the faults of the fault-injection suite are such models).", 4),
+    ]
+
     case digestMismatch(path: String, expected: String, actual: String)
     case invalidModel(path: String, issues: [ValidationIssue])
     case impossible(PassError)

@@ -7,8 +7,8 @@ import Glibc
 #endif
 
 /// Measures the machine a conversion runs on, for "Environment information".
-enum EnvironmentProbe {
-    static func measure(recordHost: Bool) -> EnvironmentInfo {
+public enum EnvironmentProbe {
+    public static func measure(recordHost: Bool) -> EnvironmentInfo {
         var uts = utsname()
         uname(&uts)
         func field<T>(_ value: T) -> String {

@@ -9,6 +9,11 @@ import FreezerONNX
 /// Only the log's digests and signatures are trusted, never its parsing alone (DESIGN.md, trust
 /// boundaries). Every check is run and reported, so one report names everything that changed.
 public enum ArtifactVerifier {
+    /// What `verify` guarantees, as a requirement of `freezer qualify`'s specification.
+    public static let requirement = (
+        id: "LOG-INTEGRITY",
+        statement: "`verify` passes an unchanged frozen model and log and fails (exit 6), naming the artifact and both digests, when any byte of the frozen model changed, any field of the log's record changed (recordDigest), or a signature does not verify with its public key.")
+
     public struct Request: Sendable {
         public var frozenModel: String
         public var log: String

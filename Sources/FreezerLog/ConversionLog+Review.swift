@@ -9,6 +9,11 @@ import Foundation
 /// one history entry and updates `document.version` and `document.status`; the caller recomputes
 /// `recordDigest` (it needs a hash function, which this dependency-free target does not have).
 extension ConversionLog {
+    /// The review workflow, as a requirement of `freezer qualify`'s specification.
+    public static let reviewRequirement = (
+        id: "LOG-REVIEW",
+        statement: "A review raises the minor version (0.1 → 0.2) with its author, date and description; approval by someone other than the responsible makes version 1.0 with status approved; self-approval without --allow-self-approval and a review of an approved log are refused (exit 7) and leave the log file unchanged.")
+
     /// The template's wording of the first approval; later approvals name their version.
     public static func approvalDescription(for version: DocumentVersion) -> String {
         version.major == 1 ? "First version after complete internal review" : "Version \(version) after complete internal review"

@@ -4,6 +4,11 @@
 /// Plain Codable values with no dependencies, so any tool can decode a log. Readers must check
 /// `schemaVersion` first (see `ConversionLog.decode`). Field names follow the template's row names.
 public struct ConversionLog: Codable, Sendable, Equatable {
+    /// What a log holds, as a requirement of `freezer qualify`'s specification.
+    public static let requirement = (
+        id: "LOG-CONTENT",
+        statement: "The log records the SHA-256 and size of the verified learning model and of the frozen model as written, every change and skip by the template's categories with the pass that made it, the exact command line and the effective options, the environment measured at run time, and per output the criterion that decided and the measured errors; a record digest covers all of it.")
+
     /// Identifies the format: always `freezer.model-conversion-log`.
     public var schema: String
     public var schemaVersion: Int

@@ -17,6 +17,16 @@ public struct Document: Sendable, Equatable {
     public var date: String
     public var blocks: [Block]
 
+    public init(code: String, title: String, version: String, status: String, reference: String, date: String, blocks: [Block]) {
+        self.code = code
+        self.title = title
+        self.version = version
+        self.status = status
+        self.reference = reference
+        self.date = date
+        self.blocks = blocks
+    }
+
     /// `PhIMT0002 Model Conversion Log`.
     public var fullTitle: String { "\(code) \(title)" }
 }

@@ -21,7 +21,11 @@ public enum RenderFormat: String, CaseIterable, Sendable {
 public enum LogRenderer {
     /// The rendered bytes: UTF-8 text for Markdown and HTML, a PDF file for PDF.
     public static func render(_ log: ConversionLog, as format: RenderFormat) -> [UInt8] {
-        let document = LogDocument.build(log)
+        render(LogDocument.build(log), as: format)
+    }
+
+    /// Any document (the log's, the Tool Qualification Report) in `format`.
+    public static func render(_ document: Document, as format: RenderFormat) -> [UInt8] {
         switch format {
         case .markdown: return Array(MarkdownRenderer.render(document).utf8)
         case .html: return Array(HTMLRenderer.render(document).utf8)

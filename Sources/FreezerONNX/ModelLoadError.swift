@@ -1,5 +1,12 @@
 /// Why a model file cannot be loaded. Each message names the file, the problem and what to do.
 public enum ModelLoadError: Error, Equatable, CustomStringConvertible {
+    /// The refusal rules of loading, as requirements of `freezer qualify`'s specification: the bad input,
+    /// what the message says, and the exit code `freezer` documents for it.
+    public static let refusalRules: [(id: String, statement: String, exitCode: Int32)] = [
+        ("REF-NOT-ONNX", "A model file that is not ONNX (not protobuf, truncated, or another protobuf message) is refused with a message that names the file, says what is wrong and to export the model again; exit 65; nothing is written.", 65),
+        ("REF-MISSING-INPUT", "A model path that does not exist is refused with a message that names the path and says to check it; exit 66; nothing is written.", 66),
+    ]
+
     case notFound(path: String)
     case isDirectory(path: String)
     case notRegularFile(path: String)

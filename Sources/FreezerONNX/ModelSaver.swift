@@ -4,6 +4,12 @@ import SwiftProtobuf
 
 /// Saves models: atomically, deterministically, never over an input.
 public enum ModelSaver {
+    /// What saving guarantees, as requirements of `freezer qualify`'s specification.
+    public static let requirements: [(id: String, statement: String)] = [
+        ("SAVE-ATOMIC", "The frozen model, its data file and the log are each written completely or not at all: written as unnamed files and linked in when complete, so a crash leaves no partial output and no temporary; a refused conversion writes nothing; no output overwrites an input."),
+        ("SAVE-DETERMINISTIC", "Converting the same model with the same options gives a byte-identical frozen model, whatever the machine's load, the number of threads or the run."),
+    ]
+
     public struct Options: Sendable {
         public enum ExternalData: String, Sendable, Codable {
             /// Inline when the file stays under protobuf's 2 GiB limit, external otherwise.

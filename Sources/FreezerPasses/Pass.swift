@@ -18,14 +18,20 @@ extension Pass {
 }
 
 /// A pass's reference documentation: what it rewrites, into what, when, and with which arithmetic.
+///
+/// It is also the pass's requirement in `freezer qualify`'s specification, under `id`: the qualification
+/// tests that check the pass name that id.
 public struct PassDocumentation: Sendable, Codable, Equatable {
+    /// Stable requirement id (`PASS-FOLD-BN`): never reused for another rewrite, kept when the text changes.
+    public var id: String
     public var summary: String
     public var before: String
     public var after: String
     public var conditions: [String]
     public var formula: String?
 
-    public init(summary: String, before: String, after: String, conditions: [String], formula: String? = nil) {
+    public init(id: String, summary: String, before: String, after: String, conditions: [String], formula: String? = nil) {
+        self.id = id
         self.summary = summary
         self.before = before
         self.after = after

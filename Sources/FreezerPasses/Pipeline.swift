@@ -54,10 +54,27 @@ public struct Pipeline: Sendable {
         }
         return Result(model: model, context: context)
     }
+
+    /// Runs the passes up to and including the one named `pass`: the model just before it and the result
+    /// just after it (nil when the pipeline has no such pass). Qualification checks a pass in isolation,
+    /// in the state the passes before it leave.
+    public func run(_ model: Model, through pass: String) throws(PassError) -> (before: Model, after: Result)? {
+        guard let index = passes.firstIndex(where: { $0.name == pass }) else { return nil }
+        var result = try Pipeline(passes: Array(passes[..<index])).run(model)
+        let before = result.model
+        result.context.currentPass = pass
+        try passes[index].run(on: &result.model, context: &result.context)
+        return (before, result)
+    }
 }
 
 /// The post-condition of freezing: inspect finds no training construct in the frozen model.
 public enum TrainingAudit {
+    /// The post-condition, as a requirement of `freezer qualify`'s specification.
+    public static let requirement = (
+        id: "FREEZE-AUDIT",
+        statement: "After the passes, inspect finds no training-specific construct in the frozen model (every category searched) and the IR validator finds no problem; otherwise the conversion is refused (exit 3) and nothing is written.")
+
     /// Findings that show training content still present (anything not already in inference form).
     public static func violations(in model: Model) -> [Finding] {
         Inspector.inspect(model).findings.filter { $0.state != .inference && $0.state != .informational }

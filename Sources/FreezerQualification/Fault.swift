@@ -147,19 +147,22 @@ struct FoldSite {
 
 /// The BatchNormalization parameters of the verified learning model that the fold faults recompute with.
 struct BatchNormParameters {
-    let variance: [Double]
+    let scale: [Double]
     /// B, the shift the fold adds after scaling.
     let shift: [Double]
+    let mean: [Double]
+    let variance: [Double]
     let epsilon: Double
 
     init(_ graph: Graph, name: String) throws(FaultInjectionError) {
-        guard let node = graph.nodes.first(where: { $0.name == name }), node.inputs.count == 5,
-              let shiftID = node.inputs[2], let varianceID = node.inputs[4],
-              let shift = try? graph.initializer(shiftID)?.doubles(), let variance = try? graph.initializer(varianceID)?.doubles() else {
-            throw FaultInjectionError(description: "the verified learning model has no BatchNormalization '\(name)' with constant parameters")
+        guard let node = graph.nodes.first(where: { $0.name == name }), node.inputs.count == 5 else {
+            throw FaultInjectionError(description: "the verified learning model has no BatchNormalization '\(name)' with five inputs")
         }
-        self.shift = shift
-        self.variance = variance
+        let values = node.inputs.dropFirst().compactMap { id in id.flatMap { try? graph.initializer($0)?.doubles() } }
+        guard values.count == 4 else {
+            throw FaultInjectionError(description: "the BatchNormalization '\(name)' has parameters that are not constants")
+        }
+        (scale, shift, mean, variance) = (values[0], values[1], values[2], values[3])
         epsilon = Double(node.attribute("epsilon")?.floatValue ?? 1e-5)
     }
 }

@@ -22,19 +22,23 @@ public enum FaultInjection {
         /// Whether that is the expected outcome (faults refused, correct conversions accepted).
         public var asExpected: Bool
         public var ratio: Double
+        /// Wall time of the check (for the correct conversion, with the freezing).
+        public var seconds: Double
     }
 
     public static func run(subjects: [SyntheticModel] = SyntheticModel.all(), faults: [Fault] = Fault.allCases,
                            samples count: Int = 4, seed: UInt64 = 0) throws -> [Row] {
         var rows: [Row] = []
         for subject in subjects {
+            var start = ContinuousClock.now
             let frozen = try Pipeline.standard().run(subject.model).model
             let samples = try samplesFor(subject, count: count, seed: seed)
             let correct = try EquivalenceChecker.check(original: subject.model, frozen: frozen, samples: samples)
-            rows.append(row(subject, nil, correct))
+            rows.append(row(subject, nil, correct, since: start))
             for fault in faults {
+                start = ContinuousClock.now
                 let faulty = try fault.inject(into: frozen, original: subject.model, subject: subject)
-                rows.append(row(subject, fault, try EquivalenceChecker.check(original: subject.model, frozen: faulty, samples: samples)))
+                rows.append(row(subject, fault, try EquivalenceChecker.check(original: subject.model, frozen: faulty, samples: samples), since: start))
             }
         }
         return rows
@@ -48,11 +52,12 @@ public enum FaultInjection {
         }
     }
 
-    static func row(_ subject: SyntheticModel, _ fault: Fault?, _ report: EquivalenceReport) -> Row {
+    static func row(_ subject: SyntheticModel, _ fault: Fault?, _ report: EquivalenceReport, since start: ContinuousClock.Instant) -> Row {
         let detected = report.verdict == .notEquivalent
         return Row(architecture: subject.name, fault: fault, faultDescription: fault?.description ?? "none (correct conversion)",
                    detected: detected, asExpected: detected == (fault != nil),
-                   ratio: report.outputs.compactMap(\.boundRatio).max() ?? (detected ? .infinity : 0))
+                   ratio: report.outputs.compactMap(\.boundRatio).max() ?? (detected ? .infinity : 0),
+                   seconds: (ContinuousClock.now - start).seconds)
     }
 
     /// The rows as a Markdown table.

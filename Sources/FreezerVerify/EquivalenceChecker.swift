@@ -62,8 +62,10 @@ public enum EquivalenceChecker {
 
     /// `progress` is called when a stage begins and after each node it runs. `semanticsNote` adds to
     /// `originalSemantics` what else the original's evaluation assumes (recognized regularizers).
+    /// `frozenInInferenceSemantics` evaluates the frozen side with inference semantics too: for a model
+    /// half way through the pipeline (qualification checks one pass at a time), never for a frozen model.
     public static func check(original: Model, frozen: Model, samples: [Sample], defaults: [String] = [],
-                             options: Options = .init(), semanticsNote: String? = nil,
+                             options: Options = .init(), semanticsNote: String? = nil, frozenInInferenceSemantics: Bool = false,
                              progress: ((Progress) -> Void)? = nil) throws(EvaluationError) -> EquivalenceReport {
         let names = frozen.graph.outputs.map { frozen.graph.value($0).name }
         let criterion = options.criterion
@@ -72,7 +74,7 @@ public enum EquivalenceChecker {
         let reference = try evaluate(original, samples: samples, outputs: names, stage: .original,
                                      options: .init(inferenceSemantics: true, threads: options.threads), progress: progress)
         let actual = try evaluate(frozen, samples: samples, outputs: names, stage: .frozen,
-                                  options: .init(inferenceSemantics: false, threads: options.threads), progress: progress)
+                                  options: .init(inferenceSemantics: frozenInInferenceSemantics, threads: options.threads), progress: progress)
         var evidence = names.map { OutputEvidence(name: $0) }
         for k in samples.indices {
             for (j, name) in names.enumerated() {

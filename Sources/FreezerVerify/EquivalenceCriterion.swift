@@ -28,6 +28,11 @@ import FreezerKernels
 /// is zero): the per-type tolerance decides them. `--rtol`/`--atol` declare a fixed elementwise
 /// tolerance instead, |frozen − original| ≤ atol + rtol·|original|, for every floating-point output.
 public enum EquivalenceCriterion: Sendable, Equatable {
+    /// The default criterion, as a requirement of `freezer qualify`'s specification.
+    public static let requirement = (
+        id: "EQ-CRITERION",
+        statement: "By default the frozen model is accepted only when, per floating-point output, the max and the rms of |frozen − exact| are at most k = \(Int(errorFactor)) times the original's own error against the exact float64 reference plus \(Int(floorULPs)) ULP at the output's scale, and integer and boolean outputs equal the original's (except within rounding of a tie). Correct conversions are accepted; conversions that change what the model computes beyond that are refused.")
+
     case asExactAsOriginal
     case declaredTolerance(rtol: Double?, atol: Double?)
 

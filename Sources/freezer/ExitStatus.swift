@@ -5,6 +5,7 @@ import FreezerIR
 import FreezerIntegrity
 import FreezerLog
 import FreezerONNX
+import FreezerQualification
 
 /// The one place that turns an error into a message and an exit code (documented in `freezer --help`).
 enum ExitStatus {
@@ -20,6 +21,8 @@ enum ExitStatus {
     static let integrityFailure: Int32 = 6
     /// `log`: the review workflow refuses (approved log, self-approval, already signed).
     static let workflowRefused: Int32 = 7
+    /// `qualify`: a qualification test failed or a requirement has no test.
+    static let qualificationFailed: Int32 = 8
     static let usage: Int32 = 64
     static let invalidModel: Int32 = 65
     static let missingInput: Int32 = 66
@@ -92,6 +95,13 @@ enum ExitStatus {
             }
         case is WorkflowError, is SigningError: workflowRefused
         case is VerifyInputError: missingInput
+        case is QualificationFailure: qualificationFailed
+        case is ReportIntegrityFailure: integrityFailure
+        case let e as QualificationReportError:
+            switch e {
+            case .notFound, .unreadable: missingInput
+            case .invalid: invalidModel
+            }
         default: internalError
         }
     }

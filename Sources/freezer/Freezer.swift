@@ -13,7 +13,8 @@ struct Freezer: ParsableCommand {
             equivalent, and writes the log; `compare` runs the same equivalence check on any two models; `run` evaluates a model with freezer's own reference \
             evaluator, on ONNX test data or on .npy/.pb inputs. `log` renders (Markdown, HTML, PDF), reviews, \
             approves, versions and signs a log; `keygen` makes signing keys; `verify` checks that a frozen model, its data files \
-            and its log are unchanged and belong together.
+            and its log are unchanged and belong together; `qualify` runs the qualification suite and writes the Tool \
+            Qualification Report.
 
             EXIT CODES
               0   success
@@ -26,6 +27,8 @@ struct Freezer: ParsableCommand {
                   or signature; the message names it and both digests)
               7   log: refused by the review workflow (approved log, self-approval,
                   key already signed this version)
+              8   qualify: a qualification test failed or a requirement has no
+                  test (the message names the requirements)
               64  usage error: a missing or malformed option or argument
               65  invalid input: not ONNX, truncated, structurally broken; a
                   malformed test-data file, log or key file
@@ -35,6 +38,6 @@ struct Freezer: ParsableCommand {
                   an input, or a key file that already exists
             """,
         version: FreezerBuild.version,
-        subcommands: [InspectCommand.self, ConvertCommand.self, CompareCommand.self, RunCommand.self, LogCommand.self, KeygenCommand.self, VerifyCommand.self]
+        subcommands: [InspectCommand.self, ConvertCommand.self, CompareCommand.self, RunCommand.self, LogCommand.self, KeygenCommand.self, VerifyCommand.self, QualifyCommand.self]
     )
 }

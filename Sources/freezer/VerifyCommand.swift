@@ -1,8 +1,10 @@
 import ArgumentParser
+import Crypto
 import Foundation
 import FreezerConvert
 import FreezerIntegrity
 import FreezerLog
+import FreezerQualification
 import FreezerVerify
 
 /// `freezer verify`: checks a frozen model and its data files against its log, the log against its
@@ -25,8 +27,13 @@ struct VerifyCommand: ParsableCommand {
               - with --reverify (needs --original): the equivalence check again, with the log's recorded
                 seed, samples, input shapes or inputs, and tolerances (per-type defaults when not recorded).
 
+            With --report instead of FROZEN and --log: checks a Tool Qualification Report \
+            (tool-qualification-report.json from `freezer qualify`): its record digest and every signature, \
+            and with --public-key that the signatures are by those keys.
+
             Examples:
               freezer verify frozen.onnx --log frozen.conversion-log.json
+              freezer verify --report qualification/tool-qualification-report.json --public-key qa.key.pub
               freezer verify frozen.onnx --log frozen.conversion-log.json --public-key qa.key.pub --original model.onnx --reverify
 
             Exit codes: 0 every check passed; 6 integrity failure: a file, the log or a signature does not \
@@ -37,10 +44,13 @@ struct VerifyCommand: ParsableCommand {
     )
 
     @Argument(help: "The frozen model (.onnx); its external data files are found beside it.")
-    var frozen: String
+    var frozen: String?
 
     @Option(help: "The conversion log (JSON).")
-    var log: String
+    var log: String?
+
+    @Option(help: "A Tool Qualification Report (JSON) to check instead of a frozen model and its log.")
+    var report: String?
 
     @Option(name: .customLong("public-key"), parsing: .singleValue, help: ArgumentHelp("A trusted public key (NAME.pub from `freezer keygen`); repeatable.", valueName: "key.pub"))
     var publicKeys: [String] = []
@@ -58,15 +68,21 @@ struct VerifyCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
+        if report != nil && (frozen != nil || log != nil || original != nil) {
+            throw ValidationError("--report checks a qualification report on its own; give it without FROZEN, --log or --original")
+        }
+        if report == nil && (frozen == nil || log == nil) { throw ValidationError("give FROZEN and --log LOG (or --report REPORT)") }
         if reverify && original == nil { throw ValidationError("--reverify needs --original MODEL: the equivalence check runs the original model") }
     }
 
     func run() throws {
         try runReportingErrors {
             let keys = try publicKeys.map { (path: $0, key: try KeyFiles.readPublicKey($0)) }
+            if let path = self.report { return try verifyReport(path, trusted: keys.map(\.key)) }
+            guard let frozen, let log else { return }
             var (report, decoded) = try ArtifactVerifier.verify(.init(frozenModel: frozen, log: log, trustedKeys: keys, originalModel: original))
             if reverify, let original, let decoded {
-                addReverification(decoded, original: original, into: &report)
+                addReverification(decoded, original: original, frozen: frozen, into: &report)
             }
             if json {
                 let encoder = JSONEncoder()
@@ -81,8 +97,23 @@ struct VerifyCommand: ParsableCommand {
         }
     }
 
+    /// `--report`: the qualification report's record digest and signatures.
+    private func verifyReport(_ path: String, trusted: [Curve25519.Signing.PublicKey]) throws {
+        let (checked, failures) = try QualificationReport.read(path).integrityFailures(trusted: trusted)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            FileHandle.standardOutput.write(try encoder.encode(["report": [path], "passed": checked, "failed": failures]))
+            print()
+        } else {
+            for line in checked { print("  ok      \(line)") }
+            for line in failures { print("  FAILED  \(line)") }
+        }
+        if !failures.isEmpty { throw ReportIntegrityFailure(path: path, failures: failures) }
+    }
+
     /// The equivalence re-run; skipped when the original's digest already failed (it is not the model converted).
-    private func addReverification(_ log: ConversionLog, original: String, into report: inout IntegrityReport) {
+    private func addReverification(_ log: ConversionLog, original: String, frozen: String, into report: inout IntegrityReport) {
         if report.checks.contains(where: { ($0.kind == "originalModel" || $0.kind == "originalDataFile") && $0.status == .failed }) {
             report.add("equivalence", original, .skipped, "not re-run: the original model is not the one the log records")
             return
@@ -110,5 +141,14 @@ struct IntegrityFailure: Error, CustomStringConvertible {
         let head = integrity.isEmpty ? "verification failed: the frozen model is not equivalent to the original"
             : "integrity check failed (\(integrity.count) problem\(integrity.count == 1 ? "" : "s")):"
         return ([head] + report.failures.map { "  - " + VerifyReportText.line($0) }).joined(separator: "\n")
+    }
+}
+
+/// `verify --report` found the qualification report changed or a signature that does not hold.
+struct ReportIntegrityFailure: Error, CustomStringConvertible {
+    var path: String
+    var failures: [String]
+    var description: String {
+        (["integrity check of the qualification report '\(path)' failed:"] + failures.map { "  - " + $0 }).joined(separator: "\n")
     }
 }

@@ -5,6 +5,7 @@ import FreezerInspect
 public struct DisableTrainingSwitches: Pass {
     public static let name = "DisableTrainingSwitches"
     public static let documentation = PassDocumentation(
+        id: "PASS-DISABLE-SWITCHES",
         summary: "Replace a graph input that switches Dropout's training mode (e.g. is_training) by a constant false.",
         before: "graph input is_training → Dropout(X, ratio, is_training)",
         after: "constant false → Dropout(X, ratio, false); the input is removed once nothing reads it",

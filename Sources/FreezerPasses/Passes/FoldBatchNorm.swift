@@ -8,6 +8,7 @@ import FreezerInspect
 public struct FoldBatchNorm: Pass {
     public static let name = "FoldBatchNorm"
     public static let documentation = PassDocumentation(
+        id: "PASS-FOLD-BN",
         summary: "Fold BatchNormalization into a preceding Conv, ConvTranspose, Gemm or MatMul(+Add).",
         before: "X → Conv(W, b) → Z → BatchNormalization(scale, B, mean, var, ε) → Y  (likewise ConvTranspose, Gemm, MatMul, MatMul+Add)",
         after: "X → Conv(W', b') → Y  (MatMul without Add: X → MatMul(W') → Add(b') → Y)",

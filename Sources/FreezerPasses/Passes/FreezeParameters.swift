@@ -5,6 +5,7 @@ import FreezerInspect
 public struct FreezeParameters: Pass {
     public static let name = "FreezeParameters"
     public static let documentation = PassDocumentation(
+        id: "PASS-FREEZE-PARAMETERS",
         summary: "Make parameters constants: initializers are no longer graph inputs; refuse parameters without values.",
         before: "graph inputs [x, W, b] with initializers W, b (overridable at run time)",
         after: "graph inputs [x]; W, b are constant initializers (ir_version raised to 4 when it was lower)",

@@ -5,6 +5,7 @@ import FreezerInspect
 public struct MakeBatchNormInference: Pass {
     public static let name = "MakeBatchNormInference"
     public static let documentation = PassDocumentation(
+        id: "PASS-BN-INFERENCE",
         summary: "Switch BatchNormalization to inference form (training_mode = 0, is_test = 1) and drop its training-only outputs.",
         before: "BatchNormalization(X, scale, B, mean, var; training_mode = 1 | is_test = 0) → Y, running_mean, running_var[, saved_mean, saved_var]",
         after: "BatchNormalization(X, scale, B, mean, var) → Y, normalizing with the stored running statistics",

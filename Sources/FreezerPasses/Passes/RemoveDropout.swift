@@ -7,6 +7,7 @@ import FreezerInspect
 public struct RemoveDropout: Pass {
     public static let name = "RemoveDropout"
     public static let documentation = PassDocumentation(
+        id: "PASS-REMOVE-DROPOUT",
         summary: "Remove Dropout (opsets 1, 6, 7, 10, 12, 13, 22), whatever its training mode.",
         before: "X → Dropout(ratio, training_mode) → Y [, mask]",
         after: "X → Y (readers of Y read X). A used mask becomes ConstantOfShape(Shape(X), true): an all-true tensor of X's runtime shape. When Y is a graph output its name is kept (X is renamed to it, or an Identity carries it).",

@@ -5,6 +5,7 @@ import FreezerInspect
 public struct RemoveIdentities: Pass {
     public static let name = "RemoveIdentities"
     public static let documentation = PassDocumentation(
+        id: "PASS-REMOVE-IDENTITIES",
         summary: "Remove Identity nodes and chains of them; a graph output keeps its name.",
         before: "X → Identity → Identity → Y",
         after: "X → Y (readers of Y read X)",

@@ -11,6 +11,7 @@ import FreezerInspect
 public struct RemoveStochasticRegularizers: Pass {
     public static let name = "RemoveStochasticRegularizers"
     public static let documentation = PassDocumentation(
+        id: "PASS-REMOVE-REGULARIZERS",
         summary: "Remove stochastic regularizers built from random operators (drop path / stochastic depth, dropout masks, DropBlock, Gaussian dropout, Gaussian noise), in the main graph and every subgraph.",
         before: "X → Mul(X, Div(Cast(Less(RandomUniformLike(T), keep)), keep)) → Y;  X → Add(X, Mul(RandomNormalLike(X), σ)) → Y;  X → Mul(X, DropBlock factor) → Y",
         after: "X → Y (readers of Y read X); the random nodes and the nodes computing the factor are removed. An If whose branches then both return the same outer values, and a Where(c, X, X) with a scalar condition, are replaced by those values.",

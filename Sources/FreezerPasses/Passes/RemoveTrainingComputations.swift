@@ -6,6 +6,7 @@ import FreezerInspect
 public struct RemoveTrainingComputations: Pass {
     public static let name = "RemoveTrainingComputations"
     public static let documentation = PassDocumentation(
+        id: "PASS-REMOVE-TRAINING",
         summary: "Remove every node the inference outputs do not depend on, classifying each into the log's categories; remove runtime inputs nothing reads any more.",
         before: "inference path + loss + regularization + Gradient + clipping + learning-rate schedule + optimizer",
         after: "inference path only",

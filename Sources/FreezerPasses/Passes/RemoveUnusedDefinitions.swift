@@ -5,6 +5,7 @@ import FreezerInspect
 public struct RemoveUnusedDefinitions: Pass {
     public static let name = "RemoveUnusedDefinitions"
     public static let documentation = PassDocumentation(
+        id: "PASS-REMOVE-UNUSED",
         summary: "Remove dead nodes, unused initializers, unused opset imports (such as ai.onnx.preview.training) and unused model-local functions.",
         before: "initializers, nodes, opset imports and functions left over by earlier passes",
         after: "only what the inference outputs use",

@@ -5,6 +5,7 @@ import FreezerInspect
 public struct SelectInferenceOutputs: Pass {
     public static let name = "SelectInferenceOutputs"
     public static let documentation = PassDocumentation(
+        id: "PASS-SELECT-OUTPUTS",
         summary: "Keep the inference outputs; drop training-only outputs (loss, regularization terms, running statistics, gradients, accumulators, Dropout masks).",
         before: "graph outputs [logits, loss, bn.running_mean, W.grad, …]",
         after: "graph outputs [logits] (or exactly the --output names, in the order given)",

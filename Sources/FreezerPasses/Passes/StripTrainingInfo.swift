@@ -5,6 +5,7 @@ import FreezerInspect
 public struct StripTrainingInfo: Pass {
     public static let name = "StripTrainingInfo"
     public static let documentation = PassDocumentation(
+        id: "PASS-STRIP-TRAINING-INFO",
         summary: "Remove ModelProto.training_info (the training algorithm and its initialization), recording what it held.",
         before: "ModelProto { graph, training_info: [TrainingInfoProto { initialization, algorithm, initialization_binding, update_binding }] }",
         after: "ModelProto { graph }",

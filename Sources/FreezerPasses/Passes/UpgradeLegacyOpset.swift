@@ -13,6 +13,7 @@ public struct UpgradeLegacyOpset: Pass {
     public static let name = "UpgradeLegacyOpset"
     static let target: Int64 = 7
     public static let documentation = PassDocumentation(
+        id: "PASS-UPGRADE-OPSET",
         summary: "Raise a default-domain opset below 7 to 7, rewriting every node into its opset-7 form (onnxruntime has no kernels for most older versions).",
         before: "opset_import ai.onnx 1..6; Mul(X, B[C]; broadcast = 1, axis = 1); PRelu(X, slope[C]); BatchNormalization(...; is_test = 1, consumed_inputs); Reshape(X; shape = [...]); Concat(...) without axis",
         after: "opset_import ai.onnx 7; Mul(X, B'[C,1,1]) with B' a new constant (or Unsqueeze(B) when B is computed); PRelu(X, slope'[C,1,1]); BatchNormalization(...) without is_test and consumed_inputs; Reshape(X, shape initializer); Concat(...; axis = 1)",

@@ -1,0 +1,34 @@
+import FreezerIR
+import FreezerPasses
+
+/// The fold formula checked number by number: the folded weight and bias the pipeline wrote must be the
+/// documented formula computed here, independently, in Double from the export's own parameters.
+///
+/// This test does not go through the equivalence check, so a formula error (ε outside the square root,
+/// the variance for the standard deviation) names PASS-FOLD-BN even where the evaluator would also
+/// be wrong.
+enum FoldFormulaCheck {
+    static func check(_ subject: SyntheticModel) -> QualificationCheck {
+        QualificationCheck(id: "QT-\(FoldBatchNorm.documentation.id)-FORMULA-\(PassChecks.slug(subject.name))", requirements: [FoldBatchNorm.documentation.id],
+                           expected: "W' = a·W and b' = a·(b − mean) + B with a = scale/√(var + ε), for every element of the fold at '\(subject.fold.linear)', within one float32 rounding") { _ in
+            let frozen = try Pipeline.standard().run(subject.model).model
+            let original = try FoldSite(subject.model.graph, linear: subject.fold.linear, channelAxis: subject.fold.channelAxis)
+            let folded = try FoldSite(frozen.graph, linear: subject.fold.linear, channelAxis: subject.fold.channelAxis)
+            let bn = try BatchNormParameters(subject.model.graph, name: subject.fold.batchNorm)
+            let a = (0..<original.channels).map { bn.scale[$0] / (bn.variance[$0] + bn.epsilon).squareRoot() }
+            var expectedWeight = original.weight
+            for c in 0..<original.channels { original.forEach(channel: c) { expectedWeight[$0] *= a[c] } }
+            let expectedBias = (0..<original.channels).map { a[$0] * (original.bias[$0] - bn.mean[$0]) + bn.shift[$0] }
+            let worst = max(relativeError(folded.weight, expectedWeight), relativeError(folded.bias, expectedBias))
+            // One rounding to float32 is at most 2^-24 relative; the stored operands were float32 already.
+            try require(worst <= 0x1p-23, "the folded constants differ from the formula by up to \(worst) (relative)")
+            return "\(folded.weight.count + folded.bias.count) folded values match the formula; largest relative difference \(worst)"
+        }
+    }
+
+    /// The largest |x − y| / max(|y|, tiny) over the elements (infinity when the sizes differ).
+    static func relativeError(_ x: [Double], _ y: [Double]) -> Double {
+        guard x.count == y.count else { return .infinity }
+        return zip(x, y).map { abs($0 - $1) / max(abs($1), 1e-30) }.max() ?? 0
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import FreezerVerify
+
+/// The qualification suite: every test, traced to the requirements it checks.
+public enum QualificationSuite {
+    /// Every test but the fault-injection rows, which `run` adds from `FaultInjection`.
+    public static func checks() -> [QualificationCheck] {
+        PassChecks.all() + RefusalChecks.all() + ConversionChecks.all()
+    }
+
+    /// The requirement each fault-injection row checks: correct conversions accepted, faults refused.
+    public static let faultRequirement = EquivalenceCriterion.requirement.id
+
+    /// The test ids of every requirement (fault-injection rows included), from the suite's declarations.
+    public static func testsByRequirement() -> [String: [String]] {
+        var tests: [String: [String]] = [:]
+        for check in checks() { for id in check.requirements { tests[id, default: []].append(check.id) } }
+        tests[faultRequirement, default: []] += faultTestIDs()
+        return tests
+    }
+
+    static func faultTestIDs() -> [String] {
+        SyntheticModel.all().flatMap { s in ([nil] + Fault.allCases).map { faultTestID(s.name, $0) } }
+    }
+
+    static func faultTestID(_ architecture: String, _ fault: Fault?) -> String {
+        "QT-FAULT-\(PassChecks.slug(architecture))-\(fault.map { $0.rawValue } ?? "none")"
+    }
+
+    /// Runs every test in a fresh directory under `workDirectory` (removed afterwards); `exitCode` is
+    /// the CLI's mapping of errors to exit codes. `progress` is told each finished test.
+    public static func run(workDirectory: String = NSTemporaryDirectory(), exitCode: @escaping @Sendable (any Error) -> Int32,
+                           progress: (CheckResult) -> Void = { _ in }) throws -> (results: [CheckResult], faults: [FaultInjection.Row]) {
+        let directory = (workDirectory as NSString).appendingPathComponent("freezer-qualify-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let context = QualificationContext(directory: directory, exitCode: exitCode)
+        var results: [CheckResult] = []
+        for check in checks() {
+            let result = check.run(in: context)
+            progress(result)
+            results.append(result)
+        }
+        let rows = try FaultInjection.run()
+        for row in rows {
+            let result = CheckResult(id: faultTestID(row.architecture, row.fault), requirements: [faultRequirement],
+                                     expected: row.fault == nil ? "the standard pipeline's conversion (correct when the PASS tests pass) is accepted" : "the injected fault is refused",
+                                     actual: "\(row.detected ? "refused" : "accepted"), error / bound \(EquivalenceReport.number(row.ratio))",
+                                     passed: row.asExpected, seconds: row.seconds)
+            progress(result)
+            results.append(result)
+        }
+        return (results, rows)
+    }
+}

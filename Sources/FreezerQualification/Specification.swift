@@ -1,0 +1,48 @@
+import FreezerConvert
+import FreezerIntegrity
+import FreezerLog
+import FreezerONNX
+import FreezerPasses
+import FreezerVerify
+
+/// freezer's specification: every requirement, collected from where the source states it (the pass
+/// documentation, the refusal rules of the error types, the saver, the log, the verifier). Nothing here
+/// restates a requirement; a new one is added where it is implemented and listed once below.
+public enum Specification {
+    public static func requirements() -> [Requirement] {
+        let passes = Pipeline.standard().passes.map { pass -> Requirement in
+            let doc = type(of: pass).documentation
+            return Requirement(id: doc.id, area: .passes, title: pass.name, statement: statement(doc), source: "FreezerPasses.\(pass.name).documentation")
+        }
+        let refusals = ModelLoadError.refusalRules.map { rule("ModelLoadError", $0) } + ConversionError.refusalRules.map { rule("ConversionError", $0) }
+        return passes + [
+            Requirement(id: TrainingAudit.requirement.id, area: .passes, title: "Training audit of the frozen model",
+                        statement: TrainingAudit.requirement.statement, source: "FreezerPasses.TrainingAudit.requirement"),
+            Requirement(id: EquivalenceCriterion.requirement.id, area: .equivalence, title: "Equivalence criterion",
+                        statement: EquivalenceCriterion.requirement.statement, source: "FreezerVerify.EquivalenceCriterion.requirement"),
+        ] + refusals + ModelSaver.requirements.map {
+            Requirement(id: $0.id, area: .output, title: $0.id == "SAVE-ATOMIC" ? "Atomic writes and crash safety" : "Deterministic output",
+                        statement: $0.statement, source: "FreezerONNX.ModelSaver.requirements")
+        } + [
+            Requirement(id: ConversionLog.requirement.id, area: .log, title: "Log contents",
+                        statement: ConversionLog.requirement.statement, source: "FreezerLog.ConversionLog.requirement"),
+            Requirement(id: ArtifactVerifier.requirement.id, area: .log, title: "Log and model integrity",
+                        statement: ArtifactVerifier.requirement.statement, source: "FreezerIntegrity.ArtifactVerifier.requirement"),
+            Requirement(id: ConversionLog.reviewRequirement.id, area: .review, title: "Review workflow",
+                        statement: ConversionLog.reviewRequirement.statement, source: "FreezerLog.ConversionLog.reviewRequirement"),
+        ]
+    }
+
+    /// A pass's documentation as one statement: what it rewrites, into what, when, with which arithmetic.
+    static func statement(_ doc: PassDocumentation) -> String {
+        var parts = [doc.summary, "Before: \(doc.before)", "After: \(doc.after)"]
+        parts += doc.conditions.map { "Condition: \($0)" }
+        if let formula = doc.formula { parts.append("Formula: \(formula)") }
+        return parts.joined(separator: "\n")
+    }
+
+    static func rule(_ owner: String, _ r: (id: String, statement: String, exitCode: Int32)) -> Requirement {
+        Requirement(id: r.id, area: .refusals, title: "Refusal, exit \(r.exitCode)", statement: r.statement,
+                    source: "\(owner).refusalRules", exitCode: r.exitCode)
+    }
+}
