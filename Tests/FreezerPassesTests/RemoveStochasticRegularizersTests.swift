@@ -328,6 +328,37 @@ struct RemoveStochasticRegularizersTests {
         }
     }
 
+    /// Drop path inside a Loop body, on the loop-carried value, its keep constant read from the main graph.
+    @Test func dropPathInsideALoopBodyIsRemoved() throws {
+        var body = GraphSketch(opset: 17)
+        body.outerScope = ["template", "keep"]
+        body.input("i", [], type: .int64)
+        body.input("cond_in", [], type: .bool)
+        body.input("h", [2, 3, 4, 4])
+        body.node("Identity", ["cond_in"], ["cond_out"])
+        body.node("RandomUniformLike", ["template"], ["u"], [Attribute(name: "dtype", value: .int(1))])
+        body.node("Less", ["u", "keep"], ["kept"])
+        body.node("Cast", ["kept"], ["mask"], Self.castToFloat)
+        body.node("Div", ["mask", "keep"], ["factor"])
+        body.node("Mul", ["h", "factor"], ["dropped"])
+        body.node("Relu", ["dropped"], ["h_next"])
+        body.output("cond_out", type: .bool)
+        body.output("h_next")
+        var s = Self.base()
+        s.constant("trips", [3], [], type: .int64)
+        s.constant("go", [1], [], type: .bool)
+        s.node("Loop", ["trips", "go", "r"], ["y"], name: "loop", [Attribute(name: "body", value: .graph(body.graph))])
+        var (frozen, context) = try apply(RemoveStochasticRegularizers(), to: s.model)
+        (frozen, _) = try apply(RemoveUnusedDefinitions(), to: frozen)
+        let loopBody = try #require(frozen.graph.nodes.first { $0.opType == "Loop" }?.attribute("body")?.subgraphs.first)
+        #expect(loopBody.ops() == ["Identity", "Relu"])
+        #expect(context.changes.map(\.graph) == ["main/loop.body"])
+        #expect(Validator.validate(frozen).isEmpty)
+        let reference = StochasticRegularizers.referenceMeaning(of: s.model)
+        #expect(reference.counts == [.dropPath: 1])
+        try expectSameOutputs(reference.model, frozen, ["x": seededInput([2, 3, 4, 4], seed: 12)], tolerance: 0)
+    }
+
     @Test func whereOnAScalarSwitchGoes() throws {
         var s = Self.dropPath()
         s.nodes[s.nodes.count - 1] = NodeSpec(name: "noisy", opType: "Mul", opsetVersion: 17, inputs: ["r", "factor"], outputs: ["noisy"])
