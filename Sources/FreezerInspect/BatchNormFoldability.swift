@@ -112,7 +112,7 @@ public enum BatchNormFoldability {
         guard let integers = quantizedIntegers(dq, in: scope) else {
             throw refuse("its integers are neither a constant nor the QuantizeLinear of a constant")
         }
-        if let zero = scope.input(dq, 2), case .failure = scope.foldConstant(zero) { throw refuse("its zero point is not a constant") }
+        if let zero = scope.input(dq, 2), !isConstantExpression(zero, in: scope) { throw refuse("its zero point is not a constant") }
         let rank = integers.dims.count
         let axis = dq.attribute("axis")?.intValue ?? 1
         guard scale.tensor.dims.count == 1, rank >= 1, (axis < 0 ? axis + Int64(rank) : axis) == 0 else {
@@ -133,9 +133,18 @@ public enum BatchNormFoldability {
         guard let input = scope.input(dq, 0) else { return nil }
         if case .success(let c) = scope.foldConstant(input) { return c.tensor }
         guard case .computed(let q) = scope.originThroughIdentity(input), q.isOnnx("QuantizeLinear"),
-              q.inputs.compactMap({ $0 }).allSatisfy({ if case .success = scope.foldConstant($0) { true } else { false } }),
+              q.inputs.compactMap({ $0 }).allSatisfy({ isConstantExpression($0, in: scope) }),
               let weight = scope.input(q, 0), case .success(let w) = scope.foldConstant(weight) else { return nil }
         return w.tensor
+    }
+
+    /// A value computed from constants only (exporters write a quantizer's zero point as Cast of a stored
+    /// one): the same on every run, though not itself a stored constant.
+    private static func isConstantExpression(_ id: ValueID, in scope: GraphScope, depth: Int = 4) -> Bool {
+        if case .success = scope.foldConstant(id) { return true }
+        guard depth > 0, case .computed(let node) = scope.originThroughIdentity(id), node.isDefaultDomain,
+              !StochasticRegularizers.randomOperators.contains(node.opType), !node.hasSubgraphs, !node.inputs.isEmpty else { return false }
+        return node.inputs.compactMap { $0 }.allSatisfy { isConstantExpression($0, in: scope, depth: depth - 1) }
     }
 
     /// The Add between a MatMul and the BN: the MatMul's result it reads, and its constant bias.

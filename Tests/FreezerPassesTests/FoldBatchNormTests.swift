@@ -234,7 +234,9 @@ struct FoldBatchNormQuantizedTests {
         s.input("x", [1, 3, 4, 4])
         s.constant("W_float", seededValues(4 * 3 * 3 * 3, -0.5...0.5, seed: 5), [4, 3, 3, 3])
         s.constant("W_scale", [0.004, 0.003, 0.005, 0.002], [4])
-        s.constant("W_zero", [0, 0, 0, 0], [4], type: .int8)
+        // As torch.ao writes it: the zero point stored as int32, cast to int8 by a node.
+        s.constant("W_zero_stored", [0, 0, 0, 0], [4], type: .int32)
+        s.node("Cast", ["W_zero_stored"], ["W_zero"], name: "zero_cast", [Attribute(name: "to", value: .int(3))])
         s.node("QuantizeLinear", ["W_float", "W_scale", "W_zero"], ["W_q"], name: "quantize", [Attribute(name: "axis", value: .int(0))])
         s.node("DequantizeLinear", ["W_q", "W_scale", "W_zero"], ["W"], name: "dequantize", [Attribute(name: "axis", value: .int(0))])
         s.node("Conv", ["x", "W"], ["c"], name: "conv", [Attribute(name: "pads", value: .ints([1, 1, 1, 1]))])
@@ -243,8 +245,8 @@ struct FoldBatchNormQuantizedTests {
         s.batchNorm("c", "y", stats: stats)
         s.output("y")
         let (frozen, context) = try apply(FoldBatchNorm(), to: s.model)
-        #expect(frozen.graph.ops() == ["QuantizeLinear", "DequantizeLinear", "Conv"])
-        let quantize = frozen.graph.nodes[0], dequantize = frozen.graph.nodes[1]
+        #expect(frozen.graph.ops() == ["Cast", "QuantizeLinear", "DequantizeLinear", "Conv"])
+        let quantize = frozen.graph.nodes[1], dequantize = frozen.graph.nodes[2]
         #expect(frozen.graph.value(quantize.inputs[1]!).name == "W_scale")
         #expect(try frozen.graph.tensor("W_scale")?.doubles() == [0.004, 0.003, 0.005, 0.002].map { Double(Float($0)) })
         #expect(dequantize.inputs[1] != quantize.inputs[1])
