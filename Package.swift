@@ -103,7 +103,7 @@ let package = Package(
                     exclude: ["known-failures.txt", "float64-exceptions.txt"]),
         .testTarget(name: "FreezerPassesTests", dependencies: ["FreezerPasses", "FreezerKernels", "FreezerIR", "FreezerONNX", "FreezerInspect",
                                                             "FreezerVerify", "FreezerTestSupport"]),
-        .testTarget(name: "FreezerExportTests", dependencies: ["FreezerExport", "FreezerConvert", "FreezerLog", "FreezerTestSupport"]),
+        .testTarget(name: "FreezerExportTests", dependencies: ["FreezerExport", "FreezerConvert", "FreezerLog", "FreezerONNX", "FreezerTestSupport"]),
         .testTarget(name: "FreezerConvertTests", dependencies: ["FreezerConvert", "FreezerLog", "FreezerONNX", "FreezerIR", "FreezerTestSupport"]),
         .testTarget(name: "FreezerVerifyTests", dependencies: ["FreezerVerify", "FreezerKernels", "FreezerIR"]),
         .testTarget(name: "FreezerLogTests", dependencies: ["FreezerLog", "FreezerTestSupport"]),

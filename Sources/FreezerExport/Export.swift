@@ -68,7 +68,7 @@ public enum Export {
             let report = try FrameworkCheck.check(frozen: frozen, samples: samples, framework: frameworkOutputs, equivalence: equivalence,
                                                   threads: options.threads)
             guard report.equivalent else {
-                throw ExportError.frameworkNotEquivalent("the frozen model does not compute what the \(exportReport.exporter?.framework ?? "framework")'s model computes in inference mode:\n"
+                throw ExportError.frameworkNotEquivalent("the frozen model does not compute what the model computes in \(exportReport.exporter?.framework ?? "its framework") in inference mode:\n"
                     + report.outputs.map { "  \($0.name): \($0.reason)" }.joined(separator: "\n")
                     + "\nThe exported ONNX model is not the framework's model; nothing was written.")
             }
