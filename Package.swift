@@ -90,7 +90,7 @@ let package = Package(
             ]
         ),
         // Fixture paths and MANIFEST.json facts, and models built in code, shared by the test targets.
-        .target(name: "FreezerTestSupport", dependencies: ["FreezerIR", "FreezerONNX"], path: "Tests/FreezerTestSupport"),
+        .target(name: "FreezerTestSupport", dependencies: ["FreezerIR", "FreezerONNX", "FreezerLog"], path: "Tests/FreezerTestSupport"),
         .testTarget(name: "FreezerIRTests", dependencies: ["FreezerIR"]),
         .testTarget(
             name: "FreezerONNXTests",
@@ -110,7 +110,7 @@ let package = Package(
         .testTarget(name: "FreezerQualificationTests", dependencies: ["FreezerQualification", "FreezerVerify", "FreezerPasses", "FreezerIR"]),
         .testTarget(name: "FreezerIntegrityTests", dependencies: ["FreezerIntegrity", "FreezerLog", "FreezerTestSupport",
                                                                  .product(name: "Crypto", package: "swift-crypto")]),
-        .testTarget(name: "FreezerLogRenderTests", dependencies: ["FreezerLogRender", "FreezerLog"]),
+        .testTarget(name: "FreezerLogRenderTests", dependencies: ["FreezerLogRender", "FreezerLog", "FreezerTestSupport"]),
         .testTarget(name: "FreezerInspectTests", dependencies: ["FreezerInspect", "FreezerONNX", "FreezerIR", "FreezerTestSupport"]),
         .testTarget(name: "FreezerFeedsTests", dependencies: ["FreezerFeeds", "FreezerKernels", "FreezerIR", "FreezerONNX", "FreezerTestSupport"]),
         .testTarget(name: "freezerCLITests", dependencies: ["freezer", "FreezerIR", "FreezerONNX", "FreezerTestSupport"]),

@@ -241,11 +241,12 @@ def export_pytorch(request, result):
         need("onnxscript", "by the dynamo exporter")
         call["dynamo"] = True
         call.setdefault("external_data", False)
-    shown = {k: (str(v) if k == "training" else v) for k, v in call.items()}
+    # The TrainingMode enum is shown as the Python expression that names it.
+    shown = {k: (f"torch.onnx.{v}" if k == "training" else repr(v)) for k, v in call.items()}
     result["exporter"] = {
         "framework": "PyTorch", "exporter": exporter, "training": training,
-        "call": f"torch.onnx.export(model, args, f, " + ", ".join(f"{k}={v!r}" for k, v in shown.items()) + ")",
-        "parameters": {k: json.loads(json.dumps(v, default=str)) for k, v in shown.items()},
+        "call": "torch.onnx.export(model, args, f, " + ", ".join(f"{k}={v}" for k, v in shown.items()) + ")",
+        "parameters": {k: (f"torch.onnx.{v}" if k == "training" else json.loads(json.dumps(v, default=str))) for k, v in call.items()},
         "held_running_statistics": held,
         "args": [{"name": i["name"], "shape": i["shape"], "dtype": i["dtype"]} for i in request["inputs"]],
     }

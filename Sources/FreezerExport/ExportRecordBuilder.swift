@@ -62,6 +62,8 @@ struct ExportRecordBuilder {
         lc.frameworkAndVersion.evidence = "measured by freezer export's driver (SHA-256 \(DriverSource.sha256.prefix(16))…) in \(interpreter): "
             + packages.filter { $0.version != "not installed" }.map { "\($0.name) \($0.version)" }.joined(separator: ", ")
         lc.export = record
+        lc.packagesAndVersion.libraries.append(PackageVersion(name: "Yams", version: "6.2.2 ..< 7.0.0",
+                                                              detail: "the export recipe's YAML; version range of Package.swift"))
         // The exported model is kept beside the frozen model: the log names it where it stays.
         log.modelConversion.verifiedLearningModel.path = exportedPath
         log.modelConversion.verifiedLearningModel.fileName = Paths.fileName(of: exportedPath)
