@@ -36,6 +36,7 @@ public struct Recipe: Sendable, Equatable {
     public static let defaultTimeoutSeconds = 600.0
     static let keys: Set<String> = ["framework", "python", "model", "inputs", "export", "model_id", "model_version", "responsible",
                                     "output", "convert", "accept_parameter_differences", "timeout_seconds"]
+    static let modelKeys: Set<String> = ["factory", "python_path", "checkpoint"]
     static let dtypes: Set<String> = ["float32", "float64", "float16", "int64", "int32", "int8", "uint8", "bool"]
 
     /// Reads and checks the recipe at `path`; each problem is named with the key and what to write instead.
@@ -68,7 +69,6 @@ public struct Recipe: Sendable, Equatable {
             throw bad("'framework' must be one of \(Framework.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard let model = root["model"] as? [String: Any] else { throw bad("'model' is missing: give model.checkpoint (and model.factory for PyTorch)") }
-        let modelKeys: Set<String> = ["factory", "python_path", "checkpoint"]
         if let extra = Set(model.keys).subtracting(modelKeys).sorted().first { throw bad("unknown key 'model.\(extra)'; the keys are factory, python_path, checkpoint") }
         guard let checkpoint = try string(model, "checkpoint", in: "model.") else { throw bad("'model.checkpoint' is missing") }
         let factory = try string(model, "factory", in: "model.")

@@ -1,4 +1,5 @@
 import Foundation
+import FreezerTestSupport
 import Testing
 @testable import FreezerExport
 
@@ -81,5 +82,22 @@ struct RecipeTests {
         #expect(DriverSource.sha256.count == 64)
         #expect(DriverSource.text.contains("def export_pytorch"))
         #expect(ExportRecordBuilder.sha256(DriverSource.text) == DriverSource.sha256)
+    }
+}
+
+/// docs/export-recipe.schema.json lists exactly the keys the reader accepts.
+@Suite("Export recipe schema")
+struct RecipeSchemaTests {
+    @Test func listsTheKeysTheReaderAccepts() throws {
+        let url = Fixtures.root.appendingPathComponent("docs/export-recipe.schema.json")
+        let schema = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        let properties = try #require(schema["properties"] as? [String: [String: Any]])
+        #expect(Set(properties.keys) == Recipe.keys)
+        let convert = try #require(properties["convert"]?["properties"] as? [String: Any])
+        #expect(Set(convert.keys) == Recipe.convertKeys)
+        let model = try #require(properties["model"]?["properties"] as? [String: Any])
+        #expect(Set(model.keys) == Recipe.modelKeys)
+        let dtypes = (((properties["inputs"]?["items"] as? [String: Any])?["properties"] as? [String: Any])?["dtype"] as? [String: Any])?["enum"] as? [String]
+        #expect(Set(dtypes ?? []) == Recipe.dtypes)
     }
 }
