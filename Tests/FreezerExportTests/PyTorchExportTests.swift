@@ -5,57 +5,36 @@ import FreezerTestSupport
 import Testing
 @testable import FreezerExport
 
-/// Whether the machine's python3 can run the PyTorch driver.
+/// Whether an interpreter can run the PyTorch driver: python3, or the one FREEZER_EXPORT_PYTHON names.
 enum TrainingEnvironment {
-    static let hasTorch: Bool = {
+    static let python = ProcessInfo.processInfo.environment["FREEZER_EXPORT_PYTHON"] ?? "python3"
+
+    static func imports(_ modules: String, python: String = "python3") -> Bool {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", "import torch, onnx"]
+        p.arguments = [python, "-c", "import \(modules)"]
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         guard (try? p.run()) != nil else { return false }
         p.waitUntilExit()
         return p.terminationStatus == 0
-    }()
+    }
 
+    static let hasTorch = imports("torch, onnx")
+    static let hasDynamo = imports("torch, onnx, onnxscript", python: python)
+    static let python3LacksOnnxscript = hasTorch && !imports("onnxscript")
 }
 
 /// `freezer export` end to end on examples/pytorch-cnn, in the machine's python3. Needs torch and onnx
 /// there; without them these tests are skipped (the message says what to install).
 @Suite("PyTorch export", .enabled(if: TrainingEnvironment.hasTorch, "python3 with torch and onnx is needed: pip install torch onnx"))
 struct PyTorchExportTests {
-    static let example = Fixtures.root.appendingPathComponent("examples/pytorch-cnn").path
-
-    /// A copy of the example (model source and checkpoint) with `recipe` written beside it; returns its path.
-    func project(_ recipe: String, extraModules: [String: String] = [:]) throws -> String {
-        let dir = Fixtures.temporaryDirectory("freezer-export")
-        let fm = FileManager.default
-        try fm.copyItem(atPath: Self.example + "/src", toPath: dir + "/src")
-        try fm.copyItem(atPath: Self.example + "/checkpoint.pt", toPath: dir + "/checkpoint.pt")
-        for (name, text) in extraModules { try text.write(toFile: dir + "/src/cnn/\(name).py", atomically: true, encoding: .utf8) }
-        try fm.createDirectory(atPath: dir + "/out", withIntermediateDirectories: false)
-        try recipe.write(toFile: dir + "/recipe.yaml", atomically: true, encoding: .utf8)
-        return dir + "/recipe.yaml"
-    }
-
-    static let recipe = (try? String(contentsOfFile: example + "/recipe.yaml", encoding: .utf8)) ?? ""
-
-    func recipe(replacing old: String, with new: String) -> String {
-        let changed = Self.recipe.replacingOccurrences(of: old, with: new)
-        precondition(changed != Self.recipe, "the example recipe has no '\(old)'")
-        return changed
-    }
-
-    /// The refusal, and nothing written: the output directory is as empty as before.
+    let example = ExampleProject(name: "pytorch-cnn", package: "cnn")
+    static var recipe: String { ExampleProject(name: "pytorch-cnn", package: "cnn").recipe }
+    func project(_ recipe: String, extraModules: [String: String] = [:]) throws -> String { try example.copy(recipe, extraModules: extraModules) }
+    func recipe(replacing old: String, with new: String) -> String { example.recipe(replacing: old, with: new) }
     func expectRefusal(_ recipe: String, modules: [String: String] = [:], _ check: (ExportError) -> Bool) throws {
-        let path = try project(recipe, extraModules: modules)
-        let out = Paths.directory(of: path) + "/out"
-        #expect { try Export.run(recipePath: path, commandLine: ["test"]) } throws: { error in
-            guard let e = error as? ExportError else { Issue.record("not an ExportError: \(error)"); return false }
-            return check(e)
-        }
-        #expect(try FileManager.default.contentsOfDirectory(atPath: out) == [])
-        try? FileManager.default.removeItem(atPath: Paths.directory(of: path))
+        try example.expectRefusal(recipe, modules: modules, check)
     }
 
     @Test func exportsFreezesAndMatchesTheFramework() throws {
