@@ -113,6 +113,6 @@ let package = Package(
         .testTarget(name: "FreezerLogRenderTests", dependencies: ["FreezerLogRender", "FreezerLog", "FreezerTestSupport"]),
         .testTarget(name: "FreezerInspectTests", dependencies: ["FreezerInspect", "FreezerONNX", "FreezerIR", "FreezerTestSupport"]),
         .testTarget(name: "FreezerFeedsTests", dependencies: ["FreezerFeeds", "FreezerKernels", "FreezerIR", "FreezerONNX", "FreezerTestSupport"]),
-        .testTarget(name: "freezerCLITests", dependencies: ["freezer", "FreezerIR", "FreezerONNX", "FreezerTestSupport"]),
+        .testTarget(name: "freezerCLITests", dependencies: ["freezer", "FreezerExport", "FreezerIR", "FreezerONNX", "FreezerTestSupport"]),
     ]
 )
