@@ -27,6 +27,7 @@ struct DriverReport: Decodable {
 
     struct Exporter: Decodable {
         var framework: String
+        var framework_version: String
         var exporter: String
         var training: String
         var call: String

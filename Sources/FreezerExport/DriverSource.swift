@@ -244,7 +244,7 @@ def export_pytorch(request, result):
     # The TrainingMode enum is shown as the Python expression that names it.
     shown = {k: (f"torch.onnx.{v}" if k == "training" else repr(v)) for k, v in call.items()}
     result["exporter"] = {
-        "framework": "PyTorch", "exporter": exporter, "training": training,
+        "framework": "PyTorch", "framework_version": torch.__version__, "exporter": exporter, "training": training,
         "call": "torch.onnx.export(model, args, f, " + ", ".join(f"{k}={v}" for k, v in shown.items()) + ")",
         "parameters": {k: (f"torch.onnx.{v}" if k == "training" else json.loads(json.dumps(v, default=str))) for k, v in call.items()},
         "held_running_statistics": held,
@@ -291,15 +291,121 @@ def infer_pytorch(request, result):
     result["inference"] = "model.eval() under torch.no_grad()"
 
 
+def load_keras(request, files):
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    tf = need("tensorflow", "to load a Keras model (pip install tensorflow-cpu)")
+    keras = need("keras", "to load a Keras model")
+    path = request["checkpoint"]
+    if not os.path.isfile(path):
+        raise Refusal("checkpoint_missing", f"the Keras model file '{path}' does not exist or is not a file")
+    files.append({"role": "checkpoint", "path": path, "sha256": sha256(path), "size": os.path.getsize(path)})
+    for entry in reversed(request["python_path"]):
+        sys.path.insert(0, entry)
+    try:
+        model = keras.models.load_model(path, compile=False)
+    except Exception as e:
+        raise Refusal("checkpoint_mismatch", f"keras.models.load_model cannot read '{path}': {type(e).__name__}: {e}")
+    if len(model.inputs) != len(request["inputs"]):
+        raise Refusal("input_rejected", f"the model has {len(model.inputs)} inputs, the recipe lists {len(request['inputs'])}")
+    return tf, keras, model
+
+
+def keras_inference(tf, model, args):
+    try:
+        outputs = model(list(args) if len(args) > 1 else args[0], training=False)
+    except Exception as e:
+        raise Refusal("input_rejected", f"the model rejects the recipe's inputs "
+                      f"({', '.join(str(list(a.shape)) for a in args)}): {type(e).__name__}: {e}")
+    if isinstance(outputs, dict):
+        outputs = [outputs[k] for k in outputs]
+    elif not isinstance(outputs, (list, tuple)):
+        outputs = [outputs]
+    return [o.numpy() for o in outputs]
+
+
+def export_keras(request, result):
+    files = []
+    result["files_read"] = files
+    tf, keras, model = load_keras(request, files)
+    tf2onnx = need("tf2onnx", "to export a Keras model")
+    numpy = need("numpy", "to compare the exported parameters")
+    params = dict(request["export"])
+    exporter = params.pop("exporter", "tf2onnx")
+    training = params.pop("training", "eval")
+    if exporter != "tf2onnx":
+        raise Refusal("bad_recipe", f"export.exporter '{exporter}' is not tf2onnx (Keras)")
+    if training != "eval":
+        raise Refusal("bad_recipe", f"export.training '{training}': tf2onnx exports the Keras model in inference mode only; write eval")
+    specs = [tf.TensorSpec(i["shape"], tf.as_dtype(i["dtype"]), name=i["name"]) for i in request["inputs"]]
+    args = [numpy.zeros(i["shape"], dtype=i["dtype"]) for i in request["inputs"]]
+    keras_inference(tf, model, args)
+    call = {"input_signature": specs, "opset": params.pop("opset", None), **params}
+    if call["opset"] is None:
+        del call["opset"]
+    shown = {k: (repr(v) if k != "input_signature" else "[" + ", ".join(
+        f"tf.TensorSpec({list(t.shape)}, tf.{t.dtype.name}, name={t.name!r})" for t in v) + "]") for k, v in call.items()}
+    result["exporter"] = {
+        "framework": "Keras", "framework_version": f"{keras.__version__} (TensorFlow {tf.__version__})",
+        "exporter": exporter, "training": "eval",
+        "call": "tf2onnx.convert.from_keras(model, " + ", ".join(f"{k}={v}" for k, v in shown.items()) + ", output_path=f)",
+        "parameters": {k: (shown[k] if k == "input_signature" else json.loads(json.dumps(v, default=str))) for k, v in call.items()},
+        "held_running_statistics": [],
+        "args": [{"name": i["name"], "shape": i["shape"], "dtype": i["dtype"]} for i in request["inputs"]],
+    }
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            tf2onnx.convert.from_keras(model, output_path=request["exported_path"], **call)
+        except Exception as e:
+            raise Refusal("exporter_failed", f"tf2onnx.convert.from_keras failed: {type(e).__name__}: {e}")
+    result["exporter"]["warnings"] = sorted({f"{w.category.__name__}: {w.message}" for w in caught})
+    if not os.path.isfile(request["exported_path"]):
+        raise Refusal("exporter_failed", "tf2onnx returned but wrote no model")
+    # tf2onnx names initializers after graph ops and transposes or folds weights, so each Keras weight is
+    # looked for by value: equal values (in any order of axes) under any name.
+    onnx = need("onnx", "to read the exported model's initializers")
+    from onnx import numpy_helper
+    exported = [numpy.sort(numpy_helper.to_array(i).ravel()) for i in onnx.load(request["exported_path"]).graph.initializer]
+    compared, not_exported = [], []
+    for w in model.weights:
+        values = numpy.sort(numpy.asarray(w.numpy()).ravel())
+        if any(e.shape == values.shape and (e == values).all() for e in exported):
+            compared.append(w.path)
+        else:
+            not_exported.append(w.path)
+    result["parameter_check"] = {"compared": compared, "differences": [], "not_in_checkpoint": [],
+                                 "not_exported": not_exported}
+
+
+def infer_keras(request, result):
+    numpy = need("numpy", "to exchange tensors with freezer")
+    files = []
+    result["files_read"] = files
+    tf, keras, model = load_keras(request, files)
+    written = []
+    for k, feeds in enumerate(request["feeds"]):
+        args = [numpy.load(feeds[i["name"]]) for i in request["inputs"]]
+        paths = []
+        for j, value in enumerate(keras_inference(tf, model, args)):
+            path = os.path.join(request["outputs_dir"], f"sample_{k}_output_{j}.npy")
+            numpy.save(path, value)
+            paths.append(path)
+        written.append(paths)
+    result["outputs"] = written
+    result["inference"] = "model(inputs, training=False)"
+
+
 def main():
     with open(sys.argv[1]) as f:
         request = json.load(f)
     result = {"ok": False, "driver": "freezer export driver 1", "mode": request["mode"]}
     try:
         result["environment"] = environment() if request["mode"] == "export" else None
-        if request["framework"] != "pytorch":
+        steps = {"pytorch": (export_pytorch, infer_pytorch), "keras": (export_keras, infer_keras)}
+        if request["framework"] not in steps:
             raise Refusal("bad_recipe", f"framework '{request['framework']}' is not supported by this driver")
-        (export_pytorch if request["mode"] == "export" else infer_pytorch)(request, result)
+        export, infer = steps[request["framework"]]
+        (export if request["mode"] == "export" else infer)(request, result)
         result["ok"] = True
         status = 0
     except Refusal as r:

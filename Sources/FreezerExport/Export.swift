@@ -24,9 +24,6 @@ public enum Export {
     public static func run(recipePath: String, output: String? = nil, log: String? = nil, commandLine: [String],
                            progress: Conversion.Progress? = nil) throws -> Outcome {
         let recipe = try Recipe.read(recipePath)
-        guard recipe.framework == .pytorch else {
-            throw ExportError.badRecipe(recipe.path, "framework '\(recipe.framework.rawValue)' is not supported yet; this freezer exports PyTorch models")
-        }
         guard let outputPath = output ?? recipe.output.map(recipe.resolve) else {
             throw ExportError.badRecipe(recipe.path, "no frozen model path: give 'output:' in the recipe or -o")
         }

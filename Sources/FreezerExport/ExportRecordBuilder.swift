@@ -21,7 +21,7 @@ struct ExportRecordBuilder {
             PackageVersion(name: name, version: (environment?.packages[name] ?? nil) ?? "not installed")
         }
         let frameworkName = call?.framework ?? "PyTorch"
-        let frameworkVersion = (environment?.packages["torch"] ?? nil) ?? "unknown"
+        let frameworkVersion = call?.framework_version ?? "unknown"
         let record = FrameworkExport(
             framework: frameworkName, frameworkVersion: frameworkVersion,
             recipe: ConfigurationFile(path: recipe.path, sha256: Self.sha256(recipe.text), content: recipe.text),
@@ -55,7 +55,11 @@ struct ExportRecordBuilder {
                 }))
 
         var lc = log.modelConversion.loadingAndConverting
-        let exporterName = call?.exporter == "dynamo" ? "torch.onnx.export (dynamo)" : "torch.onnx.export (TorchScript)"
+        let exporterName = switch call?.exporter {
+        case "dynamo": "torch.onnx.export (dynamo)"
+        case "tf2onnx": "tf2onnx \((environment?.packages["tf2onnx"] ?? nil) ?? "") (tf2onnx.convert.from_keras)"
+        default: "torch.onnx.export (TorchScript)"
+        }
         lc.frameworkAndVersion.framework = frameworkName
         lc.frameworkAndVersion.frameworkVersion = frameworkVersion
         lc.frameworkAndVersion.exporter = exporterName

@@ -9,15 +9,16 @@ import Testing
 struct ExampleProject {
     var name: String
     /// The Python package under src/ that the factory lives in.
-    var package: String
+    var package: String = ""
+    /// What is copied: the model's source and its checkpoint.
+    var files = ["src", "checkpoint.pt"]
     var directory: String { Fixtures.root.appendingPathComponent("examples/\(name)").path }
 
     /// A copy of the example (model source and checkpoint) with `recipe` written beside it; returns its path.
     func copy(_ recipe: String, extraModules: [String: String] = [:]) throws -> String {
         let dir = Fixtures.temporaryDirectory("freezer-export")
         let fm = FileManager.default
-        try fm.copyItem(atPath: directory + "/src", toPath: dir + "/src")
-        try fm.copyItem(atPath: directory + "/checkpoint.pt", toPath: dir + "/checkpoint.pt")
+        for file in files { try fm.copyItem(atPath: directory + "/" + file, toPath: dir + "/" + file) }
         for (name, text) in extraModules { try text.write(toFile: dir + "/src/\(package)/\(name).py", atomically: true, encoding: .utf8) }
         try fm.createDirectory(atPath: dir + "/out", withIntermediateDirectories: false)
         try recipe.write(toFile: dir + "/recipe.yaml", atomically: true, encoding: .utf8)

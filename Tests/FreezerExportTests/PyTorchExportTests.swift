@@ -23,6 +23,7 @@ enum TrainingEnvironment {
     static let hasTorch = imports("torch, onnx")
     static let hasDynamo = imports("torch, onnx, onnxscript", python: python)
     static let python3LacksOnnxscript = hasTorch && !imports("onnxscript")
+    static let hasKeras = imports("tensorflow, keras, tf2onnx, onnx", python: python)
 }
 
 /// `freezer export` end to end on examples/pytorch-cnn, in the machine's python3. Needs torch and onnx
