@@ -5,11 +5,12 @@ import FreezerExport
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export a PyTorch model from its checkpoint with freezer's driver, freeze it, and check it against PyTorch itself.",
+        abstract: "Export a PyTorch or Keras model with freezer's driver, freeze it, and check it against the framework itself.",
         discussion: """
             RECIPE (YAML, docs/export-recipe.schema.json) names the framework, the training environment's \
             interpreter, the model's factory and checkpoint, the inputs, the exporter's parameters, and the \
-            log's model ID, version and person. freezer runs its built-in Python driver (its SHA-256 is \
+            log's model ID, version and person. PyTorch: a factory (module:function) and a state_dict; \
+            exporter torchscript or dynamo. Keras: a .keras or .h5 file; exporter tf2onnx. freezer runs its built-in Python driver (its SHA-256 is \
             logged) in that interpreter, without a shell and with the recipe's timeout: it records the Python, \
             package versions and `pip freeze`, loads the checkpoint (SHA-256 recorded), exports from a copy of \
             the model and compares every exported initializer with the checkpoint (a difference is refused \

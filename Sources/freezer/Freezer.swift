@@ -12,7 +12,7 @@ struct Freezer: ParsableCommand {
             Model Conversion Log (PhIMT0002, Table 1); `convert` removes them, proves the frozen model \
             equivalent, and writes the log; `compare` runs the same equivalence check on any two models; `run` evaluates a model with freezer's own reference \
             evaluator, on ONNX test data or on .npy/.pb inputs. `export` starts from the framework (a PyTorch \
-            checkpoint and the function that builds its model): it exports with freezer's driver in the training \
+            checkpoint and the function that builds its model, or a Keras model file): it exports with freezer's driver in the training \
             environment, converts as `convert` does, and checks the frozen model against the framework's outputs. `log` renders (Markdown, HTML, PDF), reviews, \
             approves, versions and signs a log; `keygen` makes signing keys; `verify` checks that a frozen model, its data files \
             and its log are unchanged and belong together.
