@@ -63,6 +63,28 @@ struct PyTorchExportTests {
         #expect(export.frameworkEquivalence.verdict == "equivalent" && export.frameworkEquivalence.outputs.map(\.name) == ["logits"])
         #expect(!export.pipFreeze.content.isEmpty && export.pipFreeze.sha256.count == 64)
         #expect(!export.python.version.isEmpty)
+        // The same recipe and checkpoint give the same exported and frozen models, byte for byte.
+        let before = try [FileDigest.sha256(ofFile: dir + "/out/frozen.onnx"), FileDigest.sha256(ofFile: dir + "/out/frozen.exported.onnx")]
+        _ = try Export.run(recipePath: path, commandLine: ["freezer", "export", path])
+        #expect(try [FileDigest.sha256(ofFile: dir + "/out/frozen.onnx"), FileDigest.sha256(ofFile: dir + "/out/frozen.exported.onnx")] == before)
+    }
+
+    /// A .safetensors checkpoint is read as well as a torch.save'd state_dict.
+    @Test(.enabled(if: TrainingEnvironment.imports("safetensors"), "python3 lacks safetensors: pip install safetensors"))
+    func readsSafetensors() throws {
+        let path = try project(recipe(replacing: "checkpoint: checkpoint.pt", with: "checkpoint: checkpoint.safetensors"))
+        let dir = Paths.directory(of: path)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let convert = Process()
+        convert.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        convert.arguments = ["python3", "-c", "import torch, safetensors.torch as s; s.save_file(torch.load('checkpoint.pt'), 'checkpoint.safetensors')"]
+        convert.currentDirectoryURL = URL(fileURLWithPath: dir)
+        try convert.run()
+        convert.waitUntilExit()
+        let outcome = try Export.run(recipePath: path, commandLine: ["test"])
+        let export = try #require(outcome.conversion.log.modelConversion.loadingAndConverting.export)
+        #expect(export.checkpointFiles.map { Paths.fileName(of: $0.location) } == ["checkpoint.safetensors"])
+        #expect(export.parameterCheck.compared == 13 && outcome.framework.equivalent)
     }
 
     /// The hazard: a training-mode trace moves BatchNorm running statistics. Without holding them the
