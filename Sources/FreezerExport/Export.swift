@@ -77,7 +77,8 @@ public enum Export {
         guard rename(exported, exportedPath) == 0 else {
             throw ExportError.cannotWrite(exportedPath, String(cString: strerror(errno)) + "; the frozen model and its log were written")
         }
-        return Outcome(conversion: outcome, exportedModel: exportedPath, framework: frameworkReport!)
+        guard let frameworkReport else { throw ExportError.driverFailed("the framework check did not run") }
+        return Outcome(conversion: outcome, exportedModel: exportedPath, framework: frameworkReport)
     }
 
     /// One run of the driver: its report, or its refusal as freezer's error.

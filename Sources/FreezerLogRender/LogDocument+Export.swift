@@ -37,7 +37,7 @@ extension DocumentBuilder {
         guard let x = conversion.loadingAndConverting.export else { return }
         add(.heading(level: 2, text: "4.6 Export from the Framework"))
         add(.paragraph("The verified learning model is the \(x.framework) \(x.frameworkVersion) model of the checkpoint(s) below. freezer's driver "
-            + "exported it in the training environment, compared every exported initializer with the checkpoint, and ran the model in inference "
+            + "exported it in the training environment, compared the exported initializers with the checkpoint, and ran the model in inference "
             + "mode on the inputs of section 4.3; freezer then compared the frozen model with those outputs."))
         table("Exporter call", [.init("Item", weight: 1), .init("Value", weight: 3.2)], [
             .cells(["Call", x.exporter.call]),
