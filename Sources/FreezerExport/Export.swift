@@ -90,8 +90,7 @@ public enum Export {
                             exitStatus: finished.status, seconds: finished.seconds,
                             standardOutput: finished.standardOutput, standardError: finished.standardError)
         guard let data = FileManager.default.contents(atPath: request.result_path) else {
-            throw ExportError.driverFailed("the interpreter exited with status \(finished.status) without a result; its standard error:\n"
-                                           + String(finished.standardError.suffix(3000)))
+            throw ExportError.interpreterFailed(interpreter: process.interpreter, status: finished.status, standardError: finished.standardError)
         }
         let report: DriverReport
         do { report = try JSONDecoder().decode(DriverReport.self, from: data) } catch {

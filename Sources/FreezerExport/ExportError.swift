@@ -4,6 +4,8 @@ public enum ExportError: Error, CustomStringConvertible, Equatable {
     case recipeMissing(String)
     case badRecipe(String, String)
     case interpreterNotFound(String)
+    /// The interpreter ran but the driver left no result: not a Python 3 that can run it.
+    case interpreterFailed(interpreter: String, status: Int32, standardError: String)
     /// The driver's refusals, by kind (see the driver): the message is the driver's.
     case packageMissing(String)
     case factoryInvalid(String)
@@ -26,6 +28,9 @@ public enum ExportError: Error, CustomStringConvertible, Equatable {
             "the recipe '\(path)' is not usable: \(message) (see docs/export-recipe.schema.json)"
         case .interpreterNotFound(let python):
             "the Python interpreter '\(python)' was not found or is not executable; set 'python:' in the recipe to the training environment's interpreter (e.g. .venv/bin/python)"
+        case let .interpreterFailed(interpreter, status, standardError):
+            "'\(interpreter)' exited with status \(status) without running freezer's driver to the end; set 'python:' to a Python 3 interpreter of the training environment. Its standard error:\n"
+                + String(standardError.suffix(3000))
         case .packageMissing(let m), .factoryInvalid(let m), .checkpointMissing(let m), .checkpointMismatch(let m), .inputRejected(let m),
              .parameterDifferences(let m), .frameworkNotEquivalent(let m):
             m

@@ -64,7 +64,7 @@ enum ExitStatus {
             switch e {
             case .recipeMissing, .checkpointMissing: missingInput
             case .badRecipe, .factoryInvalid, .checkpointMismatch, .inputRejected: invalidModel
-            case .interpreterNotFound, .packageMissing: unavailable
+            case .interpreterNotFound, .interpreterFailed, .packageMissing: unavailable
             case .exporterFailed, .parameterDifferences: conversionImpossible
             case .frameworkNotEquivalent: notEquivalent
             case .timedOut: timedOut

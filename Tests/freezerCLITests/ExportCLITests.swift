@@ -9,7 +9,7 @@ import Testing
 @Suite("freezer export CLI")
 struct ExportCLITests {
     static let codes: [(ExportError, Int32)] = [
-        (.recipeMissing("r"), 66), (.badRecipe("r", "m"), 65), (.interpreterNotFound("p"), 69), (.packageMissing("m"), 69),
+        (.recipeMissing("r"), 66), (.badRecipe("r", "m"), 65), (.interpreterNotFound("p"), 69), (.interpreterFailed(interpreter: "p", status: 1, standardError: ""), 69), (.packageMissing("m"), 69),
         (.factoryInvalid("m"), 65), (.checkpointMissing("m"), 66), (.checkpointMismatch("m"), 65), (.inputRejected("m"), 65),
         (.exporterFailed("m"), 3), (.parameterDifferences("m"), 3), (.driverFailed("m"), 70),
         (.timedOut(seconds: 1, mode: "export", standardError: ""), 75), (.frameworkNotEquivalent("m"), 4), (.cannotWrite("p", "r"), 73),
@@ -44,6 +44,11 @@ struct ExportCLITests {
         try recipe.write(toFile: dir + "/r.yaml", atomically: true, encoding: .utf8)
         let noPython = try CLI.run(["export", dir + "/r.yaml"])
         #expect(noPython.status == 69 && noPython.stderr.contains("'\(dir)/env/bin/python' was not found"))
+
+        // An executable that is not Python: it runs, but the driver leaves no result.
+        try recipe.replacingOccurrences(of: "python: env/bin/python", with: "python: /bin/false").write(toFile: dir + "/r.yaml", atomically: true, encoding: .utf8)
+        let notPython = try CLI.run(["export", dir + "/r.yaml"])
+        #expect(notPython.status == 69 && notPython.stderr.contains("'/bin/false' exited with status 1 without running freezer's driver"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == ["bad.yaml", "r.yaml"])
     }
 }
