@@ -52,8 +52,13 @@ public enum Export {
         infer.feeds = try work.writeFeeds(samples, inputs: recipe.inputs.map(\.name), recipe: recipe.path)
         infer.outputs_dir = work.url.path
         let (inferReport, inferRun) = try call(process, driver: driver, request: infer, work: work, recipe: recipe)
+        // The framework's j-th output is the exported model's j-th output (the exporter's order).
+        let outputNames = loaded.model.graph.outputs.map { loaded.model.graph.value($0).name }
         let frameworkOutputs = try (inferReport.outputs ?? []).map { paths in
-            try paths.map { path in try NDArray(NumpyFile.read(path: path)) }
+            guard paths.count == outputNames.count else {
+                throw ExportError.frameworkNotEquivalent("the framework's model returns \(paths.count) tensors, the exported model has \(outputNames.count) outputs (\(outputNames.joined(separator: ", "))); nothing was written")
+            }
+            return Dictionary(uniqueKeysWithValues: try zip(outputNames, paths).map { name, path in (name, try NDArray(NumpyFile.read(path: path))) })
         }
 
         var frameworkReport: FrameworkCheck.Report?

@@ -29,21 +29,21 @@ public enum FrameworkCheck {
         public var equivalent: Bool { outputs.allSatisfy(\.passed) }
     }
 
-    /// `framework[k][j]` is the framework's j-th output on sample k, in the order of the frozen model's outputs.
-    public static func check(frozen: Model, samples: [EquivalenceChecker.Sample], framework: [[NDArray]],
+    /// `framework[k]` holds the framework's outputs on sample k by the names of the exported model's outputs.
+    public static func check(frozen: Model, samples: [EquivalenceChecker.Sample], framework: [[String: NDArray]],
                              equivalence: EquivalenceReport, threads: Int = 1) throws(EvaluationError) -> Report {
         let names = frozen.graph.outputs.map { frozen.graph.value($0).name }
         let actual = try EquivalenceChecker.evaluate(frozen, samples: samples, outputs: names, stage: .frozen,
                                                      options: .init(inferenceSemantics: false, threads: threads), progress: nil)
         var outputs: [Output] = []
-        for (j, name) in names.enumerated() {
+        for name in names {
             let statistics = equivalence.outputs.first { $0.name == name }
             var collector = ErrorCollector()
             var problem: String?
             var outside = 0
             for k in samples.indices {
-                guard j < framework[k].count else { problem = "the framework gave \(framework[k].count) outputs, the frozen model \(names.count)"; break }
-                let f = actual[k][name]!, r = framework[k][j]
+                guard let r = framework[k][name] else { problem = "the framework gave no output '\(name)'"; break }
+                let f = actual[k][name]!
                 guard f.shape == r.shape else { problem = "the framework gives shape \(r.shape) where the frozen model gives \(f.shape)"; break }
                 let x = f.asDoubles, y = r.asDoubles
                 collector.add(x, reference: y, sample: k)
