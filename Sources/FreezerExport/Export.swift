@@ -34,7 +34,7 @@ public enum Export {
         let work = try WorkDirectory(beside: outputPath)
         defer { work.remove() }
         let exported = work.url.appendingPathComponent("exported.onnx").path
-        var options = try recipe.conversionOptions(input: exported, output: outputPath, log: log)
+        let options = try recipe.conversionOptions(input: exported, output: outputPath, log: log)
         for path in [options.logPath, outputPath] where Paths.canonicalTarget(path) == Paths.canonicalTarget(exportedPath) {
             throw ExportError.badRecipe(recipe.path, "'\(path)' is where the exported model is kept; choose another output or log path")
         }
@@ -64,7 +64,6 @@ public enum Export {
         var frameworkReport: FrameworkCheck.Report?
         let record = ExportRecordBuilder(recipe: recipe, interpreter: interpreter, export: exportReport, infer: inferReport,
                                          runs: [exportRun, inferRun], exportedPath: exportedPath)
-        options.input = exported
         let outcome = try Conversion.run(options, commandLine: commandLine, progress: progress) { frozen, equivalence in
             guard let equivalence else { throw ExportError.driverFailed("the equivalence check did not run") }
             let report = try FrameworkCheck.check(frozen: frozen, samples: samples, framework: frameworkOutputs, equivalence: equivalence,
