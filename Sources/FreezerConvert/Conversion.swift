@@ -25,8 +25,13 @@ public enum Conversion {
     /// Progress of long steps (the CLI shows it on a terminal); called often, so it must be cheap.
     public typealias Progress = @Sendable (ProgressEvent) -> Void
 
+    /// A caller's own check of the frozen model (`freezer export` compares it with the framework's outputs),
+    /// run after the equivalence check and before anything is written: a throw stops the conversion. It
+    /// returns what it adds to the log, applied before the log's digest is taken.
+    public typealias Amendment = (_ frozen: Model, _ equivalence: EquivalenceReport?) throws -> (inout ConversionLog) -> Void
+
     public static func run(_ options: ConversionOptions, commandLine: [String], clock: Date = Date(),
-                           progress: Progress? = nil) throws -> Outcome {
+                           progress: Progress? = nil, amendment: Amendment? = nil) throws -> Outcome {
         try checkOptions(options)
         var phases = PhaseClock()
         progress?(ProgressEvent(phase: .load(path: options.input)))
@@ -98,6 +103,9 @@ public enum Conversion {
             phases.end("verification")
         }
 
+        let frozen = result.model
+        let amendLog = try amendment.map { try $0(frozen, equivalence) }
+
         digestProgress.waiting()
         var (source, digestSeconds) = try digesting.value()
         if let checkpointFile { source.dataFiles.append(checkpointFile) }
@@ -126,6 +134,7 @@ public enum Conversion {
                                        loaded: loaded, inspection: inspection, pipeline: pipeline, result: result,
                                        saved: saved, equivalence: equivalence, metadata: Dictionary(uniqueKeysWithValues: metadata)).build()
             record.phases = phases.timings
+            amendLog?(&record)
             record.recordDigest = try ConversionIdentity.recordDigest(record)
             log = record
             return .init(path: options.logPath, bytes: Array(try record.encoded()))

@@ -51,3 +51,11 @@ enum EquivalenceInputs {
         return s
     }
 }
+
+extension Conversion {
+    /// The inputs `run` checks equivalence on for `model` under `options` (the same seeded samples, or the
+    /// same files), so that a caller can have another evaluator (the training framework) run them too.
+    public static func equivalenceSamples(for model: Model, options: ConversionOptions) throws -> [EquivalenceChecker.Sample] {
+        try EquivalenceInputs.samples(for: model, frozen: model.graph, options: options).0
+    }
+}

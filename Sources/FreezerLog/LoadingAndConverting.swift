@@ -4,16 +4,20 @@ public struct LoadingAndConverting: Codable, Sendable, Equatable {
     public var packagesAndVersion: PackagesInfo
     public var converter: ConverterInfo
     public var environmentInformation: EnvironmentInfo
+    /// Present when the model came through `freezer export`: the export from the framework, as measured.
+    public var export: FrameworkExport?
     public init(frameworkAndVersion: FrameworkInfo, packagesAndVersion: PackagesInfo, converter: ConverterInfo,
-                environmentInformation: EnvironmentInfo) {
+                environmentInformation: EnvironmentInfo, export: FrameworkExport? = nil) {
         self.frameworkAndVersion = frameworkAndVersion
         self.packagesAndVersion = packagesAndVersion
         self.converter = converter
         self.environmentInformation = environmentInformation
+        self.export = export
     }
 }
 
-/// The framework that produced the verified learning model, as detected from the file.
+/// The framework that produced the verified learning model: detected from the file, or measured by
+/// `freezer export`'s driver (then `evidence` says so).
 public struct FrameworkInfo: Codable, Sendable, Equatable {
     /// PyTorch, TensorFlow (tf2onnx), Keras, onnxruntime-training, … or `unknown`.
     public var framework: String

@@ -10,12 +10,12 @@ extension DocumentBuilder {
             .cells(["Date", TextFormat.dateTime(c.date)]),
             .cells(["Responsible", c.responsible]),
             .cells(["Phase of the lifecycle", c.phaseOfTheLifecycle]),
-            .cells(["Verified Learning Model", Self.modelFile(c.verifiedLearningModel)]),
+            .cells(["Verified Learning Model", lc.export.map { Self.exportedModel($0, c.verifiedLearningModel) } ?? Self.modelFile(c.verifiedLearningModel)]),
             .cells(["Verified Learning Model ID", "\(c.verifiedLearningModelID) (Model ID \(c.modelID), version \(c.modelIDVersion))"]),
             .cells(["Frozen Model", "File: \(log.frozenModel.file.fileName)\nSHA-256: \(log.frozenModel.file.sha256)\nDetails: section 4.2"]),
             .cells(["Equivalence Verification", "Verdict: \(log.equivalence.verdict)\n"
                 + (log.equivalence.criterion.map { "Criterion: \(Self.criterionSummary($0))\n" } ?? "")
-                + "\(log.equivalence.statement)\nDetails: section 4.3"]),
+                + "\(log.equivalence.statement)\n" + (lc.export.map { Self.frameworkVerdict($0) + "\n" } ?? "") + "Details: section 4.3"]),
             .group("Elimination of Training-Specific Operations"),
         ]
         let entries = c.eliminationOfTrainingSpecificOperations
@@ -27,10 +27,10 @@ extension DocumentBuilder {
         }
         rows += [
             .group("Loading and Converting the Verified Learning Model"),
-            .cells(["Framework and version", Self.framework(lc.frameworkAndVersion)]),
-            .cells(["Packages and version", Self.packages(lc.packagesAndVersion)]),
-            .cells(["Converter/model conversion script", Self.converter(lc.converter)]),
-            .cells(["Environment information", Self.environment(lc.environmentInformation)]),
+            .cells(["Framework and version", Self.framework(lc.frameworkAndVersion, measured: lc.export != nil)]),
+            .cells(["Packages and version", ([Self.packages(lc.packagesAndVersion)] + (lc.export.map { [Self.frameworkPackages($0)] } ?? [])).joined(separator: "\n")]),
+            .cells(["Converter/model conversion script", ((lc.export.map { [Self.exportScript($0)] } ?? []) + [Self.converter(lc.converter)]).joined(separator: "\n")]),
+            .cells(["Environment information", ([Self.environment(lc.environmentInformation)] + (lc.export.map { [Self.python($0)] } ?? [])).joined(separator: "\n")]),
         ]
         table("Model conversion information", [.init("Item", weight: 1), .init("Information", weight: 2.6)], rows)
     }
@@ -62,12 +62,12 @@ extension DocumentBuilder {
         ].joined(separator: "\n")
     }
 
-    static func framework(_ f: FrameworkInfo) -> String {
+    static func framework(_ f: FrameworkInfo, measured: Bool = false) -> String {
         [
             "\(f.framework) \(f.frameworkVersion)",
             "Exporter: \(f.exporter)",
             "Producer: \(f.producerName) \(f.producerVersion); IR version \(f.irVersion); opsets \(opsets(f.opsets))",
-            "Detected from: \(f.evidence)",
+            (measured ? "Source: " : "Detected from: ") + f.evidence,
         ].joined(separator: "\n")
     }
 

@@ -22,6 +22,7 @@ public enum LogDocument {
         b.equivalence()
         b.warnings()
         b.recordAndSignatures()
+        b.exportDetails()
         b.add(.pageBreak)
         b.acronyms()
         let newest = log.history.last?.date ?? log.modelConversion.date

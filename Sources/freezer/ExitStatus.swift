@@ -1,5 +1,6 @@
 import ArgumentParser
 import FreezerConvert
+import FreezerExport
 import FreezerFeeds
 import FreezerIR
 import FreezerIntegrity
@@ -26,8 +27,12 @@ enum ExitStatus {
     static let usage: Int32 = 64
     static let invalidModel: Int32 = 65
     static let missingInput: Int32 = 66
+    /// `export`: the interpreter or a package the driver needs is not installed.
+    static let unavailable: Int32 = 69
     static let internalError: Int32 = 70
     static let cannotWrite: Int32 = 73
+    /// `export`: the driver did not finish within the recipe's timeout.
+    static let timedOut: Int32 = 75
 
     static func code(for error: Error) -> Int32 {
         switch error {
@@ -57,6 +62,17 @@ enum ExitStatus {
             case .outputPathIsInput: cannotWrite
             case .badOption: usage
             case .invalidFrozenModel: internalError
+            }
+        case let e as ExportError:
+            switch e {
+            case .recipeMissing, .checkpointMissing: missingInput
+            case .badRecipe, .factoryInvalid, .checkpointMismatch, .inputRejected: invalidModel
+            case .interpreterNotFound, .interpreterFailed, .packageMissing: unavailable
+            case .exporterFailed, .parameterDifferences: conversionImpossible
+            case .frameworkNotEquivalent: notEquivalent
+            case .timedOut: timedOut
+            case .driverFailed: internalError
+            case .cannotWrite: cannotWrite
             }
         case let e as ComparisonError:
             switch e {

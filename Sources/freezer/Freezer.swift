@@ -11,7 +11,9 @@ struct Freezer: ParsableCommand {
             `inspect` lists every training-specific construct a model holds, by the categories of the \
             Model Conversion Log (PhIMT0002, Table 1); `convert` removes them, proves the frozen model \
             equivalent, and writes the log; `compare` runs the same equivalence check on any two models; `run` evaluates a model with freezer's own reference \
-            evaluator, on ONNX test data or on .npy/.pb inputs. `log` renders (Markdown, HTML, PDF), reviews, \
+            evaluator, on ONNX test data or on .npy/.pb inputs. `export` starts from the framework (a PyTorch \
+            checkpoint and the function that builds its model, or a Keras model file): it exports with freezer's driver in the training \
+            environment, converts as `convert` does, and checks the frozen model against the framework's outputs. `log` renders (Markdown, HTML, PDF), reviews, \
             approves, versions and signs a log; `keygen` makes signing keys; `verify` checks that a frozen model, its data files \
             and its log are unchanged and belong together; `qualify` runs the qualification suite and writes the Tool \
             Qualification Report.
@@ -19,8 +21,11 @@ struct Freezer: ParsableCommand {
             EXIT CODES
               0   success
               1   run: an output is outside the tolerance
-              3   convert: the model cannot be frozen safely (the message says why)
-              4   convert, compare, verify --reverify: the frozen model is not equivalent
+              3   convert, export: the model cannot be frozen safely (the message says
+                  why); export: the exporter failed, or the exported parameters
+                  differ from the checkpoint
+              4   convert, compare, verify --reverify, export: the frozen model is not
+                  equivalent (export: also to the framework's inference outputs)
               5   run, compare: the evaluator cannot run the model (unsupported
                   operator/type)
               6   verify, log: integrity failure (a changed model, data file, log,
@@ -32,12 +37,16 @@ struct Freezer: ParsableCommand {
               64  usage error: a missing or malformed option or argument
               65  invalid input: not ONNX, truncated, structurally broken; a
                   malformed test-data file, log or key file
-              66  an input file (model, data file, log, key) is missing or unreadable
+              66  an input file (model, data file, log, key, recipe, checkpoint) is
+                  missing or unreadable
+              69  export: the Python interpreter, or a package the driver needs, is
+                  not installed
               70  internal error: a bug in freezer; please report it
               73  an output cannot be written: missing directory, would overwrite
                   an input, or a key file that already exists
+              75  export: the driver did not finish within the recipe's timeout
             """,
         version: FreezerBuild.version,
-        subcommands: [InspectCommand.self, ConvertCommand.self, CompareCommand.self, RunCommand.self, LogCommand.self, KeygenCommand.self, VerifyCommand.self, QualifyCommand.self]
+        subcommands: [InspectCommand.self, ConvertCommand.self, ExportCommand.self, CompareCommand.self, RunCommand.self, LogCommand.self, KeygenCommand.self, VerifyCommand.self, QualifyCommand.self]
     )
 }

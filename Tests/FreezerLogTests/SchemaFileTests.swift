@@ -1,4 +1,5 @@
 import Foundation
+import FreezerTestSupport
 import Testing
 @testable import FreezerLog
 
@@ -42,6 +43,7 @@ func fullSampleLog() -> ConversionLog {
     log.equivalence.defaults = ["x: batch = 1"]
     log.warnings = ["w"]
     log.phases = [PhaseTiming(phase: "load", seconds: 0.5), PhaseTiming(phase: "digest", seconds: 0.2, inParallel: true)]
+    log.modelConversion.loadingAndConverting.export = sampleExport()
     return log
 }
 

@@ -1,0 +1,34 @@
+/// What freezer asks of the driver (JSON; the driver's keys, snake_case).
+struct DriverRequest: Encodable {
+    struct Input: Encodable {
+        var name: String
+        var shape: [Int]
+        var dtype: String
+    }
+
+    var mode: String
+    var framework: String
+    var factory: String?
+    var python_path: [String]
+    var checkpoint: String
+    var inputs: [Input]
+    var export: [String: JSONValue]
+    var accept_parameter_differences: Bool
+    var result_path: String
+    var exported_path: String?
+    /// `infer`: per sample, the .npy file of each input by name; the outputs go to `outputs_dir`.
+    var feeds: [[String: String]]?
+    var outputs_dir: String?
+
+    init(mode: String, recipe: Recipe, resultPath: String) {
+        self.mode = mode
+        framework = recipe.framework.rawValue
+        factory = recipe.factory
+        python_path = recipe.pythonPath.map(recipe.resolve)
+        checkpoint = recipe.resolve(recipe.checkpoint)
+        inputs = recipe.inputs.map { Input(name: $0.name, shape: $0.shape, dtype: $0.dtype) }
+        export = recipe.export
+        accept_parameter_differences = recipe.acceptParameterDifferences
+        result_path = resultPath
+    }
+}

@@ -1,0 +1,48 @@
+/// Why `freezer export` stopped. Nothing is written at the frozen model's, the log's or the exported
+/// model's path in any of these cases.
+public enum ExportError: Error, CustomStringConvertible, Equatable {
+    case recipeMissing(String)
+    case badRecipe(String, String)
+    case interpreterNotFound(String)
+    /// The interpreter ran but the driver left no result: not a Python 3 that can run it.
+    case interpreterFailed(interpreter: String, status: Int32, standardError: String)
+    /// The driver's refusals, by kind (see the driver): the message is the driver's.
+    case packageMissing(String)
+    case factoryInvalid(String)
+    case checkpointMissing(String)
+    case checkpointMismatch(String)
+    case inputRejected(String)
+    case exporterFailed(String)
+    case parameterDifferences(String)
+    case driverFailed(String)
+    case timedOut(seconds: Double, mode: String, standardError: String)
+    /// The frozen model does not compute what the framework computes.
+    case frameworkNotEquivalent(String)
+    case cannotWrite(String, String)
+
+    public var description: String {
+        switch self {
+        case .recipeMissing(let path):
+            "the recipe '\(path)' does not exist or cannot be read"
+        case let .badRecipe(path, message):
+            "the recipe '\(path)' is not usable: \(message) (see docs/export-recipe.schema.json)"
+        case .interpreterNotFound(let python):
+            "the Python interpreter '\(python)' was not found or is not executable; set 'python:' in the recipe to the training environment's interpreter (e.g. .venv/bin/python)"
+        case let .interpreterFailed(interpreter, status, standardError):
+            "'\(interpreter)' exited with status \(status) without running freezer's driver to the end; set 'python:' to a Python 3 interpreter of the training environment. Its standard error:\n"
+                + String(standardError.suffix(3000))
+        case .packageMissing(let m), .factoryInvalid(let m), .checkpointMissing(let m), .checkpointMismatch(let m), .inputRejected(let m),
+             .parameterDifferences(let m), .frameworkNotEquivalent(let m):
+            m
+        case .exporterFailed(let m):
+            "the exporter failed, nothing was written: \(m)"
+        case .driverFailed(let m):
+            "freezer's export driver failed: \(m)"
+        case let .timedOut(seconds, mode, standardError):
+            "the export driver (\(mode)) did not finish within \(seconds) s and was stopped; raise 'timeout_seconds' in the recipe if the model needs longer"
+                + (standardError.isEmpty ? "" : ". Its last standard error:\n" + String(standardError.suffix(2000)))
+        case let .cannotWrite(path, reason):
+            "cannot write '\(path)': \(reason)"
+        }
+    }
+}
