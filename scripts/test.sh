@@ -7,13 +7,15 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 if [ -x scripts/make-onnx-testdata.sh ]; then scripts/make-onnx-testdata.sh; fi
 scripts/check-try-bang.sh
-# freezer export's tests run the frameworks' drivers: python3 with torch runs the PyTorch ones; a virtual
-# environment that sees python3's packages, plus onnxscript, tensorflow-cpu and tf2onnx, runs the dynamo and
-# Keras ones. Without them those tests are skipped, each with the message that says what to install.
-if python3 -c "import torch, onnx" 2>/dev/null; then
-  venv=bench-work/export-venv
-  [ -x "$venv/bin/python" ] || python3 -m venv --system-site-packages "$venv"
-  "$venv/bin/python" -c "import onnxscript, tensorflow, tf2onnx" 2>/dev/null \
+# freezer export's tests run the frameworks' own exporters in a virtual environment made here (it also sees
+# python3's packages): torch's CPU build (from the machine's wheel directory where one is present),
+# onnxscript, tensorflow-cpu and tf2onnx. What cannot be installed is skipped by those tests, each saying
+# what is missing.
+venv=bench-work/export-venv
+[ -x "$venv/bin/python" ] || python3 -m venv --system-site-packages "$venv" || true
+if [ -x "$venv/bin/python" ]; then
+  "$venv/bin/python" -c "import torch" 2>/dev/null || "$venv/bin/python" -m pip install -q "torch==2.13.0+cpu" || true
+  "$venv/bin/python" -c "import onnx, onnxscript, tensorflow, tf2onnx" 2>/dev/null \
     || "$venv/bin/python" -m pip install -q onnxscript tensorflow-cpu tf2onnx || true
   export FREEZER_EXPORT_PYTHON="$PWD/$venv/bin/python"
 fi
