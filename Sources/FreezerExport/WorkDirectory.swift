@@ -4,13 +4,16 @@ import FreezerONNX
 import FreezerVerify
 
 /// The driver's scratch directory, beside the frozen model's path (one file system, so the exported model
-/// is renamed into place), removed when the export ends whatever its outcome.
+/// is renamed into place), removed when the export ends whatever its outcome; what a killed export left
+/// there is removed by the next one (`ScratchDirectory`).
 struct WorkDirectory {
+    static let prefix = "freezer-export"
     let url: URL
 
     init(beside output: String) throws(ExportError) {
         let directory = Paths.directory(of: output)
-        url = URL(fileURLWithPath: directory).appendingPathComponent(".freezer-export-\(getpid())-\(UUID().uuidString.prefix(8))")
+        ScratchDirectory.sweep(in: directory, prefix: Self.prefix)
+        url = URL(fileURLWithPath: directory).appendingPathComponent(ScratchDirectory.name(prefix: Self.prefix))
         do { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: false) } catch {
             throw .cannotWrite(url.path, error.localizedDescription)
         }
