@@ -97,6 +97,11 @@ public struct OnnxRuntimeCheckpoint: Sendable {
 
 /// Why a checkpoint cannot be used. Each message names the file and what to do.
 public enum CheckpointError: Error, Equatable, CustomStringConvertible {
+    /// The refusal rule of `--checkpoint`, as a requirement of `freezer qualify`'s specification.
+    public static let refusalRules: [(id: String, statement: String, exitCode: Int32)] = [
+        ("REF-CHECKPOINT", "A --checkpoint that is not an onnxruntime-training checkpoint (another file, a truncated one, a nominal one) or whose tensors do not fit the model's value-less parameters is refused with a message that names the file and what does not fit; exit 65; nothing is written.", 65),
+    ]
+
     case unreadable(path: String, reason: String)
     case malformed(path: String, offset: Int, problem: String)
     case noModuleState(path: String)

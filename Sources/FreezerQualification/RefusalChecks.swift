@@ -10,7 +10,7 @@ import FreezerVerify
 /// output written.
 enum RefusalChecks {
     static func all() -> [QualificationCheck] {
-        let rules = Dictionary(uniqueKeysWithValues: (ModelLoadError.refusalRules + ConversionError.refusalRules).map { ($0.id, $0.exitCode) })
+        let rules = Dictionary(uniqueKeysWithValues: (ModelLoadError.refusalRules + ConversionError.refusalRules + CheckpointError.refusalRules).map { ($0.id, $0.exitCode) })
         func check(_ id: String, _ input: String, mentions: @escaping @Sendable (QualificationContext) -> String,
                    prepare: @escaping @Sendable (QualificationContext) throws -> ConversionOptions) -> QualificationCheck {
             let exit = rules[id] ?? -1
@@ -65,6 +65,12 @@ enum RefusalChecks {
                 let encoded = ValueInfo(name: "encoded", type: ValueType(tensor: TensorType(elementType: .uint8, shape: [.value(64)])))
                 let image = ValueInfo(name: "image", type: ValueType(tensor: TensorType(elementType: .uint8, shape: nil)))
                 return try saved(r.model(name: "decoder", inputs: [encoded], outputs: [image]), context, name: "decoder")
+            },
+            check("REF-CHECKPOINT", "a text file given as --checkpoint", mentions: { $0.path("checkpoint") }) { context in
+                try Data("not a checkpoint\n".utf8).write(to: URL(fileURLWithPath: context.path("checkpoint")))
+                var o = try saved(PassSubject.identities().model, context, name: "checkpoint-model")
+                o.checkpoint = context.path("checkpoint")
+                return o
             },
             notEquivalent(exit: rules["REF-NOT-EQUIVALENT"] ?? -1),
         ]

@@ -19,7 +19,7 @@ public struct RemoveStochasticRegularizers: Pass {
             "The random node's draw is followed forward through Identity, Cast, comparisons with a constant, Not, Floor/Ceil, Neg, and Add/Sub/Mul/Div with a constant; each step's distribution is computed (uniform, normal, or two-valued with its probability).",
             "Multiplicative: the factor applied to the data (Mul, or Where(mask, X, 0)) has expectation exactly 1, to within 2⁻²¹ (a keep probability written twice in float32); a constant scale on the data side ((X / keep) · mask) joins the factor.",
             "Additive: the term added to the data has mean exactly 0.",
-            "DropBlock (timm): a 0/1 seed mask grown by a stride-1, same-size MaxPool, inverted (1 − ·), multiplied in and renormalized by numel / (ΣkeptMask + ε) where numel is the mask's element count, known before run time.",
+            "DropBlock (timm): a 0/1 seed mask grown by a stride-1 MaxPool that keeps its size (an even block: grows it by one, and Slices crop that element back), inverted (1 − ·), multiplied in and renormalized by numel / (ΣkeptMask + ε) where numel is the mask's element count, known before run time.",
             "Every value computed from the draw is read only inside the regularizer, and none is a graph output.",
             "Otherwise nothing is changed and the draw is recorded as unproven, with the node where the proof stopped and the reason; the conversion then refuses it.",
         ],
