@@ -79,7 +79,7 @@ let package = Package(
         .target(
             name: "FreezerQualification",
             dependencies: ["FreezerIR", "FreezerONNX", "FreezerInspect", "FreezerKernels", "FreezerPasses", "FreezerVerify", "FreezerLog",
-                           "FreezerIntegrity", "FreezerLogRender", "FreezerConvert", "CBLAS", .product(name: "Crypto", package: "swift-crypto")]
+                           "FreezerIntegrity", "FreezerLogRender", "FreezerConvert", "FreezerExport", "CBLAS", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // `freezer export`: the framework's model exported by freezer's Python driver, then converted and
         // checked against the framework's own inference outputs.

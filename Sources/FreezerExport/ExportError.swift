@@ -1,6 +1,14 @@
 /// Why `freezer export` stopped. Nothing is written at the frozen model's, the log's or the exported
 /// model's path in any of these cases.
 public enum ExportError: Error, CustomStringConvertible, Equatable {
+    /// The refusal rules of `freezer export` that need no framework, as requirements of `freezer qualify`'s
+    /// specification: the bad input, what the message says, and the exit code `freezer` documents for it.
+    public static let refusalRules: [(id: String, statement: String, exitCode: Int32)] = [
+        ("REF-EXPORT-RECIPE-MISSING", "An export recipe path that does not exist is refused with a message that names it; exit 66; nothing is written.", 66),
+        ("REF-EXPORT-RECIPE-INVALID", "An export recipe that is not usable (an unknown key, a required key missing) is refused with a message that names the recipe and the key and points to its schema; exit 65; nothing is written.", 65),
+        ("REF-EXPORT-INTERPRETER", "An export recipe whose Python interpreter cannot be found is refused with a message that names it and says to set 'python:' to the training environment's interpreter; exit 69; nothing is written.", 69),
+    ]
+
     case recipeMissing(String)
     case badRecipe(String, String)
     case interpreterNotFound(String)

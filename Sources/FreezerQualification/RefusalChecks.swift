@@ -1,5 +1,6 @@
 import Foundation
 import FreezerConvert
+import FreezerExport
 import FreezerIR
 import FreezerONNX
 import FreezerPasses
@@ -10,7 +11,8 @@ import FreezerVerify
 /// output written.
 enum RefusalChecks {
     static func all() -> [QualificationCheck] {
-        let rules = Dictionary(uniqueKeysWithValues: (ModelLoadError.refusalRules + ConversionError.refusalRules + CheckpointError.refusalRules).map { ($0.id, $0.exitCode) })
+        let rules = Dictionary(uniqueKeysWithValues: (ModelLoadError.refusalRules + ConversionError.refusalRules + CheckpointError.refusalRules
+                                                      + ExportError.refusalRules).map { ($0.id, $0.exitCode) })
         func check(_ id: String, _ input: String, mentions: @escaping @Sendable (QualificationContext) -> String,
                    prepare: @escaping @Sendable (QualificationContext) throws -> ConversionOptions) -> QualificationCheck {
             let exit = rules[id] ?? -1
@@ -73,6 +75,46 @@ enum RefusalChecks {
                 return o
             },
             notEquivalent(exit: rules["REF-NOT-EQUIVALENT"] ?? -1),
+        ] + exportChecks(rules)
+    }
+
+    /// `freezer export` refusals that need no framework: a missing recipe, an unusable one, an interpreter
+    /// that does not exist.
+    static func exportChecks(_ rules: [String: Int32]) -> [QualificationCheck] {
+        func check(_ id: String, _ input: String, recipe: String?, mentions: String) -> QualificationCheck {
+            let exit = rules[id] ?? -1
+            return QualificationCheck(id: "QT-\(id)", requirements: [id],
+                                      expected: "\(input): refused with exit \(exit), the message names '\(mentions)', nothing written") { context in
+                let path = context.path("\(id.lowercased()).yaml"), output = context.path("\(id.lowercased())-frozen.onnx")
+                if let recipe { try Data(recipe.utf8).write(to: URL(fileURLWithPath: path)) }
+                do {
+                    _ = try Export.run(recipePath: path, output: output, commandLine: ["freezer", "export"])
+                } catch {
+                    let code = context.exitCode(error), message = String(describing: error)
+                    try require(code == exit, "exit \(code), expected \(exit): \(message)")
+                    try require(message.contains(mentions), "the message does not name '\(mentions)': \(message)")
+                    try require(!FileManager.default.fileExists(atPath: output), "'\(output)' was written")
+                    return "exit \(code): \(message.prefix(160))\(message.count > 160 ? "…" : "")"
+                }
+                throw CheckFailure("the export succeeded")
+            }
+        }
+        let recipe = { (python: String, extra: String) in """
+            framework: pytorch
+            python: \(python)
+            model: {factory: nets:build, checkpoint: checkpoint.pt}
+            inputs:
+              - {name: input, shape: [1, 3, 8, 8], dtype: float32}
+            export: {exporter: torchscript, opset: 17, training: train}
+            model_id: QUALIFY
+            model_version: "1"
+            responsible: freezer qualify
+            \(extra)
+            """ }
+        return [
+            check("REF-EXPORT-RECIPE-MISSING", "a recipe path that does not exist", recipe: nil, mentions: "ref-export-recipe-missing.yaml"),
+            check("REF-EXPORT-RECIPE-INVALID", "a recipe with an unknown key", recipe: recipe("python3", "learning_rate: 0.1"), mentions: "learning_rate"),
+            check("REF-EXPORT-INTERPRETER", "a recipe whose interpreter does not exist", recipe: recipe("./no-such-python", ""), mentions: "no-such-python"),
         ]
     }
 

@@ -1,4 +1,5 @@
 import FreezerConvert
+import FreezerExport
 import FreezerIntegrity
 import FreezerLog
 import FreezerONNX
@@ -15,7 +16,7 @@ public enum Specification {
             return Requirement(id: doc.id, area: .passes, title: pass.name, statement: statement(doc), source: "FreezerPasses.\(pass.name).documentation")
         }
         let refusals = ModelLoadError.refusalRules.map { rule("ModelLoadError", $0) } + ConversionError.refusalRules.map { rule("ConversionError", $0) }
-            + CheckpointError.refusalRules.map { rule("CheckpointError", $0) }
+            + CheckpointError.refusalRules.map { rule("CheckpointError", $0) } + ExportError.refusalRules.map { rule("ExportError", $0) }
         return passes + [
             Requirement(id: TrainingAudit.requirement.id, area: .passes, title: "Training audit of the frozen model",
                         statement: TrainingAudit.requirement.statement, source: "FreezerPasses.TrainingAudit.requirement"),
