@@ -33,7 +33,9 @@ public enum Export {
         // The work directory sits beside the output, so the exported model is renamed into place, not copied.
         let work = try WorkDirectory(beside: outputPath)
         defer { work.remove() }
-        let exported = work.url.appendingPathComponent("exported.onnx").path
+        // Named as it will be kept, so that external data an exporter writes beside it ("<name>.data") keeps
+        // the name the model refers to when both move into place.
+        let exported = work.path(Paths.fileName(of: exportedPath))
         let options = try recipe.conversionOptions(input: exported, output: outputPath, log: log)
         for path in [options.logPath, outputPath] where Paths.canonicalTarget(path) == Paths.canonicalTarget(exportedPath) {
             throw ExportError.badRecipe(recipe.path, "'\(path)' is where the exported model is kept; choose another output or log path")
@@ -47,6 +49,7 @@ public enum Export {
 
         // The framework runs on the same inputs as the equivalence check.
         let loaded = try ModelLoader.load(path: exported, options: .init(computeDigests: false))
+        let dataFiles = try keptDataFiles(of: loaded.source, besides: exportedPath, avoiding: [outputPath, outputPath + ".data", options.logPath, recipe.path])
         let samples = try Conversion.equivalenceSamples(for: loaded.model, options: options)
         var infer = DriverRequest(mode: "infer", recipe: recipe, resultPath: work.path("infer.result.json"))
         infer.feeds = try work.writeFeeds(samples, inputs: recipe.inputs.map(\.name), recipe: recipe.path)
@@ -77,12 +80,36 @@ public enum Export {
             return { log in record.amend(&log, framework: report, exportedSHA256: log.modelConversion.verifiedLearningModel.sha256,
                                          exportedSize: log.modelConversion.verifiedLearningModel.size) }
         }
-        // rename(2) replaces an earlier export atomically; both paths are in the output's directory.
+        // rename(2) replaces an earlier export atomically; all paths are in the output's directory. The data
+        // files first, so that the model never names data that is not there.
+        for (from, to) in dataFiles where rename(from, to) != 0 {
+            throw ExportError.cannotWrite(to, String(cString: strerror(errno)) + "; the frozen model and its log were written")
+        }
         guard rename(exported, exportedPath) == 0 else {
             throw ExportError.cannotWrite(exportedPath, String(cString: strerror(errno)) + "; the frozen model and its log were written")
         }
         guard let frameworkReport else { throw ExportError.driverFailed("the framework check did not run") }
         return Outcome(conversion: outcome, exportedModel: exportedPath, framework: frameworkReport)
+    }
+
+    /// Where each external data file of the exported model goes: beside the kept exported model, under the
+    /// location the model names. Refused before anything is written when a location is not a plain file
+    /// name or would replace the frozen model, its data, the log or the recipe.
+    static func keptDataFiles(of source: ModelSource, besides exportedPath: String, avoiding protected: [String]) throws(ExportError) -> [(String, String)] {
+        let directory = Paths.directory(of: exportedPath)
+        let avoided = Set(protected.compactMap(Paths.canonicalTarget))
+        var moves: [(String, String)] = []
+        for file in source.dataFiles {
+            let target = directory + "/" + file.location
+            guard !file.location.contains("/"), file.location != "..", !file.location.isEmpty else {
+                throw .cannotWrite(target, "the exported model keeps data at '\(file.location)', which is not a plain file name beside it; nothing was written")
+            }
+            if let canonical = Paths.canonicalTarget(target), avoided.contains(canonical) {
+                throw .cannotWrite(target, "the exported model's data file '\(file.location)' would replace the frozen model, its log or the recipe; choose another output path; nothing was written")
+            }
+            moves.append((file.canonicalPath, target))
+        }
+        return moves
     }
 
     /// One run of the driver: its report, or its refusal as freezer's error.

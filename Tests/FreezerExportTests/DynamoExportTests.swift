@@ -1,5 +1,6 @@
 import Foundation
 import FreezerLog
+import FreezerONNX
 import Testing
 @testable import FreezerExport
 
@@ -21,6 +22,26 @@ struct DynamoExportTests {
         #expect(export.exporter.heldRunningStatistics.isEmpty)
         #expect(export.parameterCheck.compared == 13 && export.parameterCheck.differences.isEmpty)
         #expect(outcome.conversion.log.modelConversion.loadingAndConverting.frameworkAndVersion.exporter == "torch.onnx.export (dynamo)")
+    }
+
+    /// An exporter that writes external data: the data file moves into place beside the kept exported
+    /// model under the name the model refers to, so that the kept model loads (and matches the log).
+    @Test(.enabled(if: TrainingEnvironment.hasDynamo, "an interpreter with torch, onnx and onnxscript is needed: set FREEZER_EXPORT_PYTHON to it"))
+    func externalDataMovesWithTheExportedModel() throws {
+        let recipe = example.recipe(replacing: "python: python3", with: "python: \(TrainingEnvironment.python)")
+            .replacingOccurrences(of: "  optimize: false", with: "  optimize: false\n  external_data: true")
+        let path = try example.copy(recipe)
+        defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path) }
+        let outcome = try Export.run(recipePath: path, commandLine: ["test"])
+        let kept = try ModelLoader.load(path: outcome.exportedModel)
+        let dataFiles = outcome.conversion.log.modelConversion.verifiedLearningModel.dataFiles
+        #expect(!kept.source.dataFiles.isEmpty)
+        #expect(kept.source.dataFiles.map(\.location) == dataFiles.map(\.location))
+        #expect(kept.source.dataFiles.map(\.sha256) == dataFiles.map(\.sha256))
+        #expect(kept.source.sha256 == outcome.conversion.log.modelConversion.verifiedLearningModel.sha256)
+        // Nothing is left of the work directory.
+        let out = Paths.directory(of: outcome.exportedModel)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out).allSatisfy { !$0.hasPrefix(".freezer-export") })
     }
 
     /// The dynamo exporter needs onnxscript: without it the driver names the package to install.
