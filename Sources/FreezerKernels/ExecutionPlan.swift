@@ -234,10 +234,7 @@ final class ExecutionPlan: @unchecked Sendable {
                                     inferenceSemantics: inferenceSemantics, precision: precision, subgraphRunner: nil)
         let outputs: [RuntimeValue?]
         do {
-            switch kernel {
-            case .tensors(let k): outputs = try k(context).map { $0.map(RuntimeValue.tensor) }
-            case .values(let k): outputs = try k(context)
-            }
+            outputs = try kernel(context)
         } catch let error as EvaluationError {
             throw error
         } catch {

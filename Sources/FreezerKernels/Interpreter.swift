@@ -320,27 +320,14 @@ public struct Interpreter {
             }
         }
         do {
-            switch step.kernel {
-            case .tensors(let kernel):
-                let outputs = try kernel(context)
-                inputs.values.removeAll(keepingCapacity: true)
-                for (k, slot) in step.outputs.enumerated() {
-                    guard let slot else { continue }
-                    guard k < outputs.count, let array = outputs[k] else {
-                        throw EvaluationError.node(name: step.name, opType: step.node.opType, reason: "output \(k) was not computed")
-                    }
-                    env[slot] = .tensor(options.precision.adopt(array))
+            let outputs = try step.kernel(context)
+            inputs.values.removeAll(keepingCapacity: true)
+            for (k, slot) in step.outputs.enumerated() {
+                guard let slot else { continue }
+                guard k < outputs.count, let value = outputs[k] else {
+                    throw EvaluationError.node(name: step.name, opType: step.node.opType, reason: "output \(k) was not computed")
                 }
-            case .values(let kernel):
-                let outputs = try kernel(context)
-                inputs.values.removeAll(keepingCapacity: true)
-                for (k, slot) in step.outputs.enumerated() {
-                    guard let slot else { continue }
-                    guard k < outputs.count, let value = outputs[k] else {
-                        throw EvaluationError.node(name: step.name, opType: step.node.opType, reason: "output \(k) was not computed")
-                    }
-                    env[slot] = value.adopted(by: options.precision)
-                }
+                env[slot] = value.adopted(by: options.precision)
             }
         } catch let error as EvaluationError {
             throw error

@@ -11,6 +11,14 @@ public typealias ValueKernel = (KernelContext) throws -> [RuntimeValue?]
 public enum RegisteredKernel {
     case tensors(Kernel)
     case values(ValueKernel)
+
+    /// Runs the kernel: its outputs as values, whichever kind it is.
+    func callAsFunction(_ context: KernelContext) throws -> [RuntimeValue?] {
+        switch self {
+        case .tensors(let kernel): try kernel(context).map { $0.map(RuntimeValue.tensor) }
+        case .values(let kernel): try kernel(context)
+        }
+    }
 }
 
 /// The operators the evaluator implements, by domain, op type and the opset versions each covers.

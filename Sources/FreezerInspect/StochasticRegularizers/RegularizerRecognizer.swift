@@ -217,11 +217,11 @@ struct RegularizerRecognizer {
             // Where(mask, data, 0) keeps data where the mask is true: data · Bernoulli(p).
             let a = node.inputs.count > 1 ? node.inputs[1] : nil, b = node.inputs.count > 2 ? node.inputs[2] : nil
             if let a, uniformConstant(b) == 0, isData(a) {
-                return try apply(value, data: a, effect: .multiplicative(mean: p), noise: .twoPoint(low: 0, high: 1, p: p), next,
+                return apply(data: a, effect: .multiplicative(mean: p), noise: .twoPoint(low: 0, high: 1, p: p), next,
                                  "keeps '\(scope.name(a))' where the mask is true, else 0")
             }
             if let b, uniformConstant(a) == 0, isData(b) {
-                return try apply(value, data: b, effect: .multiplicative(mean: 1 - p), noise: .twoPoint(low: 0, high: 1, p: 1 - p), next,
+                return apply(data: b, effect: .multiplicative(mean: 1 - p), noise: .twoPoint(low: 0, high: 1, p: 1 - p), next,
                                  "keeps '\(scope.name(b))' where the mask is false, else 0")
             }
             throw Refusal(reason: "\(here) selects between values that are not the data and zero")
@@ -337,15 +337,15 @@ struct RegularizerRecognizer {
         let d = "'\(scope.name(data))'"
         switch (op, value.form) {
         case ("Mul", .noise(let x)):
-            return try apply(value, data: data, effect: .multiplicative(mean: x.mean), noise: x, next, "multiplies \(d) by it")
+            return apply(data: data, effect: .multiplicative(mean: x.mean), noise: x, next, "multiplies \(d) by it")
         case ("Add", .noise(let x)):
-            return try apply(value, data: data, effect: .additive(mean: x.mean), noise: x, next, "adds it to \(d)")
+            return apply(data: data, effect: .additive(mean: x.mean), noise: x, next, "adds it to \(d)")
         case ("Sub", .noise(let x)) where !drawFirst:
-            return try apply(value, data: data, effect: .additive(mean: -x.mean), noise: x.scaled(by: -1), next, "subtracts it from \(d)")
+            return apply(data: data, effect: .additive(mean: -x.mean), noise: x.scaled(by: -1), next, "subtracts it from \(d)")
         case ("Mul", .dropBlockFactor(let n, let e)):
-            return try apply(value, data: data, effect: .dropBlock(numerator: n, epsilon: e), noise: nil, next, "multiplies \(d) by it")
+            return apply(data: data, effect: .dropBlock(numerator: n, epsilon: e), noise: nil, next, "multiplies \(d) by it")
         case ("Mul", .blockKeep):
-            return try apply(value, data: data, effect: .dropBlockMasked, noise: nil, next, "multiplies \(d) by the kept elements")
+            return apply(data: data, effect: .dropBlockMasked, noise: nil, next, "multiplies \(d) by the kept elements")
         case (_, .applied(let app)):
             throw Refusal(reason: "\(op) of \(d) with the noisy data; \(unfinished(app))")
         default:
@@ -353,8 +353,9 @@ struct RegularizerRecognizer {
         }
     }
 
-    private func apply(_ value: TrackedValue, data: ValueID, effect: RegularizerForm.Application.Effect, noise: Noise?,
-                       _ next: (RegularizerForm, String) -> TrackedValue, _ step: String) throws(Refusal) -> TrackedValue {
+    /// The noise applied to `data`: the start of the chain on the data path.
+    private func apply(data: ValueID, effect: RegularizerForm.Application.Effect, noise: Noise?,
+                       _ next: (RegularizerForm, String) -> TrackedValue, _ step: String) -> TrackedValue {
         next(.applied(.init(data: data, effect: effect, noise: noise, chain: [])), step)
     }
 

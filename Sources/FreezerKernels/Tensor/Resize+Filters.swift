@@ -103,13 +103,7 @@ extension TensorOperators {
             var coord = [Int](repeating: 0, count: rank)
             for k in 0..<n {
                 if (0..<rank).contains(where: { outside[$0][coord[$0]] }) { values[k] = e }
-                var d = rank - 1
-                while d >= 0 {
-                    coord[d] += 1
-                    if coord[d] < shape[d] { break }
-                    coord[d] = 0
-                    d -= 1
-                }
+                advance(&coord, within: shape)
             }
         }
         return resizedArray(values, like: x, shape: shape)

@@ -257,15 +257,20 @@ extension TensorOperators {
                 }
                 result[k] = sum
             }
-            var d = rank - 1
-            while d >= 0 {
-                coord[d] += 1
-                if coord[d] < shape[d] { break }
-                coord[d] = 0
-                d -= 1
-            }
+            advance(&coord, within: shape)
         }
         return resizedArray(result, like: x, shape: shape)
+    }
+
+    /// The next coordinate in row-major order (the last axis fastest), wrapping to all zeros after the last.
+    static func advance(_ coord: inout [Int], within shape: [Int]) {
+        var d = shape.count - 1
+        while d >= 0 {
+            coord[d] += 1
+            if coord[d] < shape[d] { return }
+            coord[d] = 0
+            d -= 1
+        }
     }
 
     /// Interpolated values (computed in Double) in `x`'s element type. Integer images: onnxruntime casts the
