@@ -10,7 +10,9 @@ struct ConvertCommand: ParsableCommand {
         abstract: "Freeze a verified learning model for inference, prove equivalence, and write the Model Conversion Log.",
         discussion: """
             Removes every training-specific operation (Dropout, training-mode BatchNormalization, gradient, \
-            optimizer, loss, regularization, clipping and learning-rate computations, training_info), folds \
+            optimizer, loss, regularization, clipping and learning-rate computations, training_info), removes \
+            random-draw regularizers it proves are the identity at inference (drop path, dropout masks, \
+            DropBlock, Gaussian noise; an unproven random draw is refused, naming the node), folds \
             BatchNormalization into the preceding Conv/ConvTranspose/Gemm/MatMul, and makes parameters \
             constants. Then it runs the original (in inference mode) and the frozen model on the same inputs \
             with freezer's own evaluator and compares every output. Nothing is written unless every check \
