@@ -66,12 +66,11 @@ enum ProgressEvents {
         return { done, total in progress(ProgressEvent(phase: phase, count: .init(done: done, total: total, unit: .bytes))) }
     }
 
-    static func verification(_ progress: Conversion.Progress?) -> ((EquivalenceChecker.Progress) -> Void)? {
-        progress.map { report in
-            { p in
-                report(ProgressEvent(phase: .verification(p.stage, samples: p.samples),
-                                     count: p.nodes.map { .init(done: p.node, total: $0, unit: .nodes) }))
-            }
+    static func verification(_ progress: Conversion.Progress?) -> (@Sendable (EquivalenceChecker.Progress) -> Void)? {
+        guard let progress else { return nil }
+        return { @Sendable (p: EquivalenceChecker.Progress) in
+            progress(ProgressEvent(phase: .verification(p.stage, samples: p.samples),
+                                   count: p.nodes.map { .init(done: p.node, total: $0, unit: .nodes) }))
         }
     }
 }

@@ -56,7 +56,19 @@ extension NDArray {
     /// float32, float16 and bfloat16 payloads are read straight from their bytes, without a round trip
     /// through a Double array.
     private static func readFloats(_ tensor: Tensor, _ n: Int) throws -> [Float] {
-        try decode(tensor, n) { $0 }
+        #if _endian(little)
+        // float32 read as float32 is its stored bytes themselves: one copy at memory speed.
+        if tensor.elementType == .float {
+            let bytes = try tensor.rawBytes()
+            return [Float](unsafeUninitializedCapacity: n) { buffer, initialized in
+                bytes.withUnsafeBytes { raw in
+                    if n > 0 { UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(from: raw.baseAddress!, byteCount: n * 4) }
+                }
+                initialized = n
+            }
+        }
+        #endif
+        return try decode(tensor, n) { $0 }
     }
 
     /// Decodes the `n` float32/float16/bfloat16 values of `tensor` from its packed bytes (float16 with the

@@ -1,5 +1,7 @@
+import Foundation
 import FreezerIR
 import FreezerKernels
+import Synchronization
 
 /// Proves, on concrete inputs, that the frozen model computes what the original computes at inference.
 ///
@@ -7,18 +9,24 @@ import FreezerKernels
 /// BatchNormalization on running statistics) in float64, the exact reference; the original with the
 /// same semantics in its own precision; the frozen model as it is. `EquivalenceCriterion` decides from
 /// their errors. A wrong rewrite cannot hide behind itself: the original graph, not the rewritten one,
-/// defines the expected values. Each evaluation runs every sample before the next starts, so only one
-/// interpreter (and its converted weights) is alive at a time.
+/// defines the expected values. Each evaluation runs all samples node by node. Where the machine has two
+/// cores and the weights fit `sideBySideBudgetBytes`, the evaluations run in two lanes side by side: the exact reference (float64, about as costly as
+/// the other two together) in one, the original and then the frozen model in the other, so at most two
+/// interpreters (and the weights their current nodes hold) are alive at a time. Every evaluation is
+/// independent of the others, so the report is the same in either arrangement.
 public enum EquivalenceChecker {
     public struct Options: Sendable {
         /// A declared tolerance for every floating-point output; with neither, the default criterion.
         public var rtol: Double?
         public var atol: Double?
         public var threads: Int
-        public init(rtol: Double? = nil, atol: Double? = nil, threads: Int = 1) {
+        /// Runs the exact reference beside the other two evaluations when the machine has two cores.
+        public var sideBySide: Bool
+        public init(rtol: Double? = nil, atol: Double? = nil, threads: Int = 1, sideBySide: Bool = true) {
             self.rtol = rtol
             self.atol = atol
             self.threads = threads
+            self.sideBySide = sideBySide
         }
 
         public var criterion: EquivalenceCriterion { EquivalenceCriterion(rtol: rtol, atol: atol) }
@@ -60,21 +68,43 @@ public enum EquivalenceChecker {
         return String(originalSemantics.dropLast()) + "; \(note))"
     }
 
-    /// `progress` is called when a stage begins and after each node it runs. `semanticsNote` adds to
-    /// `originalSemantics` what else the original's evaluation assumes (recognized regularizers).
+    /// `progress` is called when a stage begins and after each node it runs (see `LaneProgress` for
+    /// the order when two lanes run side by side). `semanticsNote` adds to `originalSemantics` what else the original's
+    /// evaluation assumes (recognized regularizers).
     /// `frozenInInferenceSemantics` evaluates the frozen side with inference semantics too: for a model
     /// half way through the pipeline (qualification checks one pass at a time), never for a frozen model.
     public static func check(original: Model, frozen: Model, samples: [Sample], defaults: [String] = [],
                              options: Options = .init(), semanticsNote: String? = nil, frozenInInferenceSemantics: Bool = false,
-                             progress: ((Progress) -> Void)? = nil) throws(EvaluationError) -> EquivalenceReport {
+                             progress: (@Sendable (Progress) -> Void)? = nil) throws(EvaluationError) -> EquivalenceReport {
         let names = frozen.graph.outputs.map { frozen.graph.value($0).name }
         let criterion = options.criterion
-        let exact = try evaluate(original, samples: samples, outputs: names, stage: .exactReference,
-                                 options: .init(inferenceSemantics: true, threads: options.threads, precision: .float64), progress: progress)
-        let reference = try evaluate(original, samples: samples, outputs: names, stage: .original,
-                                     options: .init(inferenceSemantics: true, threads: options.threads), progress: progress)
-        let actual = try evaluate(frozen, samples: samples, outputs: names, stage: .frozen,
-                                  options: .init(inferenceSemantics: frozenInInferenceSemantics, threads: options.threads), progress: progress)
+        let threads = options.threads
+        let lanes = LaneProgress(progress)
+        let exactLane = { @Sendable () throws(EvaluationError) -> [[String: NDArray]] in
+            defer { lanes.exactReferenceFinished() }
+            return try evaluate(original, samples: samples, outputs: names, stage: .exactReference,
+                         options: .init(inferenceSemantics: true, threads: threads, precision: .float64), progress: lanes.reporter(lane: 0))
+        }
+        let ownPrecisionLane = { @Sendable () throws(EvaluationError) -> ([[String: NDArray]], [[String: NDArray]]) in
+            let report = lanes.reporter(lane: 1)
+            let reference = try evaluate(original, samples: samples, outputs: names, stage: .original,
+                                         options: .init(inferenceSemantics: true, threads: threads), progress: report)
+            let actual = try evaluate(frozen, samples: samples, outputs: names, stage: .frozen,
+                                      options: .init(inferenceSemantics: frozenInInferenceSemantics, threads: threads), progress: report)
+            return (reference, actual)
+        }
+        let exact: [[String: NDArray]], reference: [[String: NDArray]], actual: [[String: NDArray]]
+        if options.sideBySide && ProcessInfo.processInfo.activeProcessorCount >= 2 && sideBySideFits(original) {
+            let beside = Background(exactLane)
+            let ownPrecision: Result<([[String: NDArray]], [[String: NDArray]]), EvaluationError> = Result { () throws(EvaluationError) in try ownPrecisionLane() }
+            // Both lanes end before anything is thrown, so no evaluation outlives the check.
+            let exactResult = Result { () throws(EvaluationError) in try beside.value() }
+            exact = try exactResult.get()
+            (reference, actual) = try ownPrecision.get()
+        } else {
+            exact = try exactLane()
+            (reference, actual) = try ownPrecisionLane()
+        }
         var evidence = names.map { OutputEvidence(name: $0) }
         for k in samples.indices {
             for (j, name) in names.enumerated() {
@@ -98,7 +128,7 @@ public enum EquivalenceChecker {
     /// an input a sample has (the frozen model no longer declares labels or switches) is fed only what it
     /// declares.
     static func evaluate(_ model: Model, samples: [Sample], outputs: [String], stage: Stage, options: Interpreter.Options,
-                         progress: ((Progress) -> Void)?) throws(EvaluationError) -> [[String: NDArray]] {
+                         progress: (@Sendable (Progress) -> Void)?) throws(EvaluationError) -> [[String: NDArray]] {
         var options = options
         options.keepsConstants = false
         options.memoryGuard = options.memoryGuard ?? .standard
@@ -121,6 +151,53 @@ public enum EquivalenceChecker {
             return .init(name: .declaredTolerance,
                          reason: "--rtol/--atol were given: they declare a fixed elementwise tolerance against the original (per-type default for the one not given); the exact-reference statistics are recorded as evidence",
                          errorFactor: EquivalenceCriterion.errorFactor, floorULPs: EquivalenceCriterion.floorULPs, rtol: rtol, atol: atol, exactReference: exact)
+        }
+    }
+
+    /// What a second lane may add to the memory an evaluation holds: the weights of the node it runs.
+    public static let sideBySideBudgetBytes = 256 << 20
+
+    /// Whether two lanes fit `sideBySideBudgetBytes`: a lane holds the weights of its current node at about
+    /// 12 bytes per element (the mapped float32 payload, and either its float64 widening or a decoded and a
+    /// packed float32 copy), so the second lane adds that for the largest node's weights. Larger weights
+    /// (a model of few huge products, whose evaluation is bound by memory anyway) are evaluated one lane
+    /// after the other.
+    static func sideBySideFits(_ model: Model, budget: Int = sideBySideBudgetBytes) -> Bool {
+        let graph = model.graph
+        var largest = 0
+        for node in graph.nodes {
+            let elements = node.inputs.compactMap { $0.flatMap { graph.initializer($0)?.elementCount } }.reduce(0, +)
+            largest = max(largest, elements)
+        }
+        return largest * 12 <= budget
+    }
+
+    /// Forwards the progress of one lane at a time, so a display follows one evaluation instead of
+    /// flickering between two: the exact reference (lane 0, the longest) leads until it finishes; the other
+    /// lane's progress meanwhile is held, the latest event of each stage, and replayed in order when the
+    /// lead passes, so every stage is still shown, in the order the stages run.
+    final class LaneProgress: Sendable {
+        private let report: (@Sendable (Progress) -> Void)?
+        private let state = Mutex<(exactFinished: Bool, held: [Progress])>((false, []))
+
+        init(_ report: (@Sendable (Progress) -> Void)?) { self.report = report }
+
+        func reporter(lane: Int) -> (@Sendable (Progress) -> Void)? {
+            guard let report else { return nil }
+            return { [self] progress in
+                state.withLock { s in
+                    if lane == 0 || s.exactFinished { return report(progress) }
+                    if s.held.last?.stage == progress.stage { s.held[s.held.count - 1] = progress } else { s.held.append(progress) }
+                }
+            }
+        }
+
+        func exactReferenceFinished() {
+            state.withLock { s in
+                s.exactFinished = true
+                for progress in s.held { report?(progress) }
+                s.held = []
+            }
         }
     }
 }

@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 @testable import FreezerIR
 @testable import FreezerKernels
@@ -36,6 +37,56 @@ struct EquivalenceTests {
         #expect(report.outputs.map(\.maxAbsError) == [0])
         #expect(report.outputs[0].elementsCompared == 6)
         #expect(report.outputs[0].rtol == 1e-4 && report.outputs[0].atol == 1e-5)
+    }
+
+    /// y = x·w + b with w given: the frozen side gets a slightly different w, so every statistic is non-zero.
+    func affineModel(w: Float) -> Model {
+        let info = ValueInfo(name: "x", type: ValueType(tensor: TensorType(elementType: .float, shape: [.value(2), .value(3)])))
+        let g = Graph(name: "g", inputs: [info], outputs: [ValueInfo(name: "y", type: info.type)],
+                      initializers: [Tensor.make(name: "w", type: .float, dims: [1], values: [Double(w)]),
+                                     Tensor.make(name: "b", type: .float, dims: [1], values: [0.1])],
+                      nodes: [NodeSpec(opType: "Mul", opsetVersion: 17, inputs: ["x", "w"], outputs: ["p"]),
+                              NodeSpec(opType: "Add", opsetVersion: 17, inputs: ["p", "b"], outputs: ["y"])])
+        return Model(irVersion: 8, opsetImports: [.init(domain: "", version: 17)], graph: g)
+    }
+
+    @Test func evaluationsSideBySideGiveTheSameReportAndTheExactReferenceLeadsTheProgress() throws {
+        let original = affineModel(w: 0.7), frozen = affineModel(w: 0.70001)
+        var gen = SeededGenerator(seed: 3)
+        let samples = try (0..<3).map { _ in
+            EquivalenceChecker.Sample(feeds: try RandomInputs.sample(for: original.graph, shapes: ["x": [2, 3]], generator: &gen), source: "test")
+        }
+        func run(sideBySide: Bool) throws -> (EquivalenceReport, [EquivalenceChecker.Progress]) {
+            let seen = Mutex<[EquivalenceChecker.Progress]>([])
+            let report = try EquivalenceChecker.check(original: original, frozen: frozen, samples: samples,
+                                                      options: .init(sideBySide: sideBySide),
+                                                      progress: { p in seen.withLock { $0.append(p) } })
+            return (report, seen.withLock { $0 })
+        }
+        let (serial, serialProgress) = try run(sideBySide: false)
+        let (beside, besideProgress) = try run(sideBySide: true)
+        #expect(serial == beside)
+        #expect(serial.outputs[0].maxAbsError > 0)
+        // One after the other, every stage is shown in order, each from its start (no plan yet) to its last node.
+        let stages = EquivalenceChecker.Stage.allCases
+        #expect(serialProgress.map(\.stage) == stages.flatMap { Array(repeating: $0, count: 3) })
+        #expect(serialProgress.map(\.node) == Array(repeating: [0, 1, 2], count: 3).flatMap { $0 })
+        // Side by side, the exact reference is shown whole and first; the other lane's stages follow in order,
+        // each ending on its last node.
+        #expect(Array(besideProgress.prefix(3)) == Array(serialProgress.prefix(3)))
+        let rest = besideProgress.dropFirst(3)
+        #expect(rest.map(\.stage) == rest.map(\.stage).sorted { stages.firstIndex(of: $0)! < stages.firstIndex(of: $1)! })
+        #expect(Set(rest.map(\.stage)) == [.original, .frozen])
+        for stage in [EquivalenceChecker.Stage.original, .frozen] {
+            #expect(rest.last { $0.stage == stage }?.node == 2)
+        }
+    }
+
+    @Test func twoLanesRunOnlyWhenTheLargestNodesWeightsFitTheBudget() {
+        let model = affineModel(w: 0.7)        // Mul reads w, Add reads b: one element each, 12 bytes
+        #expect(EquivalenceChecker.sideBySideFits(model, budget: 12))
+        #expect(!EquivalenceChecker.sideBySideFits(model, budget: 11))
+        #expect(EquivalenceChecker.sideBySideFits(model))
     }
 
     @Test func statisticsCountElementsOutsideTolerance() {
