@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up, generates ONNX's conformance test data from the pinned onnx wheel, and runs every test: the
-# no-try! lint of Sources, the C kernels' sanitizer stress test, then the Swift test suites (whose
-# summary line ends the output).
+# no-try! lint of Sources, the C kernels' sanitizer stress test, the kill loop of crash safety, then the
+# Swift test suites (whose summary line ends the output).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -21,4 +21,7 @@ if [ -x "$venv/bin/python" ]; then
 fi
 swift build --build-tests
 scripts/check-native-kernels.sh
+# SIGKILL at moments spread over conversions (debug build, three 64 MiB layers, ten kills): no partial output,
+# no temporary that outlives the next run. The full loop (release, 30 kills of 6 layers) is the script's default.
+FREEZER="$(swift build --show-bin-path)/freezer" ITERATIONS=10 LAYERS=3 scripts/check-crash-safety.sh
 swift test --disable-xctest --skip-build

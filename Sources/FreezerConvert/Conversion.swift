@@ -70,7 +70,9 @@ public enum Conversion {
         // Folded weights are spilled to an unlinked file beside the output (the file system that receives
         // them) instead of being held in memory; without one (no temporary file possible) they stay in memory.
         let tensorStore = try? TensorStore(directory: Paths.directory(of: options.output))
-        do { result = try pipeline.run(original, tensorStore: tensorStore) } catch { throw refuse(ConversionError.impossible(error)) }
+        do { result = try pipeline.run(original, tensorStore: tensorStore) } catch {
+            throw refuse(ConversionError(passFailure: error, outputDirectory: Paths.directory(of: options.output)))
+        }
 
         let frozenIssues = Validator.validate(result.model)
         guard frozenIssues.isEmpty else { throw refuse(ConversionError.invalidFrozenModel(frozenIssues)) }

@@ -19,6 +19,8 @@ public enum ConversionError: Error, CustomStringConvertible {
     case digestMismatch(path: String, expected: String, actual: String)
     case invalidModel(path: String, issues: [ValidationIssue])
     case impossible(PassError)
+    /// A tensor a pass made could not be written to the temporary file beside the output (a full disk).
+    case cannotStoreFoldedTensor(directory: String, reason: String)
     case trainingConstructsRemain([Finding])
     case invalidFrozenModel([ValidationIssue])
     case outputPathIsInput(String)
@@ -35,6 +37,8 @@ public enum ConversionError: Error, CustomStringConvertible {
                 + (issues.count > 10 ? "\n  … and \(issues.count - 10) more" : "") + "\nFix the exporter or the model; freezer does not convert broken graphs."
         case let .impossible(error):
             "the model cannot be frozen safely: \(error)"
+        case let .cannotStoreFoldedTensor(directory, reason):
+            "cannot write the folded weights to a temporary file in '\(directory)', the frozen model's directory: \(reason). Free space there, or write the frozen model to a directory with room (-o); nothing was written."
         case let .trainingConstructsRemain(findings):
             "after all passes the model still holds training constructs, so it is not frozen:\n"
                 + findings.prefix(10).map { "  - \($0.graphPath) \($0.node ?? $0.value ?? ""): \($0.detail)" }.joined(separator: "\n")
@@ -51,6 +55,22 @@ public enum ConversionError: Error, CustomStringConvertible {
                 + (keptAt.map { "\nThe failed frozen model was kept for debugging at '\($0)'." } ?? "\nNo frozen model was written (use --keep-failed to keep it for debugging).")
         case let .evaluation(message):
             "the equivalence check could not run: \(message)"
+        }
+    }
+}
+
+extension ConversionError {
+    /// A pass's failure as the conversion reports it: a full disk under the folded weights is a write
+    /// failure (exit 73), anything else a model freezer cannot freeze safely (exit 3).
+    public init(passFailure error: PassError, outputDirectory: String) {
+        if let failure = error.storageFailure {
+            let reason = switch failure {
+            case .write(let reason), .map(let reason), .cannotCreate(_, let reason): reason
+            case .overflow, .incomplete: failure.description
+            }
+            self = .cannotStoreFoldedTensor(directory: outputDirectory, reason: reason)
+        } else {
+            self = .impossible(error)
         }
     }
 }

@@ -57,6 +57,15 @@ public final class TensorStore: Sendable {
         isAnonymous = false
     }
 
+    /// A store writing to an open descriptor it then owns (tests: `/dev/full` makes every write fail
+    /// as a full disk does).
+    init(fileDescriptor: Int32, inMemoryLimit: Int = defaultInMemoryLimit) {
+        self.inMemoryLimit = inMemoryLimit
+        pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+        fd = fileDescriptor
+        isAnonymous = false
+    }
+
     deinit { close(fd) }
 
     /// A writer for a payload of exactly `byteCount` bytes: a region of the file, or memory when small.

@@ -56,9 +56,13 @@ public struct PassSkip: Sendable, Codable, Equatable {
 public struct PassError: Error, Sendable, Equatable, CustomStringConvertible {
     public var pass: String
     public var message: String
-    public init(pass: String, _ message: String) {
+    /// Set when the pass could not write a tensor it made to the temporary store (a full disk): not a
+    /// property of the model, so the caller reports it as a write failure, not as a refusal to freeze.
+    public var storageFailure: TensorStoreError?
+    public init(pass: String, _ message: String, storageFailure: TensorStoreError? = nil) {
         self.pass = pass
         self.message = message
+        self.storageFailure = storageFailure
     }
     public var description: String { "\(pass): \(message)" }
 }

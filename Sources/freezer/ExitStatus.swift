@@ -59,7 +59,7 @@ enum ExitStatus {
             case .digestMismatch, .invalidModel: invalidModel
             case .impossible, .trainingConstructsRemain, .evaluation: conversionImpossible
             case .equivalenceFailed: notEquivalent
-            case .outputPathIsInput: cannotWrite
+            case .outputPathIsInput, .cannotStoreFoldedTensor: cannotWrite
             case .badOption: usage
             case .invalidFrozenModel: internalError
             }

@@ -43,7 +43,8 @@ struct Freezer: ParsableCommand {
                   not installed
               70  internal error: a bug in freezer; please report it
               73  an output cannot be written: missing directory, would overwrite
-                  an input, or a key file that already exists
+                  an input, a key file that already exists, or no space for the
+                  folded weights or the output
               75  export: the driver did not finish within the recipe's timeout
             """,
         version: FreezerBuild.version,

@@ -66,4 +66,26 @@ struct ChunkedFoldTests {
         guard case .raw(let bytes) = folded.payload else { Issue.record("not raw"); return }
         #expect(bytes.storage.isMapped)
     }
+
+    /// A full disk under the folded weights is reported as a storage failure, not as a model that cannot be
+    /// frozen: /dev/full fails every write with ENOSPC, as a full file system does.
+    @Test func aFullDiskIsAStorageFailureOfThePass() throws {
+        var s = GraphSketch()
+        var r = SeededNumbers(seed: 5)
+        s.constant("W", r.values(240 * 300, -1...1), [240, 300])
+        s.input("x", [3, 240])
+        s.node("MatMul", ["x", "W"], ["c"], name: "mm")
+        s.batchNorm("c", "y", stats: BatchNormStats.random(300, seed: 6))
+        s.output("y")
+        let fd = open("/dev/full", O_RDWR | O_CLOEXEC)
+        try #require(fd >= 0, "/dev/full is not available")
+        var model = s.model
+        var context = PassContext(tensorStore: TensorStore(fileDescriptor: fd))
+        #expect {
+            try FoldBatchNorm().run(on: &model, context: &context)
+        } throws: { error in
+            guard let failure = (error as? PassError)?.storageFailure, case .write(let reason) = failure else { return false }
+            return reason == String(cString: strerror(ENOSPC))
+        }
+    }
 }

@@ -1,4 +1,7 @@
+import FreezerConvert
 import FreezerFeeds
+import FreezerIR
+import FreezerPasses
 import FreezerONNX
 import Testing
 @testable import freezer
@@ -37,5 +40,15 @@ struct ExitStatusTests {
     @Test(arguments: feedCodes)
     func feedErrors(error: FeedError, code: Int32) {
         #expect(ExitStatus.code(for: error) == code, "\(error)")
+    }
+
+    @Test func aFullDiskUnderTheFoldedWeightsIsAWriteFailureNotARefusal() {
+        let full = ConversionError(passFailure: PassError(pass: "FoldBatchNorm", "folding 'bn' failed",
+                                                          storageFailure: .write(reason: "No space left on device")),
+                                   outputDirectory: "/out")
+        #expect(ExitStatus.code(for: full) == 73)
+        #expect(full.description.contains("'/out'") && full.description.contains("No space left on device"))
+        let refused = ConversionError(passFailure: PassError(pass: "FoldBatchNorm", "the scale is shared"), outputDirectory: "/out")
+        #expect(ExitStatus.code(for: refused) == 3)
     }
 }

@@ -38,7 +38,9 @@ public struct FoldBatchNorm: Pass {
                     let detail = "\(plan.channels) channels, ε = \(plan.epsilon); \(Self.detail(plan, in: graph))"
                     var applier = BatchNormFoldApplier(plan: plan, enclosing: place.enclosing, store: context.tensorStore)
                     do throws(FoldError) { try applier.apply(to: &graph) } catch {
-                        throw PassError(pass: Self.name, "folding '\(names[0])' failed: \(error)")
+                        var storageFailure: TensorStoreError?
+                        if case .store(let failure) = error { storageFailure = failure }
+                        throw PassError(pass: Self.name, "folding '\(names[0])' failed: \(error)", storageFailure: storageFailure)
                     }
                     context.record(.batchNormalization, graph: place.path, nodes: names,
                                    action: "folded into \(plan.target.name) '\(names[1])'", detail: detail, evidence: applier.evidence)
