@@ -61,6 +61,7 @@ extension NDArray {
         if tensor.elementType == .float {
             let bytes = try tensor.rawBytes()
             return [Float](unsafeUninitializedCapacity: n) { buffer, initialized in
+                HugePages.advise(buffer)
                 bytes.withUnsafeBytes { raw in
                     if n > 0 { UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(from: raw.baseAddress!, byteCount: n * 4) }
                 }
@@ -78,6 +79,7 @@ extension NDArray {
         let bytes = try tensor.rawBytes()
         let type = tensor.elementType
         return [T](unsafeUninitializedCapacity: n) { buffer, initialized in
+            HugePages.advise(buffer)
             bytes.withUnsafeBytes { raw in
                 switch type {
                 case .float16 where NativeKernels.isAvailable:

@@ -11,8 +11,9 @@ final class PackedMatrix: @unchecked Sendable {
     init(count: Int, fill: (UnsafeMutablePointer<Float>) -> Void) {
         self.count = count
         // Aligned to a cache line, so a panel row never straddles two.
-        base = UnsafeMutableRawPointer.allocate(byteCount: max(1, count) * MemoryLayout<Float>.stride, alignment: 64)
-            .bindMemory(to: Float.self, capacity: max(1, count))
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(1, count) * MemoryLayout<Float>.stride, alignment: 64)
+        HugePages.advise(raw, byteCount: count * MemoryLayout<Float>.stride)
+        base = raw.bindMemory(to: Float.self, capacity: max(1, count))
         fill(base)
     }
 
