@@ -1,3 +1,5 @@
+import FreezerExport
+
 /// freezer's claim about the confidence a safety project may place in it, for the assessor to confirm:
 /// ISO 26262-8 clause 11 (tool impact, tool error detection, tool confidence level) and the IEC 61508-3
 /// tool class, with the conditions of use the claim relies on.
@@ -34,6 +36,8 @@ public struct ConfidenceArgument: Sendable, Codable, Equatable {
                 "The conversion log is reviewed and approved (log review / approve), and `freezer verify` passes on the frozen model, its data files and the approved log.",
                 "The freezer executable and libraries in use have the SHA-256 digests listed in this report's tool identity; qualification is repeated after any change of version, build or machine.",
                 "The limitations listed in this report are accepted for the models converted.",
-            ])
+            ] + ExportError.outsideQualifiedScope.map {
+                "For frozen models made by freezer export, outside the qualified scope and accepted in the review of each export's log: \($0.subject)."
+            })
     }
 }

@@ -61,7 +61,7 @@ struct QualifyCommand: ParsableCommand {
         }
         let start = ContinuousClock.now
         let identity = ToolIdentity.measure()
-        let (results, faults) = try QualificationSuite.run(exitCode: { ExitStatus.code(for: $0) }) { result in
+        let (results, faults) = try QualificationSuite.run(executable: identity.executable?.path, exitCode: { ExitStatus.code(for: $0) }) { result in
             if !result.passed { printToStandardError("FAILED \(result.id) (\(result.requirements.joined(separator: ", "))): \(result.actual)") }
         }
         var report = QualificationReport(date: LogWorkflow.stamp(Date()), identity: identity, requirements: Specification.requirements(),
