@@ -27,6 +27,7 @@ public struct ConfidenceArgument: Sendable, Codable, Equatable {
                 "The specification is generated from the source's own documentation (pass Before/After/Conditions/Formula, refusal rules, the criterion), so it describes the code that ran.",
                 "Each requirement is checked on this machine by tests on models built by freezer's own code; a requirement without a test fails qualification.",
                 "A conversion error that changes what the model computes is refused by the equivalence check (exit 4) before anything is written; the fault-injection table measures this.",
+                "The fault-injection evidence does not depend on the passes it guards: its correct frozen models are built by the suite's own fold formula, so a broken pass fails its own requirement and leaves the error-detection claim to the check itself.",
                 "What the check cannot see (a faulty evaluator that is wrong in the same way on both models) is limited by evaluating the original, not the rewritten graph, and in float64 as well as its own precision.",
             ],
             conditionsOfUse: [

@@ -109,7 +109,7 @@ public enum QualificationDocument {
     static func limitations(_ r: QualificationReport, _ b: inout Builder) {
         b.add(.heading(level: 1, text: "6 Known limitations"))
         b.table("What freezer does not handle, and what it does then", [.init("Limitation", weight: 3), .init("What freezer does", weight: 3), .init("Exit"), .init("Specified by", weight: 1.3)],
-                r.limitations.map { .cells([$0.subject, $0.behaviour, $0.exitCode.map(String.init) ?? "(log)", $0.requirement ?? "—"]) })
+                r.limitations.map { .cells([$0.subject, $0.behaviour, $0.exitCode.map(String.init) ?? ($0.requirement == nil ? "—" : "(log)"), $0.requirement ?? "—"]) })
         b.add(.paragraph("The reference evaluator runs these \(r.evaluatorOperators.count) operators (at the opset versions it registers; others are refused by name): "
             + r.evaluatorOperators.joined(separator: ", ") + "."))
     }
