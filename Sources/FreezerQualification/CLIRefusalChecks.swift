@@ -48,6 +48,21 @@ enum CLIRefusalChecks {
         convert(id, input, extra: { _ in extra }, mentions: mentions)
     }
 
+    /// A refusal rule of the CLI itself: its example must end with the rule's exit code and name the culprit.
+    static func usage(_ rule: CommandLineRule) -> QualificationCheck {
+        QualificationCheck(id: "QT-\(rule.id)", requirements: [rule.id],
+                           expected: "freezer \(rule.example.joined(separator: " ")): exit \(rule.exitCode), the message names '\(rule.mentions)', nothing written") { context in
+            let directory = context.path(rule.id.lowercased())
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let run = try context.freezer().run(rule.example.map { $0.replacingOccurrences(of: "{dir}", with: directory) })
+            try require(run.status == rule.exitCode, "exit \(run.status), expected \(rule.exitCode): \(run.text)")
+            try require(run.standardError.contains(rule.mentions), "the message does not name '\(rule.mentions)': \(run.standardError)")
+            let left = try FileManager.default.contentsOfDirectory(atPath: directory)
+            try require(left.isEmpty, "written: \(left.joined(separator: ", "))")
+            return "exit \(run.status): \(firstLine(run.standardError))"
+        }
+    }
+
     static func verifyMissing() -> QualificationCheck {
         let id = "REF-VERIFY-MISSING", code = exit(id)
         return QualificationCheck(id: "QT-\(id)", requirements: [id], expected: "freezer verify of a frozen model and log that do not exist: exit \(code), the message names the path") { context in

@@ -6,18 +6,18 @@ import FreezerVerify
 public enum QualificationSuite {
     /// Every test but the fault-injection rows, which `run` adds from `FaultInjection`. `pipeline` is the
     /// standard one; the project's tests give one with a broken pass.
-    public static func checks(pipeline: Pipeline = .standard()) -> [QualificationCheck] {
-        PassChecks.all(pipeline: pipeline) + RefusalChecks.all() + CLIRefusalChecks.all() + LogRefusalChecks.all() + ExportRefusalChecks.all()
-            + ConversionChecks.all() + [CrashSafetyCheck.check()]
+    public static func checks(pipeline: Pipeline = .standard(), commandLine: [CommandLineRule] = []) -> [QualificationCheck] {
+        PassChecks.all(pipeline: pipeline) + RefusalChecks.all() + CLIRefusalChecks.all() + commandLine.map(CLIRefusalChecks.usage)
+            + LogRefusalChecks.all() + ExportRefusalChecks.all() + ConversionChecks.all() + [CrashSafetyCheck.check()]
     }
 
     /// The requirement each fault-injection row checks: correct conversions accepted, faults refused.
     public static let faultRequirement = EquivalenceCriterion.requirement.id
 
     /// The test ids of every requirement (fault-injection rows included), from the suite's declarations.
-    public static func testsByRequirement() -> [String: [String]] {
+    public static func testsByRequirement(commandLine: [CommandLineRule] = []) -> [String: [String]] {
         var tests: [String: [String]] = [:]
-        for check in checks() { for id in check.requirements { tests[id, default: []].append(check.id) } }
+        for check in checks(commandLine: commandLine) { for id in check.requirements { tests[id, default: []].append(check.id) } }
         tests[faultRequirement, default: []] += faultTestIDs()
         return tests
     }
@@ -34,14 +34,14 @@ public enum QualificationSuite {
     /// the CLI's mapping of errors to exit codes, `executable` the freezer under qualification (the tests
     /// of the CLI path and of crash safety run it). `progress` is told each finished test.
     public static func run(workDirectory: String = NSTemporaryDirectory(), executable: String?, pipeline: Pipeline = .standard(),
-                           exitCode: @escaping @Sendable (any Error) -> Int32,
+                           commandLine: [CommandLineRule] = [], exitCode: @escaping @Sendable (any Error) -> Int32,
                            progress: (CheckResult) -> Void = { _ in }) throws -> (results: [CheckResult], faults: [FaultInjection.Row]) {
         let directory = (workDirectory as NSString).appendingPathComponent("freezer-qualify-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let context = QualificationContext(directory: directory, executable: executable, exitCode: exitCode)
         var results: [CheckResult] = []
-        for check in checks(pipeline: pipeline) {
+        for check in checks(pipeline: pipeline, commandLine: commandLine) {
             let result = check.run(in: context)
             progress(result)
             results.append(result)

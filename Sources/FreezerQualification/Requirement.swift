@@ -8,7 +8,7 @@ public struct Requirement: Sendable, Codable, Equatable {
             switch self {
             case .passes: "Freezing passes"
             case .equivalence: "Equivalence check"
-            case .refusals: "Refusal rules: load, convert, compare"
+            case .refusals: "Refusal rules: command line, load, convert, compare"
             case .exportRefusals: "Refusal rules: export"
             case .logRefusals: "Refusal rules: log workflow and verify"
             case .output: "Atomic writes, crash safety and determinism"

@@ -10,12 +10,13 @@ import FreezerVerify
 /// documentation, the refusal rules of the error types, the saver, the log, the verifier). Nothing here
 /// restates a requirement; a new one is added where it is implemented and listed once below.
 public enum Specification {
-    public static func requirements() -> [Requirement] {
+    /// `commandLine`: the CLI's own refusal rules (`freezer qualify` hands them in).
+    public static func requirements(commandLine: [CommandLineRule] = []) -> [Requirement] {
         let passes = Pipeline.standard().passes.map { pass -> Requirement in
             let doc = type(of: pass).documentation
             return Requirement(id: doc.id, area: .passes, title: pass.name, statement: statement(doc), source: "FreezerPasses.\(pass.name).documentation")
         }
-        let refusals = refusalRules.flatMap { owner in owner.rules.map { rule(owner.owner, $0) } }
+        let refusals = refusalRules.flatMap { owner in owner.rules.map { rule(owner.owner, $0) } } + commandLine.map(\.requirement)
         return passes + [
             Requirement(id: TrainingAudit.requirement.id, area: .passes, title: "Training audit of the frozen model",
                         statement: TrainingAudit.requirement.statement, source: "FreezerPasses.TrainingAudit.requirement"),

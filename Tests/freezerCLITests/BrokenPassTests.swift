@@ -54,8 +54,9 @@ struct BrokenPassTests {
     /// injection (EQ-CRITERION) and REF-NOT-EQUIVALENT still pass.
     @Test func theWholeSuiteNamesOnlyPassFoldBN() throws {
         try #require(FileManager.default.isExecutableFile(atPath: CLI.executable), "build freezer first: \(CLI.executable)")
-        let (results, faults) = try QualificationSuite.run(executable: CLI.executable, pipeline: try Self.brokenPipeline(), exitCode: { ExitStatus.code(for: $0) })
-        let report = QualificationReport(date: "2026-01-01T00:00:00Z", identity: ToolIdentity.measure(), requirements: Specification.requirements(),
+        let (results, faults) = try QualificationSuite.run(executable: CLI.executable, pipeline: try Self.brokenPipeline(),
+                                                           commandLine: QualifyCommand.commandLineRules, exitCode: { ExitStatus.code(for: $0) })
+        let report = QualificationReport(date: "2026-01-01T00:00:00Z", identity: ToolIdentity.measure(), requirements: Specification.requirements(commandLine: QualifyCommand.commandLineRules),
                                          tests: results, faultInjection: faults, seconds: 0)
         #expect(report.summary.failedRequirements == ["PASS-FOLD-BN"],
                 "\(results.filter { !$0.passed }.map { "\($0.id): \($0.actual)" })")
