@@ -5,8 +5,8 @@ import FreezerONNX
 import FreezerVerify
 
 /// SAVE-ATOMIC under SIGKILL: the installed freezer converts a model large enough that saving takes
-/// measurable time, and is killed at a seeded, deterministic list of moments spread over an uninterrupted
-/// run. After each kill the output paths hold nothing or a complete output (the frozen model byte-identical
+/// measurable time, and is killed at a seeded, deterministic list of moments of an uninterrupted run
+/// (most of them in its save phase, as `convert --json` times it). After each kill the output paths hold nothing or a complete output (the frozen model byte-identical
 /// to the uninterrupted run's, a log that parses), and nothing else but the recognizable leftovers planted
 /// for killed processes; a later run removes those.
 enum CrashSafetyCheck {
@@ -21,19 +21,26 @@ enum CrashSafetyCheck {
             _ = try ModelSaver.save(model(), to: input)
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let frozen = directory + "/frozen.onnx", log = directory + "/frozen.conversion-log.json"
-            let arguments = ["convert", input, "-o", frozen, "--no-verify", "--model-id", "CRASH", "--model-version", "1", "--responsible", "freezer qualify"]
+            let arguments = ["convert", input, "-o", frozen, "--no-verify", "--model-id", "CRASH", "--model-version", "1", "--responsible", "freezer qualify", "--json"]
             // Timed as the killed runs will run: the second of two uninterrupted runs (files in the page cache).
-            var duration = 0.0
+            var duration = 0.0, save = 0.0
             for _ in 0..<2 {
                 let start = ContinuousClock.now
                 let complete = try freezer.run(arguments)
                 duration = (ContinuousClock.now - start).seconds
                 try require(complete.status == 0, "the uninterrupted run failed (exit \(complete.status)): \(complete.standardError)")
+                save = savePhase(complete.standardOutput)
             }
             let reference = try FileDigest.sha256(ofFile: frozen).sha256
-            // Moments spread over the run, one in each of `kills` equal parts, at a seeded place in it.
+            // A third of the moments spread over the whole run, the rest over its save phase (which ends the
+            // run), each at a seeded place in its equal part.
             var generator = SeededGenerator(seed: seed)
-            let delays = (0..<kills).map { k in duration * (Double(k) + Double(generator.next() >> 11) * 0x1p-53) / Double(kills) }
+            let spread = kills / 3, saveStart = max(0, duration - save)
+            let delays = (0..<kills).map { k in
+                let u = Double(generator.next() >> 11) * 0x1p-53
+                return k < spread ? saveStart * (Double(k) + u) / Double(spread)
+                                  : saveStart + (duration - saveStart) * (Double(k - spread) + u) / Double(kills - spread)
+            }
             var planted: [String] = [], killed = 0, outputs = 0
             for delay in delays {
                 try? FileManager.default.removeItem(atPath: frozen)
@@ -63,7 +70,7 @@ enum CrashSafetyCheck {
             try require(later.status == 0, "the run after the kills failed (exit \(later.status)): \(later.standardError)")
             let left = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
             try require(left == ["frozen.conversion-log.json", "frozen.onnx"], "after the later run the directory holds \(left)")
-            return "run \(ms(duration)); kills at \(delays.map(ms).joined(separator: ", ")): \(killed) killed, \(outputs) complete model(s) found, no partial output or orphan; the later run removed \(planted.count) leftover(s)"
+            return "run \(ms(duration)) (saving \(ms(save)) of it); kills at \(delays.map(ms).joined(separator: ", ")): \(killed) killed, \(outputs) complete model(s) found, no partial output or orphan; the later run removed \(planted.count) leftover(s)"
         }
     }
 
@@ -76,6 +83,13 @@ enum CrashSafetyCheck {
             x = r.node("MatMul", "layer\(i)", [x, w], outputs: i == 3 ? ["y"] : nil)
         }
         return r.model(name: "crash_safety", inputs: [GraphRecipe.float("x", [1, 1024])], outputs: [GraphRecipe.float("y", [1, 1024])])
+    }
+
+    /// The seconds of the save phase in `convert --json`'s summary (0 when absent).
+    static func savePhase(_ json: String) -> Double {
+        let summary = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any]
+        let phases = summary?["phases"] as? [[String: Any]] ?? []
+        return phases.filter { ($0["phase"] as? String)?.hasPrefix("save") == true }.compactMap { $0["seconds"] as? Double }.reduce(0, +)
     }
 
     static func ms(_ seconds: Double) -> String { String(format: "%.0f ms", seconds * 1000) }
