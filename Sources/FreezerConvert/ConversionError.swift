@@ -10,10 +10,14 @@ public enum ConversionError: Error, CustomStringConvertible {
     public static let refusalRules: [(id: String, statement: String, exitCode: Int32)] = [
         ("REF-INVALID-MODEL", "A model whose graph is structurally broken (a node reads a value nothing defines) is refused by the IR validator with a message that names the problem; exit 65; nothing is written.", 65),
         ("REF-OUTPUT-IS-INPUT", "An output path (-o or --log) that names the input model is refused before anything is written, with a message that names the path and says to choose another; exit 73; the input is unchanged.", 73),
-        ("REF-BAD-OPTION", "Verification settings under which the equivalence check would prove nothing (zero samples, a negative tolerance) are refused with a message that names the option; exit 64; nothing is written.", 64),
+        ("REF-BAD-OPTION", "Verification settings under which the equivalence check would prove nothing (zero samples, a declared --rtol or --atol that is negative, not a number or infinite) are refused with a message that names the option; exit 64; nothing is written.", 64),
+        ("REF-USAGE-INPUT-SHAPE", "An --input-shape that is not NAME=AxBxC (or NAME=N for a dimension symbol), that gives one name twice, or that names neither an input nor a dimension symbol of the model is refused with a message that quotes it and shows the expected form; exit 64; nothing is written.", 64),
+        ("REF-USAGE-CONFLICT", "Options that contradict each other (-o and --log naming the same file) are refused with a message that names both; exit 64; nothing is written.", 64),
+        ("REF-USAGE-IDENTITY", "An empty --model-id, --model-version or --responsible (the log must name the model and the person), or an --expect-sha256 that is not 64 hexadecimal digits, is refused with a message that names the option; exit 64; nothing is written.", 64),
+        ("REF-DIGEST-MISMATCH", "A model whose SHA-256 differs from --expect-sha256 (not the model that passed verification) is refused with a message that names the file and both digests; exit 65; nothing is written.", 65),
         ("REF-CANNOT-EVALUATE", "A model with an operator the reference evaluator does not run (image decoding, random sampling outside recognized regularizers, an unknown domain) is refused, because its equivalence cannot be checked: the message names the operator; exit 3; nothing is written.", 3),
         ("REF-CANNOT-FREEZE", "A training construct freezer cannot prove it removes correctly (a random draw that is not a recognized regularizer) is refused with a message that names the node; exit 3; nothing is written.", 3),
-        ("REF-NOT-EQUIVALENT", "A frozen model that is not equivalent to the original under the criterion is refused; exit 4; nothing is written (the faults of the fault-injection suite are such models).", 4),
+        ("REF-NOT-EQUIVALENT", "A frozen model that is not equivalent to the original under the criterion is refused: `convert` writes nothing, and `compare A B` prints the failed outputs and says not equivalent; exit 4 (the faults of the fault-injection suite are such models).", 4),
     ]
 
     case digestMismatch(path: String, expected: String, actual: String)

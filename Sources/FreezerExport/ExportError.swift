@@ -7,6 +7,38 @@ public enum ExportError: Error, CustomStringConvertible, Equatable {
         ("REF-EXPORT-RECIPE-MISSING", "An export recipe path that does not exist is refused with a message that names it; exit 66; nothing is written.", 66),
         ("REF-EXPORT-RECIPE-INVALID", "An export recipe that is not usable (an unknown key, a required key missing) is refused with a message that names the recipe and the key and points to its schema; exit 65; nothing is written.", 65),
         ("REF-EXPORT-INTERPRETER", "An export recipe whose Python interpreter cannot be found is refused with a message that names it and says to set 'python:' to the training environment's interpreter; exit 69; nothing is written.", 69),
+        ("REF-EXPORT-NOT-PYTHON", "An interpreter that runs but leaves no driver result (not a Python 3 that can run the driver) is refused with a message that names it, its exit status and its standard error; exit 69; nothing is written.", 69),
+        ("REF-EXPORT-TIMEOUT", "A driver run that does not finish within the recipe's timeout_seconds is stopped and refused with a message that names the run and says to raise timeout_seconds; exit 75; nothing is written and no scratch directory is left.", 75),
+    ] + driverRefusalRules
+
+    /// The refusals the driver reports from the training environment (its result's error kind), as freezer
+    /// relays them: the driver's message, the exit code, nothing written. Qualification exercises this
+    /// relay with a stand-in interpreter that reports each kind; whether the driver detects the condition
+    /// in a real framework is outside the qualified scope (`outsideQualifiedScope`).
+    public static let driverRefusalRules: [(id: String, statement: String, exitCode: Int32)] = [
+        ("REF-EXPORT-PACKAGE-MISSING", "A driver report that a package the export needs (torch, tensorflow, tf2onnx, onnx) is not installed is refused with the driver's message naming it; exit 69; nothing is written.", 69),
+        ("REF-EXPORT-FACTORY", "A driver report that the recipe's model factory cannot be imported or called is refused with the driver's message naming it; exit 65; nothing is written.", 65),
+        ("REF-EXPORT-CHECKPOINT-MISSING", "A driver report that the recipe's checkpoint file does not exist is refused with the driver's message naming it; exit 66; nothing is written.", 66),
+        ("REF-EXPORT-CHECKPOINT-KEYS", "A driver report that the checkpoint does not fit the model (missing or unexpected keys, shapes) is refused with the driver's message naming the keys; exit 65; nothing is written.", 65),
+        ("REF-EXPORT-INPUT-REJECTED", "A driver report that the model does not accept the recipe's inputs is refused with the driver's message; exit 65; nothing is written.", 65),
+        ("REF-EXPORT-EXPORTER-FAILED", "A driver report that the exporter failed is refused with the exporter's message; exit 3; nothing is written.", 3),
+        ("REF-EXPORT-PARAMETER-DIFFERENCES", "A driver report that exported initializers differ from the checkpoint (and the recipe does not accept it) is refused with the driver's message naming the tensors; exit 3; nothing is written.", 3),
+    ]
+
+    /// The driver's result error kind (DriverReport.refusal) that each of `driverRefusalRules` specifies.
+    public static let driverRefusalKinds = [
+        "REF-EXPORT-PACKAGE-MISSING": "package_missing", "REF-EXPORT-FACTORY": "factory_invalid", "REF-EXPORT-CHECKPOINT-MISSING": "checkpoint_missing",
+        "REF-EXPORT-CHECKPOINT-KEYS": "checkpoint_mismatch", "REF-EXPORT-INPUT-REJECTED": "input_rejected",
+        "REF-EXPORT-EXPORTER-FAILED": "exporter_failed", "REF-EXPORT-PARAMETER-DIFFERENCES": "parameter_differences",
+    ]
+
+    /// What `freezer qualify` cannot exercise without a framework, stated for the report's known
+    /// limitations and conditions of use.
+    public static let outsideQualifiedScope: [(subject: String, behaviour: String, exitCode: Int32?)] = [
+        ("Detection by the driver in the training environment (PyTorch, Keras): missing or unexpected checkpoint keys, inputs the model rejects, exporter failures, running-statistics drift of a training-mode export",
+         "outside the qualified scope: qualify exercises how freezer relays each driver refusal (REF-EXPORT-*) with a stand-in interpreter, not the Python driver itself; scripts/test.sh runs the driver in the training environment", nil),
+        ("The framework check of freezer export (the frozen model against the framework's own inference outputs)",
+         "outside the qualified scope: it needs the framework; an export log records the framework check's errors per output for the review, and a frozen model that fails it is refused (exit 4)", 4),
     ]
 
     case recipeMissing(String)

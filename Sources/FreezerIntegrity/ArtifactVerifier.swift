@@ -14,6 +14,12 @@ public enum ArtifactVerifier {
         id: "LOG-INTEGRITY",
         statement: "`verify` passes an unchanged frozen model and log and fails (exit 6), naming the artifact and both digests, when any byte of the frozen model changed, any field of the log's record changed (recordDigest), or a signature does not verify with its public key.")
 
+    /// The failures `freezer verify` ends with (exit 6), as refusal rules of `freezer qualify`'s specification.
+    public static let refusalRules: [(id: String, statement: String, exitCode: Int32)] = [
+        ("REF-VERIFY-TAMPERED", "`freezer verify` of a log changed after it was written fails the record digest check, prints the checklist naming recordDigest with both digests, and exits 6.", 6),
+        ("REF-VERIFY-UNTRUSTED-KEY", "`freezer verify --public-key KEY` of a log signed only by another key fails, naming the key that no valid signature comes from, and exits 6.", 6),
+    ]
+
     public struct Request: Sendable {
         public var frozenModel: String
         public var log: String
@@ -210,6 +216,11 @@ public enum ArtifactVerifier {
 
 /// A file `verify` was given does not exist.
 public enum VerifyInputError: Error, Equatable, CustomStringConvertible {
+    /// The refusal rule of `verify` for what it was given, as a requirement of `freezer qualify`'s specification.
+    public static let refusalRules: [(id: String, statement: String, exitCode: Int32)] = [
+        ("REF-VERIFY-MISSING", "`verify` given a frozen model or log that does not exist fails with a message that names the path; exit 66; nothing is written.", 66),
+    ]
+
     case notFound(path: String)
     case notAFile(path: String)
     public var description: String {

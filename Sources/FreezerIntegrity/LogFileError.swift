@@ -2,6 +2,13 @@ import FreezerLog
 
 /// Why a log file cannot be used. Each names the file; nothing is written in any of these cases.
 public enum LogFileError: Error, Equatable, CustomStringConvertible {
+    /// The refusal rules of the commands that modify or sign a log (`log review`, `approve`, `new-version`,
+    /// `sign`), as requirements of `freezer qualify`'s specification.
+    public static let refusalRules: [(id: String, statement: String, exitCode: Int32)] = [
+        ("REF-LOG-TAMPERED", "A log whose record no longer hashes to its recordDigest (changed after it was written) is refused by the commands that modify or sign it, with a message that names the log and both digests; exit 6; the log file is unchanged.", 6),
+        ("REF-LOG-SIGNATURE", "A log holding a signature that does not verify against the record it covers is refused by the commands that modify or sign it, with a message that names the signature; exit 6; the log file is unchanged.", 6),
+    ]
+
     case notFound(path: String)
     case unreadable(path: String, reason: String)
     /// Not JSON, not a log, an unsupported schema version, or a missing field.

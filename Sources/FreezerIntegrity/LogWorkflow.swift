@@ -82,6 +82,11 @@ public enum LogWorkflow {
 
 /// A signature that would add nothing.
 public enum SigningError: Error, Equatable, CustomStringConvertible {
+    /// The refusal rule of `log sign`, as a requirement of `freezer qualify`'s specification.
+    public static let refusalRules: [(id: String, statement: String, exitCode: Int32)] = [
+        ("REF-SIGN-TWICE", "Signing a record that the same key already signed is refused with a message that names the key; exit 7; the log file is unchanged.", 7),
+    ]
+
     case alreadySigned(path: String, version: String, fingerprint: String)
 
     public var description: String {

@@ -1,5 +1,13 @@
 /// Why a review, approval, new version or signature was refused. Nothing is written in any of these cases.
 public enum WorkflowError: Error, Equatable, CustomStringConvertible {
+    /// The refusal rules of the review workflow, as requirements of `freezer qualify`'s specification.
+    public static let refusalRules: [(id: String, statement: String, exitCode: Int32)] = [
+        ("REF-WORKFLOW-APPROVED", "A review or new approval of an approved log is refused with a message that says to start a new version first; exit 7; the log file is unchanged.", 7),
+        ("REF-WORKFLOW-SELF-APPROVAL", "Approval by the responsible person without --allow-self-approval is refused with a message that names the person; exit 7; the log file is unchanged.", 7),
+        ("REF-WORKFLOW-NOT-APPROVED", "A new version of a log that is not approved is refused with a message that names its version and status; exit 7; the log file is unchanged.", 7),
+        ("REF-WORKFLOW-EMPTY-FIELD", "A review, approval or new version with an empty name or description is refused with a message that names the field; exit 7; the log file is unchanged.", 7),
+    ]
+
     /// The log is approved; it changes only through a new version.
     case approved(version: String)
     /// Only an approved log can be reopened.

@@ -63,3 +63,12 @@ struct TemporaryName: Equatable {
         throw .cannotWrite(path: target, reason: "no free temporary name beside it")
     }
 }
+
+/// The name of the temporary a write of `fileName` by process `pid` leaves when it is killed before its
+/// commit where unnamed files are not supported: public for the crash-safety qualification, which plants
+/// one for a killed process and checks that the next write into the directory removes it.
+public enum KilledWriteLeftover {
+    public static func name(of fileName: String, pid: Int32, startTime: UInt64) -> String {
+        TemporaryName(stem: fileName, owner: ProcessIdentity(pid: pid, startTime: startTime), tag: 0x0123_4567_89ab_cdef).text
+    }
+}

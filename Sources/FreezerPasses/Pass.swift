@@ -29,13 +29,29 @@ public struct PassDocumentation: Sendable, Codable, Equatable {
     public var after: String
     public var conditions: [String]
     public var formula: String?
+    /// What the pass does not rewrite, and what freezer does then: the known limitations of `freezer qualify`'s report.
+    public var limits: [PassLimit]
 
-    public init(id: String, summary: String, before: String, after: String, conditions: [String], formula: String? = nil) {
+    public init(id: String, summary: String, before: String, after: String, conditions: [String], formula: String? = nil, limits: [PassLimit] = []) {
         self.id = id
         self.summary = summary
         self.before = before
         self.after = after
         self.conditions = conditions
         self.formula = formula
+        self.limits = limits
+    }
+}
+
+/// A construct a pass does not rewrite (one of its conditions failed), and what happens then.
+public struct PassLimit: Sendable, Codable, Equatable {
+    public var construct: String
+    /// 3: the pass refuses, so the conversion is refused (exit 3), naming it; nil: the construct is kept
+    /// as written and the log's skip names the failed condition.
+    public var exitCode: Int32?
+
+    public init(_ construct: String, exitCode: Int32?) {
+        self.construct = construct
+        self.exitCode = exitCode
     }
 }

@@ -1,3 +1,5 @@
+import FreezerExport
+
 /// freezer's claim about the confidence a safety project may place in it, for the assessor to confirm:
 /// ISO 26262-8 clause 11 (tool impact, tool error detection, tool confidence level) and the IEC 61508-3
 /// tool class, with the conditions of use the claim relies on.
@@ -25,6 +27,7 @@ public struct ConfidenceArgument: Sendable, Codable, Equatable {
                 "The specification is generated from the source's own documentation (pass Before/After/Conditions/Formula, refusal rules, the criterion), so it describes the code that ran.",
                 "Each requirement is checked on this machine by tests on models built by freezer's own code; a requirement without a test fails qualification.",
                 "A conversion error that changes what the model computes is refused by the equivalence check (exit 4) before anything is written; the fault-injection table measures this.",
+                "The fault-injection evidence does not depend on the passes it guards: its correct frozen models are built by the suite's own fold formula, so a broken pass fails its own requirement and leaves the error-detection claim to the check itself.",
                 "What the check cannot see (a faulty evaluator that is wrong in the same way on both models) is limited by evaluating the original, not the rewritten graph, and in float64 as well as its own precision.",
             ],
             conditionsOfUse: [
@@ -34,6 +37,8 @@ public struct ConfidenceArgument: Sendable, Codable, Equatable {
                 "The conversion log is reviewed and approved (log review / approve), and `freezer verify` passes on the frozen model, its data files and the approved log.",
                 "The freezer executable and libraries in use have the SHA-256 digests listed in this report's tool identity; qualification is repeated after any change of version, build or machine.",
                 "The limitations listed in this report are accepted for the models converted.",
-            ])
+            ] + ExportError.outsideQualifiedScope.map {
+                "For frozen models made by freezer export, outside the qualified scope and accepted in the review of each export's log: \($0.subject)."
+            })
     }
 }

@@ -130,9 +130,12 @@ struct FoldSite {
         stride = Int(dims[(channelAxis + 1)...].reduce(1, *))
     }
 
+    /// The output channel of the weight element at flat index `i`.
+    func channel(of i: Int) -> Int { (i / stride) % channels }
+
     /// Calls `body` with the flat index of every weight element of output channel `c`.
     func forEach(channel c: Int, _ body: (Int) -> Void) {
-        for i in weight.indices where (i / stride) % channels == c { body(i) }
+        for i in weight.indices where channel(of: i) == c { body(i) }
     }
 
     func store(weight: [Double], bias: [Double], in graph: inout Graph) throws(FaultInjectionError) {
@@ -153,6 +156,10 @@ struct BatchNormParameters {
     let mean: [Double]
     let variance: [Double]
     let epsilon: Double
+
+    init(scale: [Double], shift: [Double], mean: [Double], variance: [Double], epsilon: Double) {
+        (self.scale, self.shift, self.mean, self.variance, self.epsilon) = (scale, shift, mean, variance, epsilon)
+    }
 
     init(_ graph: Graph, name: String) throws(FaultInjectionError) {
         guard let node = graph.nodes.first(where: { $0.name == name }), node.inputs.count == 5 else {

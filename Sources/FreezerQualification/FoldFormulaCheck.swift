@@ -8,18 +8,15 @@ import FreezerPasses
 /// the variance for the standard deviation) names PASS-FOLD-BN even where the evaluator would also
 /// be wrong.
 enum FoldFormulaCheck {
-    static func check(_ subject: SyntheticModel) -> QualificationCheck {
+    static func check(_ subject: SyntheticModel, pipeline: Pipeline = .standard()) -> QualificationCheck {
         QualificationCheck(id: "QT-\(FoldBatchNorm.documentation.id)-FORMULA-\(PassChecks.slug(subject.name))", requirements: [FoldBatchNorm.documentation.id],
                            expected: "W' = a·W and b' = a·(b − mean) + B with a = scale/√(var + ε), for every element of the fold at '\(subject.fold.linear)', within one float32 rounding") { _ in
-            let frozen = try Pipeline.standard().run(subject.model).model
+            let frozen = try pipeline.run(subject.model).model
             let original = try FoldSite(subject.model.graph, linear: subject.fold.linear, channelAxis: subject.fold.channelAxis)
             let folded = try FoldSite(frozen.graph, linear: subject.fold.linear, channelAxis: subject.fold.channelAxis)
             let bn = try BatchNormParameters(subject.model.graph, name: subject.fold.batchNorm)
-            let a = (0..<original.channels).map { bn.scale[$0] / (bn.variance[$0] + bn.epsilon).squareRoot() }
-            var expectedWeight = original.weight
-            for c in 0..<original.channels { original.forEach(channel: c) { expectedWeight[$0] *= a[c] } }
-            let expectedBias = (0..<original.channels).map { a[$0] * (original.bias[$0] - bn.mean[$0]) + bn.shift[$0] }
-            let worst = max(relativeError(folded.weight, expectedWeight), relativeError(folded.bias, expectedBias))
+            let expected = FoldFormula.fold(weight: original.weight, bias: original.bias, bn: bn) { original.channel(of: $0) }
+            let worst = max(relativeError(folded.weight, expected.weight), relativeError(folded.bias, expected.bias))
             // One rounding to float32 is at most 2^-24 relative; the stored operands were float32 already.
             try require(worst <= 0x1p-23, "the folded constants differ from the formula by up to \(worst) (relative)")
             return "\(folded.weight.count + folded.bias.count) folded values match the formula; largest relative difference \(worst)"

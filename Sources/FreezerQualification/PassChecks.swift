@@ -9,7 +9,9 @@ import FreezerVerify
 /// The check isolates the pass: the model just before it (as the pipeline leaves it) is the original and
 /// the model just after it the frozen model of the equivalence check, so a wrong rewrite names its pass.
 enum PassChecks {
-    static func all() -> [QualificationCheck] {
+    /// `pipeline` is the standard one; the project's tests give one with a broken pass to see only its
+    /// requirement named.
+    static func all(pipeline: Pipeline = .standard()) -> [QualificationCheck] {
         let synthetic = SyntheticModel.all().map(PassSubject.init)
         let cases: [(pass: String, subjects: [PassSubject])] = [
             (StripTrainingInfo.name, [.trainingInfo()]),
@@ -26,12 +28,11 @@ enum PassChecks {
             (RemoveUnusedDefinitions.name, synthetic),
         ]
         let ids = Dictionary(uniqueKeysWithValues: Pipeline.standard().passes.map { ($0.name, type(of: $0).documentation.id) })
-        return cases.flatMap { c in c.subjects.map { isolated(pass: c.pass, id: ids[c.pass] ?? c.pass, subject: $0) } }
-            + (synthetic + [.lossAndRegularization(), .dropPath(), .trainingSwitch(), .legacyOpset(), .trainingInfo()]).map(audit)
-            + SyntheticModel.all().map(FoldFormulaCheck.check)
+        return cases.flatMap { c in c.subjects.map { isolated(pass: c.pass, id: ids[c.pass] ?? c.pass, subject: $0, pipeline: pipeline) } }
+            + (synthetic + [.lossAndRegularization(), .dropPath(), .trainingSwitch(), .legacyOpset(), .trainingInfo()]).map { audit($0, pipeline: pipeline) }
+            + SyntheticModel.all().map { FoldFormulaCheck.check($0, pipeline: pipeline) }
     }
 
-    /// `pipeline` is the standard one; the project's tests give one with a broken pass to see it named.
     static func isolated(pass: String, id: String, subject: PassSubject, pipeline: Pipeline = .standard()) -> QualificationCheck {
         QualificationCheck(id: "QT-\(id)-\(slug(subject.name))", requirements: [id],
                            expected: "on the \(subject.name) subject, \(pass) records at least one change and the model after it is equivalent to the model before it") { _ in
@@ -52,10 +53,10 @@ enum PassChecks {
 
     /// The whole pipeline leaves no training construct, a valid model and none of the subject's removed
     /// operators. (Equivalence is each pass's test, so a wrong rewrite names its pass, not the audit.)
-    static func audit(_ subject: PassSubject) -> QualificationCheck {
+    static func audit(_ subject: PassSubject, pipeline: Pipeline = .standard()) -> QualificationCheck {
         QualificationCheck(id: "QT-FREEZE-AUDIT-\(slug(subject.name))", requirements: [TrainingAudit.requirement.id],
                            expected: "after the standard pipeline: no training construct found by inspect, no validation issue, no \(subject.removedOperators.isEmpty ? "training operator" : subject.removedOperators.joined(separator: " or "))") { _ in
-            let frozen = try Pipeline.standard().run(subject.model).model
+            let frozen = try pipeline.run(subject.model).model
             let violations = TrainingAudit.violations(in: frozen)
             try require(violations.isEmpty, "inspect still finds: \(violations.map { "\($0.category) \($0.node ?? "")" }.joined(separator: "; "))")
             let issues = Validator.validate(frozen)

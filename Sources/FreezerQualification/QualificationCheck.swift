@@ -64,12 +64,22 @@ public struct QualificationContext: Sendable {
     /// The exit code `freezer` ends with for an error: the CLI's one mapping, so the refusal rules are
     /// checked against what the command does.
     public var exitCode: @Sendable (any Error) -> Int32
+    /// The freezer executable under qualification, for the tests that run it as a user does (the CLI
+    /// path end to end) or kill it; nil where there is none (those tests then fail, saying so).
+    public var executable: String?
 
-    public init(directory: String, exitCode: @escaping @Sendable (any Error) -> Int32) {
+    public init(directory: String, executable: String? = nil, exitCode: @escaping @Sendable (any Error) -> Int32) {
         self.directory = directory
+        self.executable = executable
         self.exitCode = exitCode
     }
 
     /// `name` inside the test directory.
     public func path(_ name: String) -> String { directory + "/" + name }
+
+    /// The executable under qualification, run as a child process.
+    func freezer() throws(CheckFailure) -> FreezerProcess {
+        guard let executable else { throw CheckFailure("no freezer executable was given: this test runs freezer as a child process") }
+        return FreezerProcess(executable: executable)
+    }
 }

@@ -50,7 +50,7 @@ public enum QualificationDocument {
             }))
         }
         let injected = r.faultInjection.filter { $0.fault != nil }
-        b.add(.paragraph("Error detection: \(injected.filter(\.detected).count) of \(injected.count) injected faults detected; \(r.faultInjection.filter { $0.fault == nil && !$0.detected }.count) of \(r.faultInjection.filter { $0.fault == nil }.count) correct conversions accepted. Claimed tool confidence level: \(r.confidence.toolConfidenceLevel)."))
+        b.add(.paragraph("Error detection: \(injected.filter(\.detected).count) of \(injected.count) injected faults detected; \(r.faultInjection.filter { $0.fault == nil && !$0.detected }.count) of \(r.faultInjection.filter { $0.fault == nil }.count) correct frozen models (built by the suite's own fold formula, independently of the passes) accepted. Claimed tool confidence level: \(r.confidence.toolConfidenceLevel)."))
     }
 
     static func identity(_ r: QualificationReport, _ b: inout Builder) {
@@ -98,7 +98,7 @@ public enum QualificationDocument {
     static func errorDetection(_ r: QualificationReport, _ b: inout Builder) {
         b.add(.pageBreak)
         b.add(.heading(level: 1, text: "5 Error detection"))
-        b.add(.paragraph("Each synthetic training export is frozen correctly (the check must accept it), then each fault a wrong conversion could make is injected into the frozen model (the check must refuse it). Error / bound is the observed error over the criterion's bound: below 1 accepted, above 1 refused."))
+        b.add(.paragraph("Each synthetic training export's correct frozen model is built by the suite itself with its own fold formula, independently of the passes (the check must accept it), then each fault a wrong conversion could make is injected into the frozen model (the check must refuse it). Error / bound is the observed error over the criterion's bound: below 1 accepted, above 1 refused."))
         b.table("Fault injection", [.init("Architecture", weight: 2), .init("Fault", weight: 3.5), .init("Detected"), .init("Error / bound"), .init("As expected"), .init("Time")],
                 r.faultInjection.map { f in
                     .cells([f.architecture, f.faultDescription, f.detected ? "yes" : "no", String(format: "%.3g", f.ratio), f.asExpected ? "yes" : "NO",
@@ -108,8 +108,8 @@ public enum QualificationDocument {
 
     static func limitations(_ r: QualificationReport, _ b: inout Builder) {
         b.add(.heading(level: 1, text: "6 Known limitations"))
-        b.table("What freezer does not handle, and what it does then", [.init("Limitation", weight: 3), .init("What freezer does", weight: 3), .init("Exit"), .init("Shown by", weight: 1.3)],
-                r.limitations.map { .cells([$0.subject, $0.behaviour, $0.exitCode.map(String.init) ?? "(log)", $0.requirement ?? "—"]) })
+        b.table("What freezer does not handle, and what it does then", [.init("Limitation", weight: 3), .init("What freezer does", weight: 3), .init("Exit"), .init("Specified by", weight: 1.3)],
+                r.limitations.map { .cells([$0.subject, $0.behaviour, $0.exitCode.map(String.init) ?? ($0.requirement == nil ? "—" : "(log)"), $0.requirement ?? "—"]) })
         b.add(.paragraph("The reference evaluator runs these \(r.evaluatorOperators.count) operators (at the opset versions it registers; others are refused by name): "
             + r.evaluatorOperators.joined(separator: ", ") + "."))
     }

@@ -61,7 +61,7 @@ public struct QualificationReport: Sendable, Codable, Equatable {
         self.requirements = requirements
         self.tests = tests
         self.faultInjection = faultInjection
-        limitations = KnownLimitation.all
+        limitations = KnownLimitation.generated()
         evaluatorOperators = KernelRegistry.standard.supportedOperators
         let matrix = Self.matrix(requirements, tests)
         self.matrix = matrix

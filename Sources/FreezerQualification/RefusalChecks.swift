@@ -11,8 +11,7 @@ import FreezerVerify
 /// output written.
 enum RefusalChecks {
     static func all() -> [QualificationCheck] {
-        let rules = Dictionary(uniqueKeysWithValues: (ModelLoadError.refusalRules + ConversionError.refusalRules + CheckpointError.refusalRules
-                                                      + ExportError.refusalRules).map { ($0.id, $0.exitCode) })
+        let rules = Specification.refusalExitCodes
         func check(_ id: String, _ input: String, mentions: @escaping @Sendable (QualificationContext) -> String,
                    prepare: @escaping @Sendable (QualificationContext) throws -> ConversionOptions) -> QualificationCheck {
             let exit = rules[id] ?? -1
@@ -74,47 +73,6 @@ enum RefusalChecks {
                 o.checkpoint = context.path("checkpoint")
                 return o
             },
-            notEquivalent(exit: rules["REF-NOT-EQUIVALENT"] ?? -1),
-        ] + exportChecks(rules)
-    }
-
-    /// `freezer export` refusals that need no framework: a missing recipe, an unusable one, an interpreter
-    /// that does not exist.
-    static func exportChecks(_ rules: [String: Int32]) -> [QualificationCheck] {
-        func check(_ id: String, _ input: String, recipe: String?, mentions: String) -> QualificationCheck {
-            let exit = rules[id] ?? -1
-            return QualificationCheck(id: "QT-\(id)", requirements: [id],
-                                      expected: "\(input): refused with exit \(exit), the message names '\(mentions)', nothing written") { context in
-                let path = context.path("\(id.lowercased()).yaml"), output = context.path("\(id.lowercased())-frozen.onnx")
-                if let recipe { try Data(recipe.utf8).write(to: URL(fileURLWithPath: path)) }
-                do {
-                    _ = try Export.run(recipePath: path, output: output, commandLine: ["freezer", "export"])
-                } catch {
-                    let code = context.exitCode(error), message = String(describing: error)
-                    try require(code == exit, "exit \(code), expected \(exit): \(message)")
-                    try require(message.contains(mentions), "the message does not name '\(mentions)': \(message)")
-                    try require(!FileManager.default.fileExists(atPath: output), "'\(output)' was written")
-                    return "exit \(code): \(message.prefix(160))\(message.count > 160 ? "…" : "")"
-                }
-                throw CheckFailure("the export succeeded")
-            }
-        }
-        let recipe = { (python: String, extra: String) in """
-            framework: pytorch
-            python: \(python)
-            model: {factory: nets:build, checkpoint: checkpoint.pt}
-            inputs:
-              - {name: input, shape: [1, 3, 8, 8], dtype: float32}
-            export: {exporter: torchscript, opset: 17, training: train}
-            model_id: QUALIFY
-            model_version: "1"
-            responsible: freezer qualify
-            \(extra)
-            """ }
-        return [
-            check("REF-EXPORT-RECIPE-MISSING", "a recipe path that does not exist", recipe: nil, mentions: "ref-export-recipe-missing.yaml"),
-            check("REF-EXPORT-RECIPE-INVALID", "a recipe with an unknown key", recipe: recipe("python3", "learning_rate: 0.1"), mentions: "learning_rate"),
-            check("REF-EXPORT-INTERPRETER", "a recipe whose interpreter does not exist", recipe: recipe("./no-such-python", ""), mentions: "no-such-python"),
         ]
     }
 
@@ -137,21 +95,5 @@ enum RefusalChecks {
         let noise = r.node("RandomNormalLike", "noise", [x], [.init(name: "mean", value: .float(0)), .init(name: "scale", value: .float(1))])
         r.node("Mul", "noisy", [x, noise], outputs: ["output"])
         return r.model(name: "noise", inputs: [PassSubject.input], outputs: [GraphRecipe.float("output", [4, 6])])
-    }
-
-    /// A frozen model with a wrong fold is refused by the equivalence check, and a conversion that
-    /// refuses for that reason ends with the rule's exit code.
-    static func notEquivalent(exit: Int32) -> QualificationCheck {
-        QualificationCheck(id: "QT-REF-NOT-EQUIVALENT", requirements: ["REF-NOT-EQUIVALENT"],
-                           expected: "a frozen MLP whose fold lost its bias is refused as not equivalent; that refusal ends with exit \(exit)") { context in
-            let subject = SyntheticModel.mlp()
-            let frozen = try Pipeline.standard().run(subject.model).model
-            let faulty = try Fault.biasDropped.inject(into: frozen, original: subject.model, subject: subject)
-            let report = try EquivalenceChecker.check(original: subject.model, frozen: faulty, samples: FaultInjection.samplesFor(subject, count: 2, seed: 0))
-            try require(report.verdict == .notEquivalent, "the faulty model was accepted")
-            let code = context.exitCode(ConversionError.equivalenceFailed(report, keptAt: nil))
-            try require(code == exit, "the refusal ends with exit \(code), expected \(exit)")
-            return "refused (error/bound \(PassChecks.bound(report))); exit \(code)"
-        }
     }
 }

@@ -2,13 +2,15 @@
 public struct Requirement: Sendable, Codable, Equatable {
     /// The part of freezer a requirement specifies; the report counts requirements by area.
     public enum Area: String, Sendable, Codable, CaseIterable {
-        case passes, equivalence, refusals, output, log, review
+        case passes, equivalence, refusals, exportRefusals, logRefusals, output, log, review
 
         public var title: String {
             switch self {
             case .passes: "Freezing passes"
             case .equivalence: "Equivalence check"
-            case .refusals: "Refusal rules"
+            case .refusals: "Refusal rules: command line, load, convert, compare"
+            case .exportRefusals: "Refusal rules: export"
+            case .logRefusals: "Refusal rules: log workflow and verify"
             case .output: "Atomic writes, crash safety and determinism"
             case .log: "Log contents and integrity"
             case .review: "Review workflow"

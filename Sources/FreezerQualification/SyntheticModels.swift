@@ -7,6 +7,9 @@ public struct SyntheticModel: Sendable {
     /// The verified learning model as a training export writes it (BatchNormalization and Dropout in
     /// training mode).
     public var model: Model
+    /// The frozen model a correct conversion of `model` is, built by the recipe with the suite's own fold
+    /// formula and no pass (`GraphRecipe.Form.reference`): the fault injection's correct conversion.
+    public var reference: Model
     /// Input shapes for the equivalence check.
     public var inputShapes: [String: [Int]]
     /// The fold the fold faults are injected into: the BatchNormalization, the linear node it folds into,
@@ -21,50 +24,54 @@ public struct SyntheticModel: Sendable {
     /// Six Conv 3×3 + BatchNormalization + Relu layers (Dropout after every second one), global pooling and
     /// a Gemm classifier.
     public static func cnn(layers: Int = 6, width: Int64 = 16, seed: UInt64 = 1) -> SyntheticModel {
-        var r = GraphRecipe(seed: seed)
-        var x = "input"
-        var channels: Int64 = 3
-        for i in 0..<layers {
-            let fanIn = Double(channels * 9)
-            let w = r.parameter("conv\(i).weight", [width, channels, 3, 3], -(3 / fanIn).squareRoot(), (3 / fanIn).squareRoot())
-            let b = r.parameter("conv\(i).bias", [width], -0.1, 0.1)
-            x = r.node("Conv", "conv\(i)", [x, w, b], [.init(name: "pads", value: .ints([1, 1, 1, 1])),
-                                                       .init(name: "kernel_shape", value: .ints([3, 3]))])
-            x = r.batchNorm("bn\(i)", x, channels: width)
-            x = r.node("Relu", "relu\(i)", [x])
-            if i % 2 == 1 { x = r.dropout("dropout\(i)", x, ratio: 0.1) }
-            channels = width
+        let build = { (form: GraphRecipe.Form) -> Model in
+            var r = GraphRecipe(seed: seed, form: form)
+            var x = "input"
+            var channels: Int64 = 3
+            for i in 0..<layers {
+                let fanIn = Double(channels * 9)
+                let w = r.parameter("conv\(i).weight", [width, channels, 3, 3], -(3 / fanIn).squareRoot(), (3 / fanIn).squareRoot())
+                let b = r.parameter("conv\(i).bias", [width], -0.1, 0.1)
+                x = r.node("Conv", "conv\(i)", [x, w, b], [.init(name: "pads", value: .ints([1, 1, 1, 1])),
+                                                           .init(name: "kernel_shape", value: .ints([3, 3]))])
+                x = r.batchNorm("bn\(i)", x, channels: width, folding: (w, b, 0))
+                x = r.node("Relu", "relu\(i)", [x])
+                if i % 2 == 1 { x = r.dropout("dropout\(i)", x, ratio: 0.1) }
+                channels = width
+            }
+            x = r.node("GlobalAveragePool", "pool", [x])
+            x = r.node("Flatten", "flatten", [x])
+            let fw = r.parameter("fc.weight", [10, width], -0.5, 0.5)
+            let fb = r.parameter("fc.bias", [10], -0.1, 0.1)
+            r.node("Gemm", "fc", [x, fw, fb], outputs: ["logits"], [.init(name: "transB", value: .int(1))])
+            return r.model(name: "cnn", inputs: [GraphRecipe.float("input", [2, 3, 16, 16])], outputs: [GraphRecipe.float("logits", [2, 10])])
         }
-        x = r.node("GlobalAveragePool", "pool", [x])
-        x = r.node("Flatten", "flatten", [x])
-        let fw = r.parameter("fc.weight", [10, width], -0.5, 0.5)
-        let fb = r.parameter("fc.bias", [10], -0.1, 0.1)
-        r.node("Gemm", "fc", [x, fw, fb], outputs: ["logits"], [.init(name: "transB", value: .int(1))])
-        let model = r.model(name: "cnn", inputs: [GraphRecipe.float("input", [2, 3, 16, 16])], outputs: [GraphRecipe.float("logits", [2, 10])])
-        return SyntheticModel(name: "CNN (Conv+BN ×\(layers))", model: model, inputShapes: ["input": [2, 3, 16, 16]],
+        return SyntheticModel(name: "CNN (Conv+BN ×\(layers))", model: build(.trainingExport), reference: build(.reference), inputShapes: ["input": [2, 3, 16, 16]],
                               fold: ("bn\(layers / 2)", "conv\(layers / 2)", 0), dropout: "dropout\(layers / 2 | 1)")
     }
 
     /// Four MatMul + Add + BatchNormalization + Relu + Dropout layers and a MatMul head.
     public static func mlp(layers: Int = 4, width: Int64 = 128, seed: UInt64 = 2) -> SyntheticModel {
-        var r = GraphRecipe(seed: seed)
-        var x = "input"
-        var features: Int64 = 32
-        for i in 0..<layers {
-            let limit = (3 / Double(features)).squareRoot()
-            let w = r.parameter("fc\(i).weight", [features, width], -limit, limit)
-            let b = r.parameter("fc\(i).bias", [width], -0.1, 0.1)
-            x = r.node("MatMul", "fc\(i)", [x, w])
-            x = r.node("Add", "fc\(i).add", [x, b])
-            x = r.batchNorm("bn\(i)", x, channels: width)
-            x = r.node("Relu", "relu\(i)", [x])
-            x = r.dropout("dropout\(i)", x, ratio: 0.2)
-            features = width
+        let build = { (form: GraphRecipe.Form) -> Model in
+            var r = GraphRecipe(seed: seed, form: form)
+            var x = "input"
+            var features: Int64 = 32
+            for i in 0..<layers {
+                let limit = (3 / Double(features)).squareRoot()
+                let w = r.parameter("fc\(i).weight", [features, width], -limit, limit)
+                let b = r.parameter("fc\(i).bias", [width], -0.1, 0.1)
+                x = r.node("MatMul", "fc\(i)", [x, w])
+                x = r.node("Add", "fc\(i).add", [x, b])
+                x = r.batchNorm("bn\(i)", x, channels: width, folding: (w, b, 1))
+                x = r.node("Relu", "relu\(i)", [x])
+                x = r.dropout("dropout\(i)", x, ratio: 0.2)
+                features = width
+            }
+            let hw = r.parameter("head.weight", [width, 8], -0.3, 0.3)
+            r.node("MatMul", "head", [x, hw], outputs: ["output"])
+            return r.model(name: "mlp", inputs: [GraphRecipe.float("input", [4, 32])], outputs: [GraphRecipe.float("output", [4, 8])])
         }
-        let hw = r.parameter("head.weight", [width, 8], -0.3, 0.3)
-        r.node("MatMul", "head", [x, hw], outputs: ["output"])
-        let model = r.model(name: "mlp", inputs: [GraphRecipe.float("input", [4, 32])], outputs: [GraphRecipe.float("output", [4, 8])])
-        return SyntheticModel(name: "MLP (MatMul+Add+BN ×\(layers))", model: model, inputShapes: ["input": [4, 32]],
+        return SyntheticModel(name: "MLP (MatMul+Add+BN ×\(layers))", model: build(.trainingExport), reference: build(.reference), inputShapes: ["input": [4, 32]],
                               fold: ("bn\(layers / 2)", "fc\(layers / 2)", 1), dropout: "dropout\(layers / 2)")
     }
 
@@ -72,49 +79,51 @@ public struct SyntheticModel: Sendable {
     /// normalization, a feed-forward part with BatchNormalization over the flattened tokens as in
     /// LeViT-style models, Dropout on the residual branches).
     public static func transformer(blocks: Int = 2, tokens: Int64 = 16, dim: Int64 = 32, seed: UInt64 = 3) -> SyntheticModel {
-        var r = GraphRecipe(seed: seed)
         let batch: Int64 = 2
-        let flat = r.int64s("shape.flat", [batch * tokens, dim])
-        let seq = r.int64s("shape.seq", [batch, tokens, dim])
-        let scale = r.constant("attention.scale", [], [1 / Double(dim).squareRoot()])
-        var x = "input"
-        let limit = (3 / Double(dim)).squareRoot()
-        for i in 0..<blocks {
-            let p = "block\(i)"
-            let g = r.parameter("\(p).ln1.weight", [dim], 0.8, 1.2), bb = r.parameter("\(p).ln1.bias", [dim], -0.1, 0.1)
-            let n = r.node("LayerNormalization", "\(p).ln1", [x, g, bb], [.init(name: "axis", value: .int(-1))])
-            var qkv: [String] = []
-            for m in ["q", "k", "v"] {
-                let w = r.parameter("\(p).\(m).weight", [dim, dim], -limit, limit)
-                qkv.append(r.node("MatMul", "\(p).\(m)", [n, w]))
+        let build = { (form: GraphRecipe.Form) -> Model in
+            var r = GraphRecipe(seed: seed, form: form)
+            let flat = r.int64s("shape.flat", [batch * tokens, dim])
+            let seq = r.int64s("shape.seq", [batch, tokens, dim])
+            let scale = r.constant("attention.scale", [], [1 / Double(dim).squareRoot()])
+            var x = "input"
+            let limit = (3 / Double(dim)).squareRoot()
+            for i in 0..<blocks {
+                let p = "block\(i)"
+                let g = r.parameter("\(p).ln1.weight", [dim], 0.8, 1.2), bb = r.parameter("\(p).ln1.bias", [dim], -0.1, 0.1)
+                let n = r.node("LayerNormalization", "\(p).ln1", [x, g, bb], [.init(name: "axis", value: .int(-1))])
+                var qkv: [String] = []
+                for m in ["q", "k", "v"] {
+                    let w = r.parameter("\(p).\(m).weight", [dim, dim], -limit, limit)
+                    qkv.append(r.node("MatMul", "\(p).\(m)", [n, w]))
+                }
+                let kt = r.node("Transpose", "\(p).kt", [qkv[1]], [.init(name: "perm", value: .ints([0, 2, 1]))])
+                var s = r.node("MatMul", "\(p).scores", [qkv[0], kt])
+                s = r.node("Mul", "\(p).scaled", [s, scale])
+                s = r.node("Softmax", "\(p).softmax", [s], [.init(name: "axis", value: .int(-1))])
+                s = r.dropout("\(p).attention_dropout", s, ratio: 0.1)
+                var a = r.node("MatMul", "\(p).context", [s, qkv[2]])
+                let ow = r.parameter("\(p).out.weight", [dim, dim], -limit, limit)
+                a = r.node("MatMul", "\(p).out", [a, ow])
+                a = r.dropout("\(p).residual_dropout1", a, ratio: 0.1)
+                x = r.node("Add", "\(p).residual1", [x, a])
+                // Feed-forward on the flattened tokens: MatMul + Add + BatchNormalization (folds) + Relu.
+                var f = r.node("Reshape", "\(p).flatten", [x, flat])
+                let w1 = r.parameter("\(p).ffn1.weight", [dim, 2 * dim], -limit, limit), b1 = r.parameter("\(p).ffn1.bias", [2 * dim], -0.1, 0.1)
+                f = r.node("MatMul", "\(p).ffn1", [f, w1])
+                f = r.node("Add", "\(p).ffn1.add", [f, b1])
+                f = r.batchNorm("\(p).ffn_bn", f, channels: 2 * dim, folding: (w1, b1, 1))
+                f = r.node("Relu", "\(p).ffn_relu", [f])
+                let w2 = r.parameter("\(p).ffn2.weight", [2 * dim, dim], -limit / 2, limit / 2), b2 = r.parameter("\(p).ffn2.bias", [dim], -0.1, 0.1)
+                f = r.node("MatMul", "\(p).ffn2", [f, w2])
+                f = r.node("Add", "\(p).ffn2.add", [f, b2])
+                f = r.node("Reshape", "\(p).unflatten", [f, seq])
+                f = r.dropout("\(p).residual_dropout2", f, ratio: 0.1)
+                x = r.node("Add", "\(p).residual2", [x, f], outputs: i == blocks - 1 ? ["output"] : nil)
             }
-            let kt = r.node("Transpose", "\(p).kt", [qkv[1]], [.init(name: "perm", value: .ints([0, 2, 1]))])
-            var s = r.node("MatMul", "\(p).scores", [qkv[0], kt])
-            s = r.node("Mul", "\(p).scaled", [s, scale])
-            s = r.node("Softmax", "\(p).softmax", [s], [.init(name: "axis", value: .int(-1))])
-            s = r.dropout("\(p).attention_dropout", s, ratio: 0.1)
-            var a = r.node("MatMul", "\(p).context", [s, qkv[2]])
-            let ow = r.parameter("\(p).out.weight", [dim, dim], -limit, limit)
-            a = r.node("MatMul", "\(p).out", [a, ow])
-            a = r.dropout("\(p).residual_dropout1", a, ratio: 0.1)
-            x = r.node("Add", "\(p).residual1", [x, a])
-            // Feed-forward on the flattened tokens: MatMul + Add + BatchNormalization (folds) + Relu.
-            var f = r.node("Reshape", "\(p).flatten", [x, flat])
-            let w1 = r.parameter("\(p).ffn1.weight", [dim, 2 * dim], -limit, limit), b1 = r.parameter("\(p).ffn1.bias", [2 * dim], -0.1, 0.1)
-            f = r.node("MatMul", "\(p).ffn1", [f, w1])
-            f = r.node("Add", "\(p).ffn1.add", [f, b1])
-            f = r.batchNorm("\(p).ffn_bn", f, channels: 2 * dim)
-            f = r.node("Relu", "\(p).ffn_relu", [f])
-            let w2 = r.parameter("\(p).ffn2.weight", [2 * dim, dim], -limit / 2, limit / 2), b2 = r.parameter("\(p).ffn2.bias", [dim], -0.1, 0.1)
-            f = r.node("MatMul", "\(p).ffn2", [f, w2])
-            f = r.node("Add", "\(p).ffn2.add", [f, b2])
-            f = r.node("Reshape", "\(p).unflatten", [f, seq])
-            f = r.dropout("\(p).residual_dropout2", f, ratio: 0.1)
-            x = r.node("Add", "\(p).residual2", [x, f], outputs: i == blocks - 1 ? ["output"] : nil)
+            return r.model(name: "transformer", inputs: [GraphRecipe.float("input", [batch, tokens, dim])],
+                           outputs: [GraphRecipe.float("output", [batch, tokens, dim])])
         }
-        let model = r.model(name: "transformer", inputs: [GraphRecipe.float("input", [batch, tokens, dim])],
-                            outputs: [GraphRecipe.float("output", [batch, tokens, dim])])
-        return SyntheticModel(name: "Transformer (2 blocks, BN in FFN)", model: model, inputShapes: ["input": [Int(batch), Int(tokens), Int(dim)]],
+        return SyntheticModel(name: "Transformer (2 blocks, BN in FFN)", model: build(.trainingExport), reference: build(.reference), inputShapes: ["input": [Int(batch), Int(tokens), Int(dim)]],
                               fold: ("block\(blocks - 1).ffn_bn", "block\(blocks - 1).ffn1", 1), dropout: "block0.attention_dropout")
     }
 }

@@ -1,4 +1,5 @@
 import FreezerConvert
+import FreezerQualification
 import ArgumentParser
 
 @main
@@ -50,4 +51,11 @@ struct Freezer: ParsableCommand {
         version: FreezerBuild.version,
         subcommands: [InspectCommand.self, ConvertCommand.self, ExportCommand.self, CompareCommand.self, RunCommand.self, LogCommand.self, KeygenCommand.self, VerifyCommand.self, QualifyCommand.self]
     )
+
+    /// The refusal rule of the command-line parser, as a requirement of `freezer qualify`'s specification.
+    static let refusalRules = [
+        CommandLineRule(id: "REF-USAGE-ARGUMENTS", statement: "A command line with a required option or argument missing, an unknown option, or a value that does not parse is refused by the parser with a message that names it and shows the command's usage; exit 64; nothing is written.",
+                        exitCode: 64, source: "freezer.Freezer.refusalRules",
+                        example: ["convert", "{dir}/model.onnx", "-o", "{dir}/frozen.onnx", "--model-id", "M", "--model-version", "1"], mentions: "--responsible"),
+    ]
 }

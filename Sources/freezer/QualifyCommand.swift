@@ -48,6 +48,9 @@ struct QualifyCommand: ParsableCommand {
     @Flag(help: "Print the summary as JSON on stdout.")
     var json = false
 
+    /// The CLI's own refusal rules, stated beside the checks they specify.
+    static let commandLineRules = Freezer.refusalRules + RunCommand.refusalRules + VerifyCommand.refusalRules
+
     func run() throws {
         try runReportingErrors { try qualify() }
     }
@@ -61,10 +64,10 @@ struct QualifyCommand: ParsableCommand {
         }
         let start = ContinuousClock.now
         let identity = ToolIdentity.measure()
-        let (results, faults) = try QualificationSuite.run(exitCode: { ExitStatus.code(for: $0) }) { result in
+        let (results, faults) = try QualificationSuite.run(executable: identity.executable?.path, commandLine: Self.commandLineRules, exitCode: { ExitStatus.code(for: $0) }) { result in
             if !result.passed { printToStandardError("FAILED \(result.id) (\(result.requirements.joined(separator: ", "))): \(result.actual)") }
         }
-        var report = QualificationReport(date: LogWorkflow.stamp(Date()), identity: identity, requirements: Specification.requirements(),
+        var report = QualificationReport(date: LogWorkflow.stamp(Date()), identity: identity, requirements: Specification.requirements(commandLine: Self.commandLineRules),
                                          tests: results, faultInjection: faults, seconds: (ContinuousClock.now - start).seconds)
         try report.seal(key: privateKey, signer: signer)
         // Everything is rendered before the first write, so a failure leaves no half set of files.

@@ -4,6 +4,7 @@ import FreezerFeeds
 import FreezerIR
 import FreezerKernels
 import FreezerONNX
+import FreezerQualification
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -80,6 +81,12 @@ struct RunCommand: ParsableCommand {
 
     @Option(help: "Threads for matrix products and convolutions. Float products on AVX-512 give the same bits with any count; elsewhere (OpenBLAS) 1, the default, is bit-reproducible.")
     var threads: Int = 1
+
+    /// The refusal rule of the checks below, as a requirement of `freezer qualify`'s specification.
+    static let refusalRules = [
+        CommandLineRule(id: "REF-USAGE-RUN", statement: "`run` with both --test-data and --input, --rtol or --atol without --test-data (there is no comparison for them to decide), --save-outputs with --test-data, a tolerance that is negative or not a number, or --repeat or --threads below 1 is refused with a message that names the option; exit 64; nothing is run or written.",
+                        exitCode: 64, source: "freezer.RunCommand.refusalRules", example: ["run", "{dir}/model.onnx", "--input", "x={dir}/x.npy", "--rtol", "0.001"], mentions: "--rtol"),
+    ]
 
     func validate() throws {
         if testData != nil && !inputs.isEmpty {

@@ -67,6 +67,12 @@ struct VerifyCommand: ParsableCommand {
     @Flag(help: "Print the report as JSON.")
     var json = false
 
+    /// The refusal rule of the checks below, as a requirement of `freezer qualify`'s specification.
+    static let refusalRules = [
+        CommandLineRule(id: "REF-USAGE-VERIFY", statement: "`verify` given --report together with FROZEN, --log or --original, FROZEN without --log, or --reverify without --original is refused with a message that says what to give; exit 64; nothing is checked or written.",
+                        exitCode: 64, source: "freezer.VerifyCommand.refusalRules", example: ["verify", "--report", "{dir}/report.json", "--log", "{dir}/frozen.conversion-log.json"], mentions: "--report"),
+    ]
+
     func validate() throws {
         if report != nil && (frozen != nil || log != nil || original != nil) {
             throw ValidationError("--report checks a qualification report on its own; give it without FROZEN, --log or --original")

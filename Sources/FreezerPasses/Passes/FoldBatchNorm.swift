@@ -20,7 +20,11 @@ public struct FoldBatchNorm: Pass {
             "The channel count of the statistics equals the operator's output channels (Conv: W dim 0; ConvTranspose: W dim 1 × group; Gemm/MatMul: output features).",
             "A quantized Conv weight, DequantizeLinear(integers, scale, zero point) with constants and one scale per output channel (axis 0), folds into the scales when every factor a_c is positive: the integers and zero points stay exactly as quantization chose them. Any other dequantized weight (one scale for the tensor, blocks, a factor ≤ 0, a MatMul or Gemm weight) keeps the BatchNormalization in inference form, with the reason.",
         ],
-        formula: "a_c = scale_c / √(var_c + ε);  W'[c,…] = a_c · W[c,…] (quantized Conv: scale'_c = a_c · scale_c);  b'_c = a_c · (b_c − mean_c) + B_c. Gemm: C' = a · (β·C − mean) + B with β' = 1. Computed in Double from the stored values, rounded once to the weight's type, chunk by chunk.")
+        formula: "a_c = scale_c / √(var_c + ε);  W'[c,…] = a_c · W[c,…] (quantized Conv: scale'_c = a_c · scale_c);  b'_c = a_c · (b_c − mean_c) + B_c. Gemm: C' = a · (β·C − mean) + B with β' = 1. Computed in Double from the stored values, rounded once to the weight's type, chunk by chunk.",
+        limits: [
+            PassLimit("A BatchNormalization that cannot be folded: no Conv, ConvTranspose, Gemm or 2-D MatMul(+Add) producer, a producer whose output is read elsewhere, parameters or weights that are not constants, per-activation statistics (spatial = 0), mismatched channels, weights of another type than float32, float16, bfloat16 or float64", exitCode: nil),
+            PassLimit("A BatchNormalization after a dequantized weight other than a per-output-channel quantized Conv weight with positive factors", exitCode: nil),
+        ])
 
     public init() {}
 

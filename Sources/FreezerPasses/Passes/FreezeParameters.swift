@@ -12,7 +12,10 @@ public struct FreezeParameters: Pass {
         conditions: [
             "A graph input that the model reads as a weight but that has no initializer (weights kept in a separate checkpoint, as in onnxruntime-training's training_model.onnx) cannot be frozen: the pass refuses, naming each.",
         ],
-        formula: nil)
+        formula: nil,
+        limits: [
+            PassLimit("Parameters declared as graph inputs without values (kept in a separate checkpoint) when no --checkpoint gives them", exitCode: 3),
+        ])
 
     public init() {}
 

@@ -14,7 +14,10 @@ public struct MakeBatchNormInference: Pass {
             "opset ≤ 6: is_test becomes 1 and consumed_inputs is dropped; opset 14+: the training_mode attribute is removed (default 0).",
             "spatial (opset ≤ 7) is kept: spatial = 0 means per-activation statistics and stays exact.",
         ],
-        formula: "Y = scale · (X − mean) / √(var + ε) + B, with mean and var the running statistics")
+        formula: "Y = scale · (X − mean) / √(var + ε) + B, with mean and var the running statistics",
+        limits: [
+            PassLimit("A BatchNormalization whose running-statistics outputs are read by the model", exitCode: 3),
+        ])
 
     public init() {}
 

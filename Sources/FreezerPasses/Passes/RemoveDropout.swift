@@ -15,7 +15,10 @@ public struct RemoveDropout: Pass {
             "Applies to every Dropout in the default domain, in the main graph and in every subgraph.",
             "A used mask needs ConstantOfShape (opset ≥ 9); in older models with a used mask and a static input shape, the mask becomes a constant initializer; otherwise the Dropout is kept in inference form (is_test = 1) and the skip says why.",
         ],
-        formula: "Y = X; mask = 1 (every element true)")
+        formula: "Y = X; mask = 1 (every element true)",
+        limits: [
+            PassLimit("A Dropout whose mask is read, in a model below opset 9 whose input shape is not static", exitCode: nil),
+        ])
 
     public init() {}
 

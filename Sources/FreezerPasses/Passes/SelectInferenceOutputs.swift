@@ -15,7 +15,11 @@ public struct SelectInferenceOutputs: Pass {
             "If every output is training-only, the predictions the loss operators score (their first input, when computed from the graph's inputs) become the outputs, as in onnxruntime-training's training_model.onnx; with no loss operator either, the conversion is refused: name the inference outputs with --output.",
             "A chosen output without a declared type gets the element type and rank that the operators computing it prove (dimensions left open); when they cannot be proven the conversion is refused.",
         ],
-        formula: nil)
+        formula: nil,
+        limits: [
+            PassLimit("A model whose every output is training-only and that has no loss operator whose predictions could become the outputs", exitCode: 3),
+            PassLimit("An --output name that is not a value of the graph, or a chosen output whose element type and rank cannot be proven", exitCode: 3),
+        ])
 
     /// The outputs the user asked for, or nil for the automatic choice.
     public var requested: [String]?

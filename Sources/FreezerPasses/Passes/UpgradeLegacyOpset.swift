@@ -26,7 +26,10 @@ public struct UpgradeLegacyOpset: Pass {
             "Reshape-1 takes its shape attribute as an int64 initializer; Concat before 4 gets its implicit axis = 1; Cast-1's type name becomes its number; Pad-1's paddings become pads; Split-1's constant split input becomes the attribute; Tile-1's constant tiles/axis become repeats; LpPool-1 p becomes an int; Selu-1 gets its opset-1 defaults written out; recurrent ops lose output_sequence only when it cannot change the outputs.",
             "Any other operator that changed before 7, any unknown default-domain operator, Upsample-1 and model-local functions are refused: the whole model keeps its opset and the skip names the nodes.",
         ],
-        formula: "Legacy broadcast: B of shape [b₀..bₖ] placed at axis a of A (rank r) ≡ NumPy broadcast of B reshaped to [b₀..bₖ, 1 × (r − a − k − 1)]")
+        formula: "Legacy broadcast: B of shape [b₀..bₖ] placed at axis a of A (rank r) ≡ NumPy broadcast of B reshaped to [b₀..bₖ, 1 × (r − a − k − 1)]",
+        limits: [
+            PassLimit("A model below opset 7 with an operator the upgrade does not rewrite (any other operator that changed before 7, an unknown default-domain operator, Upsample-1, model-local functions, a read Dropout mask): the whole model keeps its opset", exitCode: nil),
+        ])
 
     public init() {}
 
