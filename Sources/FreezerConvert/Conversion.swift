@@ -80,61 +80,80 @@ public enum Conversion {
         guard remaining.isEmpty else { throw refuse(ConversionError.trainingConstructsRemain(remaining)) }
         phases.end("passes")
 
+        // The frozen model is written on the other core while it is verified, invisible until committed:
+        // it takes its place only if every check passes, and is dropped without a trace otherwise. It waits
+        // for the input's digest, which its metadata names.
+        let saveProgress = BackgroundProgress(progress)
+        let unsaved = result.model
+        let writing = Background { () throws -> Written in
+            let (source, digestSeconds) = try digesting.value()
+            if let expected = options.expectSHA256?.lowercased(), expected != source.sha256 {
+                throw ConversionError.digestMismatch(path: options.input, expected: expected, actual: source.sha256)
+            }
+            let start = ContinuousClock.now
+            let identified = Written.identify(unsaved, source: source, checkpointFile: checkpointFile, options: options)
+            let prepared = try ModelSaver.prepare(identified.model, to: options.output,
+                                                  options: .init(externalData: options.externalData, protectedPaths: protected,
+                                                                 progress: ProgressEvents.save(options.output, saveProgress.record)))
+            return Written(identified: identified, digestSeconds: digestSeconds, prepared: prepared,
+                           saveSeconds: (ContinuousClock.now - start).seconds)
+        }
+        /// Waits for the writing before a refusal leaves, so that nothing outlives the conversion.
+        func abandon(_ error: any Error) -> any Error {
+            _ = try? writing.value()
+            return error
+        }
+
         var equivalence: EquivalenceReport?
         if options.verify {
-            let (samples, defaults) = try EquivalenceInputs.samples(for: original, frozen: result.model.graph, options: options)
-            let report: EquivalenceReport
             do {
-                report = try EquivalenceChecker.checkRecognizingRegularizers(original: original, frozen: result.model, samples: samples, defaults: defaults,
-                                                      options: .init(rtol: options.rtol, atol: options.atol, threads: options.threads),
-                                                      progress: ProgressEvents.verification(progress))
-            } catch {
-                throw refuse(ConversionError.evaluation(error.description))
-            }
-            equivalence = report
-            if report.verdict != .equivalent {
-                var kept: String?
-                if options.keepFailed {
-                    let path = (options.output.hasSuffix(".onnx") ? String(options.output.dropLast(5)) : options.output) + ".failed.onnx"
-                    try ModelSaver.save(result.model, to: path, options: .init(externalData: options.externalData, protectedPaths: protected,
-                                                                               progress: ProgressEvents.save(path, progress)))
-                    kept = path
+                let (samples, defaults) = try EquivalenceInputs.samples(for: original, frozen: result.model.graph, options: options)
+                let report: EquivalenceReport
+                do {
+                    report = try EquivalenceChecker.checkRecognizingRegularizers(original: original, frozen: result.model, samples: samples, defaults: defaults,
+                                                          options: .init(rtol: options.rtol, atol: options.atol, threads: options.threads),
+                                                          progress: ProgressEvents.verification(progress))
+                } catch {
+                    throw refuse(ConversionError.evaluation(error.description))
                 }
-                throw refuse(ConversionError.equivalenceFailed(report, keptAt: kept))
+                equivalence = report
+                if report.verdict != .equivalent {
+                    var kept: String?
+                    if options.keepFailed {
+                        let path = (options.output.hasSuffix(".onnx") ? String(options.output.dropLast(5)) : options.output) + ".failed.onnx"
+                        try ModelSaver.save(result.model, to: path, options: .init(externalData: options.externalData, protectedPaths: protected,
+                                                                                   progress: ProgressEvents.save(path, progress)))
+                        kept = path
+                    }
+                    throw refuse(ConversionError.equivalenceFailed(report, keptAt: kept))
+                }
+            } catch {
+                throw abandon(error)
             }
             phases.end("verification")
         }
 
         let frozen = result.model
-        let amendLog = try amendment.map { try $0(frozen, equivalence) }
+        let amendLog: ((inout ConversionLog) -> Void)?
+        do { amendLog = try amendment.map { try $0(frozen, equivalence) } } catch { throw abandon(error) }
 
         digestProgress.waiting()
-        var (source, digestSeconds) = try digesting.value()
-        if let checkpointFile { source.dataFiles.append(checkpointFile) }
-        phases.add("digest", seconds: digestSeconds, inParallel: true)
-        if let mismatch = digestMismatch(source) { throw mismatch }
-        let loaded = LoadedModel(model: parsed.model, source: source)
-        // The metadata that links the frozen model to its log (it changes no computation, so the verified
-        // model and the saved one compute the same).
-        let conversionID = ConversionIdentity.id(source: source, options: options)
-        result.model.metadataProps.removeAll { $0.key.hasPrefix("freezer.") }
-        let metadata = [
-            ("freezer.conversion_id", conversionID),
-            ("freezer.verified_learning_model_id", "\(options.modelID)_\(options.modelVersion)"),
-            ("freezer.verified_learning_model_sha256", source.sha256),
-            ("freezer.version", FreezerBuild.version),
-        ]
-        result.model.metadataProps += metadata.map { (key: $0.0, value: $0.1) }
+        saveProgress.waiting()
+        let written = try writing.value()
+        progress?(ProgressEvent(phase: .save(path: options.output), count: .init(done: written.prepared.saved.totalSize, total: written.prepared.saved.totalSize, unit: .bytes)))
+        phases.add("digest", seconds: written.digestSeconds, inParallel: true)
+        if options.verify { phases.add("save", seconds: written.saveSeconds, inParallel: true) }
+        result.model = written.identified.model
+        let identified = written.identified
 
         // The log is committed with the model, so a kill never leaves a log that describes another model.
         var log: ConversionLog?
-        let saved = try ModelSaver.save(result.model, to: options.output,
-                                        options: .init(externalData: options.externalData, protectedPaths: protected,
-                                                       progress: ProgressEvents.save(options.output, progress))) { saved in
-            phases.end("save")
-            var record = RecordBuilder(options: options, commandLine: commandLine, clock: clock, conversionID: conversionID,
-                                       loaded: loaded, inspection: inspection, pipeline: pipeline, result: result,
-                                       saved: saved, equivalence: equivalence, metadata: Dictionary(uniqueKeysWithValues: metadata)).build()
+        let saved = try written.prepared.commit { saved in
+            phases.end(options.verify ? "commit" : "save")
+            var record = RecordBuilder(options: options, commandLine: commandLine, clock: clock, conversionID: identified.conversionID,
+                                       loaded: LoadedModel(model: parsed.model, source: identified.source), inspection: inspection,
+                                       pipeline: pipeline, result: result, saved: saved, equivalence: equivalence,
+                                       metadata: identified.metadata).build()
             record.phases = phases.timings
             amendLog?(&record)
             record.recordDigest = try ConversionIdentity.recordDigest(record)
@@ -143,6 +162,40 @@ public enum Conversion {
         }
         guard let log else { throw ModelSaveError.cannotWrite(path: options.logPath, reason: "the log was not made") }
         return Outcome(log: log, logPath: options.logPath, saved: saved, equivalence: equivalence, phases: phases.timings)
+    }
+
+    /// The frozen model as saved, written beside the verification (see `run`).
+    struct Written: Sendable {
+        /// The model with the metadata that links it to its log, and what that metadata was made from.
+        struct Identified: Sendable {
+            var model: Model
+            var source: ModelSource
+            var conversionID: String
+            var metadata: [String: String]
+        }
+        var identified: Identified
+        var digestSeconds: Double
+        var prepared: ModelSaver.PreparedSave
+        var saveSeconds: Double
+
+        /// The metadata that links the frozen model to its log (it changes no computation, so the verified
+        /// model and the saved one compute the same).
+        static func identify(_ model: Model, source: ModelSource, checkpointFile: ModelSource.DataFile?,
+                             options: ConversionOptions) -> Identified {
+            var source = source
+            if let checkpointFile { source.dataFiles.append(checkpointFile) }
+            let conversionID = ConversionIdentity.id(source: source, options: options)
+            var model = model
+            model.metadataProps.removeAll { $0.key.hasPrefix("freezer.") }
+            let metadata = [
+                ("freezer.conversion_id", conversionID),
+                ("freezer.verified_learning_model_id", "\(options.modelID)_\(options.modelVersion)"),
+                ("freezer.verified_learning_model_sha256", source.sha256),
+                ("freezer.version", FreezerBuild.version),
+            ]
+            model.metadataProps += metadata.map { (key: $0.0, value: $0.1) }
+            return Identified(model: model, source: source, conversionID: conversionID, metadata: Dictionary(uniqueKeysWithValues: metadata))
+        }
     }
 
     /// Measures consecutive phases: each `end` closes the phase that began where the previous one ended.

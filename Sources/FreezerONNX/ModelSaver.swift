@@ -46,6 +46,8 @@ public enum ModelSaver {
         public var size: Int
         public var sha256: String
         public var dataFile: ModelSource.DataFile?
+        /// Bytes of the model and its data file together.
+        public var totalSize: Int { size + (dataFile?.size ?? 0) }
     }
 
     /// A file that describes the saved model (its conversion log) and is committed with it.
@@ -65,6 +67,13 @@ public enum ModelSaver {
     @discardableResult
     public static func save(_ model: Model, to path: String, options: Options = .init(),
                             companion: ((Saved) throws -> Companion)? = nil) throws(ModelSaveError) -> Saved {
+        try prepare(model, to: path, options: options).commit(companion: companion)
+    }
+
+    /// Writes `model` (and its data file) in full beside its target without making it visible: `commit`
+    /// puts it in place; dropped uncommitted, it leaves nothing (`convert` writes the frozen model this
+    /// way while it is verified, and commits it only if the check passes).
+    public static func prepare(_ model: Model, to path: String, options: Options = .init()) throws(ModelSaveError) -> PreparedSave {
         guard let target = Paths.canonicalTarget(path) else { throw .missingDirectory(Paths.directory(of: path)) }
         let protected = Set(options.protectedPaths.compactMap { Paths.canonical($0) ?? $0 })
         if protected.contains(target) { throw .wouldOverwriteInput(path: path, input: describeProtected(target, options)) }
@@ -131,32 +140,59 @@ public enum ModelSaver {
             digest = sink.sha256
             size = sink.written
         }
-        let saved = Saved(path: path, size: size, sha256: digest, dataFile: dataFile)
-        guard let companion else {
-            try commit(preparedModel, preparedData)
-            return saved
-        }
-        let made: Companion
-        do { made = try companion(saved) } catch let error as ModelSaveError { throw error } catch {
-            throw .cannotWrite(path: path, reason: "the file written with the model cannot be made: \(error)")
-        }
-        if let t = Paths.canonicalTarget(made.path), protected.contains(t) || t == target || t == dataTarget {
-            throw .wouldOverwriteInput(path: made.path, input: "the input model, the saved model or its data file")
-        }
-        let preparedCompanion = try AtomicFile.prepare(to: made.path) { sink in try sink.write(made.bytes) }
-        let oldCompanion = try SetAside(made.path)
-        do throws(ModelSaveError) {
-            try commit(preparedModel, preparedData)
-            try preparedCompanion.commit()
-        } catch {
-            oldCompanion.restore(replacing: preparedCompanion)
-            throw error
-        }
-        oldCompanion.drop()
-        return saved
+        return PreparedSave(saved: Saved(path: path, size: size, sha256: digest, dataFile: dataFile), target: target,
+                            dataTarget: dataTarget, protected: protected, model: preparedModel, data: preparedData)
     }
 
-    private static func commit(_ model: PreparedFile, _ data: PreparedFile?) throws(ModelSaveError) {
+    /// A model and its data file written in full, not yet at their paths (see `prepare`).
+    public final class PreparedSave: @unchecked Sendable {
+        // Made on one thread and committed on another after it is handed over; never used by two at once.
+        public let saved: Saved
+        private let target: String
+        private let dataTarget: String
+        private let protected: Set<String>
+        private let model: PreparedFile
+        private let data: PreparedFile?
+
+        fileprivate init(saved: Saved, target: String, dataTarget: String, protected: Set<String>, model: PreparedFile, data: PreparedFile?) {
+            self.saved = saved
+            self.target = target
+            self.dataTarget = dataTarget
+            self.protected = protected
+            self.model = model
+            self.data = data
+        }
+
+        /// Puts the model and its data file at their paths, with the `companion` made from what was saved
+        /// (see `save`).
+        @discardableResult
+        public func commit(companion: ((Saved) throws -> Companion)? = nil) throws(ModelSaveError) -> Saved {
+            guard let companion else {
+                try ModelSaver.commit(model, data)
+                return saved
+            }
+            let made: Companion
+            do { made = try companion(saved) } catch let error as ModelSaveError { throw error } catch {
+                throw .cannotWrite(path: saved.path, reason: "the file written with the model cannot be made: \(error)")
+            }
+            if let t = Paths.canonicalTarget(made.path), protected.contains(t) || t == target || t == dataTarget {
+                throw .wouldOverwriteInput(path: made.path, input: "the input model, the saved model or its data file")
+            }
+            let preparedCompanion = try AtomicFile.prepare(to: made.path) { sink in try sink.write(made.bytes) }
+            let oldCompanion = try SetAside(made.path)
+            do throws(ModelSaveError) {
+                try ModelSaver.commit(model, data)
+                try preparedCompanion.commit()
+            } catch {
+                oldCompanion.restore(replacing: preparedCompanion)
+                throw error
+            }
+            oldCompanion.drop()
+            return saved
+        }
+    }
+
+    fileprivate static func commit(_ model: PreparedFile, _ data: PreparedFile?) throws(ModelSaveError) {
         if let data { try AtomicFile.commit(model, referencing: data) } else { try model.commit() }
     }
 

@@ -52,8 +52,11 @@ struct ProgressEventTests {
         let dataFile = try #require(outcome.saved.dataFile)
         let written = outcome.saved.size + dataFile.size
         let save = events.filter { $0.phase == .save(path: dir + "/frozen.onnx") }.compactMap(\.count)
-        #expect(save.first == .init(done: 0, total: written, unit: .bytes))
+        // The model is written beside the verification and shown from when the conversion waits for it.
+        #expect(save.map(\.done) == save.map(\.done).sorted() && save.allSatisfy { $0.total == written })
         #expect(save.last == .init(done: written, total: written, unit: .bytes))
+        #expect(outcome.phases.map(\.phase) == ["load", "passes", "verification", "digest", "save", "commit"])
+        #expect(outcome.phases.map { $0.inParallel == true } == [false, false, false, true, true, false])
     }
 
     @Test func comparisonDigestsEachModelWithItsDataFiles() throws {
