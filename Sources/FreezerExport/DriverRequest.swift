@@ -1,3 +1,5 @@
+import Foundation
+
 /// What freezer asks of the driver (JSON; the driver's keys, snake_case).
 struct DriverRequest: Encodable {
     struct Input: Encodable {
@@ -19,6 +21,10 @@ struct DriverRequest: Encodable {
     /// `infer`: per sample, the .npy file of each input by name; the outputs go to `outputs_dir`.
     var feeds: [[String: String]]?
     var outputs_dir: String?
+    /// Where the driver appends its phase events (see `DriverEvents`).
+    var events_path: String?
+    /// freezer's process: the driver ends when it does, so a killed export leaves no driver writing.
+    var parent_pid: Int32 = ProcessInfo.processInfo.processIdentifier
 
     init(mode: String, recipe: Recipe, resultPath: String) {
         self.mode = mode

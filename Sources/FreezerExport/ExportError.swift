@@ -20,6 +20,8 @@ public enum ExportError: Error, CustomStringConvertible, Equatable {
     case checkpointMissing(String)
     case checkpointMismatch(String)
     case inputRejected(String)
+    /// The model's own code raised an exception (in the factory's module, the model's forward, a custom layer).
+    case modelCodeFailed(ModelCodeFailure)
     case exporterFailed(String)
     case parameterDifferences(String)
     case driverFailed(String)
@@ -42,6 +44,8 @@ public enum ExportError: Error, CustomStringConvertible, Equatable {
         case .packageMissing(let m), .factoryInvalid(let m), .checkpointMissing(let m), .checkpointMismatch(let m), .inputRejected(let m),
              .parameterDifferences(let m), .frameworkNotEquivalent(let m):
             m
+        case .modelCodeFailed(let failure):
+            failure.description
         case .exporterFailed(let m):
             "the exporter failed, nothing was written: \(m)"
         case .driverFailed(let m):

@@ -71,6 +71,9 @@ enum ExitStatus {
             case .exporterFailed, .parameterDifferences: conversionImpossible
             case .frameworkNotEquivalent: notEquivalent
             case .timedOut: timedOut
+            // The model's code failing while the exporter traces it is a model that cannot be exported in
+            // that mode (as the exporter failing is); anywhere else, the model given is not usable.
+            case .modelCodeFailed(let failure): failure.phase == .export ? conversionImpossible : invalidModel
             case .driverFailed: internalError
             case .cannotWrite: cannotWrite
             }
