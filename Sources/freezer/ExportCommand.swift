@@ -45,7 +45,7 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "Where to write the conversion log (default: FROZEN.conversion-log.json beside the frozen model).")
     var log: String?
 
-    @Flag(help: "Show progress on stderr even when it is not a terminal.")
+    @Flag(help: "Show progress on stderr even when it is not a terminal (the driver's step and its time, then the conversion's).")
     var progress = false
 
     func run() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import FreezerLog
+import FreezerTestSupport
 import Testing
 @testable import FreezerExport
 

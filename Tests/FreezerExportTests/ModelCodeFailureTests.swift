@@ -1,4 +1,5 @@
 import Foundation
+import FreezerTestSupport
 import Testing
 @testable import FreezerExport
 
