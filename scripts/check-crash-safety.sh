@@ -9,11 +9,13 @@
 #
 #   scripts/check-crash-safety.sh            # builds the release binary
 #   FREEZER=path/to/freezer ITERATIONS=30 LAYERS=6 scripts/check-crash-safety.sh
+#   scripts/check-crash-safety.sh export     # the same for `freezer export` (scripts/check-export-crash-safety.sh)
 #
 # Work files (about 3 GB with the default 6 layers of 64 MiB) go to bench-work/crash-safety/ (gitignored).
 # Prints `crash-safety: N kills, N orphans, N partial outputs`; exit status 1 unless both are 0.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [[ ${1:-} == export ]]; then exec scripts/check-export-crash-safety.sh; fi
 
 ITERATIONS=${ITERATIONS:-30}
 LAYERS=${LAYERS:-6}
