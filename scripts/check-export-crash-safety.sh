@@ -16,6 +16,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# shellcheck source=scripts/kill-loop.sh
+source scripts/kill-loop.sh
 ITERATIONS=${ITERATIONS:-20}
 PY=${PYTHON:-${FREEZER_EXPORT_PYTHON:-python3}}
 "$PY" -c "import torch, onnx" 2>/dev/null || { echo "$PY lacks torch or onnx: pip install torch onnx, or set PYTHON" >&2; exit 2; }
@@ -72,19 +74,10 @@ kills=0 partial=0 finished=0 survivors=0 left_total=0 nothing=0
 declare -A orphans=()
 for (( attempt = 0; kills < ITERATIONS && attempt < 3 * ITERATIONS; attempt++ )); do
     (cd "$out" && rm -f "${outputs[@]}")
-    # Stratified: kill k lands in the k-th slice of the run, at a random point inside it.
-    delay=$("$PY" -c "import random, sys; n, k, t = map(int, sys.argv[1:]); print(f'{t * (k + random.random()) / n / 1e9:.3f}')" \
-        "$ITERATIONS" "$kills" "$took")
+    delay=$(stratified_delay "$ITERATIONS" "$kills" "$took")
     # Started directly, not through a function: $! must be freezer itself.
     "$FREEZER" export "$work/project/recipe.yaml" >/dev/null 2>&1 &
-    pid=$!
-    sleep "$delay"
-    if kill -9 "$pid" 2>/dev/null; then
-        kills=$((kills + 1)) what="kill $kills/$ITERATIONS"
-    else
-        finished=$((finished + 1)) what="a run finished before its kill"
-    fi
-    wait "$pid" 2>/dev/null || true
+    kill_after "$delay" $!
 
     # The driver dies with freezer (its command line names the scratch directory in $out).
     alive=1
