@@ -61,6 +61,13 @@ struct DriverReport: Decodable {
         var differences: [Difference]
         var not_in_checkpoint: [String]
         var not_exported: [String]
+        var matches: [Match]?
+    }
+
+    struct Match: Decodable {
+        var tensor: String
+        var initializer: String
+        var transform: String
     }
 
     var ok: Bool

@@ -14,6 +14,7 @@ import hashlib
 import importlib
 import importlib.metadata
 import importlib.util
+import itertools
 import json
 import os
 import platform
@@ -497,20 +498,42 @@ def export_keras(request, result):
     if not os.path.isfile(request["exported_path"]):
         raise Refusal("exporter_failed", "tf2onnx returned but wrote no model")
     phase("parameters")
-    # tf2onnx names initializers after graph ops and transposes or folds weights, so each Keras weight is
-    # looked for by value: equal values (in any order of axes) under any name.
+    result["parameter_check"] = match_keras_weights(model, request["exported_path"], numpy)
+
+
+def match_keras_weights(model, path, numpy):
+    """Each Keras weight matched to an exported initializer that holds exactly its values up to a transpose
+    and a reshape (tf2onnx names initializers after graph ops, transposes kernels from HWIO to OIHW and
+    reshapes depthwise ones). A weight the exporter folded or rewrote (a BatchNormalization folded into a
+    convolution, and that convolution's kernel) holds other values and is listed as not exported: the
+    comparison with Keras's own outputs, not this one, decides whether the export computes the model."""
     onnx = need("onnx", "to read the exported model's initializers")
     from onnx import numpy_helper
-    exported = [numpy.sort(numpy_helper.to_array(i).ravel()) for i in onnx.load(request["exported_path"]).graph.initializer]
-    compared, not_exported = [], []
+    by_size = {}
+    for init in onnx.load(path).graph.initializer:
+        array = numpy_helper.to_array(init)
+        by_size.setdefault(array.size, []).append((init.name, array.ravel()))
+    compared, matches, not_exported = [], [], []
     for w in model.weights:
-        values = numpy.sort(numpy.asarray(w.numpy()).ravel())
-        if any(e.shape == values.shape and (e == values).all() for e in exported):
-            compared.append(w.path)
-        else:
+        value = numpy.asarray(w.numpy())
+        candidates = by_size.get(value.size, [])
+        # Every order of the axes up to rank 6 (720 orders); beyond, the weight as it is.
+        orders = itertools.permutations(range(value.ndim)) if value.ndim <= 6 else [tuple(range(value.ndim))]
+        found = None
+        for order in orders:
+            flat = value.transpose(order).ravel()
+            found = next(((name, order) for name, array in candidates if numpy.array_equal(array, flat)), None)
+            if found:
+                break
+        if found is None:
             not_exported.append(w.path)
-    result["parameter_check"] = {"compared": compared, "differences": [], "not_in_checkpoint": [],
-                                 "not_exported": not_exported}
+            continue
+        compared.append(w.path)
+        name, order = found
+        identity = tuple(range(value.ndim))
+        transform = "as is" if order == identity else f"transposed {list(order)}"
+        matches.append({"tensor": w.path, "initializer": name, "transform": transform})
+    return {"compared": compared, "differences": [], "not_in_checkpoint": [], "not_exported": not_exported, "matches": matches}
 
 
 def infer_keras(request, result):
