@@ -9,6 +9,8 @@ import Glibc
 struct DriverProcess {
     struct Finished {
         var status: Int32
+        /// The driver was ended by a signal (then `status` is its number).
+        var signaled = false
         var seconds: Double
         var standardOutput: String
         var standardError: String
@@ -84,7 +86,7 @@ struct DriverProcess {
         reader.poll().forEach { onPhase?($0) }
         let read = { (url: URL) in (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
         if timedOut { throw .timedOut(seconds: timeoutSeconds, mode: label, standardError: read(err)) }
-        return Finished(status: process.terminationStatus, seconds: seconds, standardOutput: read(out), standardError: read(err),
-                        lastPhase: reader.last)
+        return Finished(status: process.terminationStatus, signaled: process.terminationReason == .uncaughtSignal, seconds: seconds,
+                        standardOutput: read(out), standardError: read(err), lastPhase: reader.last)
     }
 }

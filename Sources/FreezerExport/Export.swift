@@ -128,6 +128,10 @@ public enum Export {
                             exitStatus: finished.status, seconds: finished.seconds,
                             standardOutput: finished.standardOutput, standardError: finished.standardError)
         guard let data = FileManager.default.contents(atPath: request.result_path) else {
+            // A driver that reported a step ran in a usable Python: it was stopped in that step.
+            if let phase = finished.lastPhase {
+                throw ExportError.driverStopped(phase: phase, status: finished.status, signaled: finished.signaled, standardError: finished.standardError)
+            }
             throw ExportError.interpreterFailed(interpreter: process.interpreter, status: finished.status, standardError: finished.standardError)
         }
         let report: DriverReport

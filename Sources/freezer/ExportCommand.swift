@@ -25,12 +25,14 @@ struct ExportCommand: ParsableCommand {
 
             An exception raised by the model's own code (any Python file that is neither freezer's driver nor \
             installed in the environment: the factory's module and what it imports, the model's forward, a \
-            custom layer) is named with the driver's step, the model's file and line, and the exception.
+            custom layer) is named with the driver's step, the model's file and line, and the exception; a driver \
+            that dies in a step without a result (a crash in native code, out of memory) is named with that step.
 
             Exit codes: 0 exported, frozen and equivalent; 3 the exporter failed (or the model's code raised \
             while it traced the model) or the exported parameters differ from the checkpoint, or the model \
             cannot be frozen; 4 not equivalent (to the exported model or to the framework); 65 invalid recipe, \
-            factory, checkpoint keys or input shapes, or the model's code raised while loading or running; \
+            factory, checkpoint keys or input shapes, or the model's code raised (or the driver died) while loading \
+            or running; \
             66 recipe or checkpoint missing; 69 interpreter or package missing (also a module the model's code \
             imports); 70 a failure inside freezer's driver; 73 cannot write; 75 timeout.
             """

@@ -40,6 +40,7 @@ struct Freezer: ParsableCommand {
                   malformed test-data file, log or key file; export: an invalid
                   recipe, factory, checkpoint or input shape, or the model's own
                   code raised while loading or running (its file:line named)
+                  or the driver died there
               66  an input file (model, data file, log, key, recipe, checkpoint) is
                   missing or unreadable
               69  export: the Python interpreter, or a package the driver needs, is

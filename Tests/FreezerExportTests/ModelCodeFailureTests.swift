@@ -80,4 +80,20 @@ struct ModelCodeFailureTests {
                 && m.contains("pip install freezer_no_such_module")
         }
     }
+
+    /// A driver that dies without a result (a crash in native code, os._exit) after it reported a step is
+    /// named with that step, not taken for an interpreter that cannot run the driver.
+    @Test func namesTheStepADriverDiedIn() throws {
+        let crash = "import os\nimport signal\n\n\ndef build():\n    os.kill(os.getpid(), signal.SIGSEGV)\n"
+        try example.expectRefusal(example.recipe(replacing: "cnn.nets:build", with: "cnn.user:build"), modules: ["user": crash]) { e in
+            guard case let .driverStopped(phase, status, signaled, _) = e else { return false }
+            return phase == .factory && status == SIGSEGV && signaled
+                && e.description.hasPrefix("the export driver was killed by signal 11 while loading the factory, without a result")
+        }
+        try example.expectRefusal(example.recipe(replacing: "cnn.nets:build", with: "cnn.user:build"),
+                                  modules: ["user": "import os\n\n\ndef build():\n    os._exit(7)\n"]) { e in
+            guard case let .driverStopped(phase, status, signaled, _) = e else { return false }
+            return phase == .factory && status == 7 && !signaled
+        }
+    }
 }

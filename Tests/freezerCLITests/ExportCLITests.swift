@@ -14,6 +14,9 @@ struct ExportCLITests {
         (.modelCodeFailed(ModelCodeFailure(phase: .factory, file: "f.py", line: 1, function: "f", exception: "E")), 65),
         (.modelCodeFailed(ModelCodeFailure(phase: .inference, file: "f.py", line: 1, function: "f", exception: "E")), 65),
         (.modelCodeFailed(ModelCodeFailure(phase: .export, file: "f.py", line: 1, function: "f", exception: "E")), 3),
+        (.driverStopped(phase: .framework, status: 11, signaled: true, standardError: ""), 69),
+        (.driverStopped(phase: .checkpoint, status: 11, signaled: true, standardError: ""), 65),
+        (.driverStopped(phase: .export, status: 9, signaled: true, standardError: ""), 3),
         (.exporterFailed("m"), 3), (.parameterDifferences("m"), 3), (.driverFailed("m"), 70),
         (.timedOut(seconds: 1, mode: "export", standardError: ""), 75), (.frameworkNotEquivalent("m"), 4), (.cannotWrite("p", "r"), 73),
     ]
