@@ -201,8 +201,9 @@ def factory(spec):
     except Exception as e:
         raise refusal(e, "factory_invalid", f"cannot import '{module_name}' for model.factory '{spec}': "
                       f"{type(e).__name__}: {e}; check model.factory and model.python_path")
+    # The factory's package (or its module alone: a plain module's directory may be site-packages).
     package = sys.modules.get(module_name.split(".")[0])
-    for root in list(getattr(package, "__path__", [])) or [os.path.dirname(getattr(package, "__file__", "") or "")]:
+    for root in list(getattr(package, "__path__", [])) or [getattr(package, "__file__", None)]:
         if root:
             STATE["user_roots"].append(os.path.realpath(root))
     function = getattr(module, function_name, None)

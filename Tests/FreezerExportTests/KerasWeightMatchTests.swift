@@ -9,16 +9,11 @@ import Testing
 @Suite("Keras weight matching", .enabled(if: TrainingEnvironment.imports("onnx, numpy"), "python3 with onnx and numpy is needed: pip install onnx numpy"))
 struct KerasWeightMatchTests {
     @Test func findsWeightsUpToATransposeAndAReshapeOnly() throws {
-        let dir = Fixtures.temporaryDirectory("freezer-keras-match")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        try DriverSource.text.write(toFile: dir + "/driver.py", atomically: true, encoding: .utf8)
-        let script = """
-            import json, sys
+        let output = try DriverModule.run("""
+            import json
             import numpy as np
             import onnx
             from onnx import helper, numpy_helper
-            sys.path.insert(0, sys.argv[1])
-            import driver
 
             class Weight:
                 def __init__(self, path, value):
@@ -47,18 +42,8 @@ struct KerasWeightMatchTests {
             graph = helper.make_graph([], "g", [], [helper.make_tensor_value_info("dense_t", onnx.TensorProto.FLOAT, [3, 2])], inits)
             onnx.save(helper.make_model(graph), sys.argv[1] + "/m.onnx")
             print(json.dumps(driver.match_keras_weights(model, sys.argv[1] + "/m.onnx", np)))
-            """
-        try script.write(toFile: dir + "/check.py", atomically: true, encoding: .utf8)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", dir + "/check.py", dir]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        try #require(p.terminationStatus == 0)
-        let check = try JSONDecoder().decode(DriverReport.ParameterCheck.self, from: data)
+            """)
+        let check = try JSONDecoder().decode(DriverReport.ParameterCheck.self, from: output)
         #expect(check.compared == ["dense/kernel", "conv/kernel", "depthwise/kernel"])
         #expect(check.not_exported == ["dense/bias", "folded/gamma"], "the same values in another order are not the weight")
         #expect(check.matches?.map { "\($0.tensor) \($0.initializer) \($0.transform)" } == [
