@@ -12,6 +12,7 @@ struct DriverRequest: Encodable {
     var framework: String
     var factory: String?
     var python_path: [String]
+    var imports: [String]
     var checkpoint: String
     var inputs: [Input]
     var export: [String: JSONValue]
@@ -31,6 +32,7 @@ struct DriverRequest: Encodable {
         framework = recipe.framework.rawValue
         factory = recipe.factory
         python_path = recipe.pythonPath.map(recipe.resolve)
+        imports = recipe.imports
         checkpoint = recipe.resolve(recipe.checkpoint)
         inputs = recipe.inputs.map { Input(name: $0.name, shape: $0.shape, dtype: $0.dtype) }
         export = recipe.export

@@ -18,6 +18,7 @@ import itertools
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 import sysconfig
@@ -136,7 +137,7 @@ def model_code_refusal(blamed):
             return Refusal("package_missing", f"the module '{e.name}', imported by the model's code at {where.filename}:{where.lineno}, "
                            f"is not installed in {sys.executable} nor on model.python_path; install it in that environment "
                            f"(pip install {top}) or add its directory to model.python_path")
-    text = f"{type(e).__name__}: {e}".strip()
+    text = re.sub(r"\x1b\[[0-9;]*m", "", f"{type(e).__name__}: {e}".strip())  # Keras colours its messages
     return Refusal("model_code", text, phase=STATE["phase"], file=where.filename, line=where.lineno, function=where.name,
                    raised_in=raised_in, frames=[f"{f.filename}:{f.lineno} in {f.name}" for f in frames[-8:]])
 
@@ -192,20 +193,26 @@ def environment():
     }
 
 
-def factory(spec):
-    module_name, _, function_name = spec.partition(":")
-    if not module_name or not function_name:
-        raise Refusal("factory_invalid", f"model.factory '{spec}' must be module:function, e.g. mypkg.nets:build")
+def import_model_module(module_name, key):
+    """Imports a module of the model's code (`key` names where the recipe gives it); its package counts as the
+    model's code from then on (or the module alone: a plain module's directory may be site-packages)."""
     try:
         module = importlib.import_module(module_name)
     except Exception as e:
-        raise refusal(e, "factory_invalid", f"cannot import '{module_name}' for model.factory '{spec}': "
-                      f"{type(e).__name__}: {e}; check model.factory and model.python_path")
-    # The factory's package (or its module alone: a plain module's directory may be site-packages).
+        raise refusal(e, "factory_invalid", f"cannot import '{module_name}' for {key}: "
+                      f"{type(e).__name__}: {e}; check {key} and model.python_path")
     package = sys.modules.get(module_name.split(".")[0])
     for root in list(getattr(package, "__path__", [])) or [getattr(package, "__file__", None)]:
         if root:
             STATE["user_roots"].append(os.path.realpath(root))
+    return module
+
+
+def factory(spec):
+    module_name, _, function_name = spec.partition(":")
+    if not module_name or not function_name:
+        raise Refusal("factory_invalid", f"model.factory '{spec}' must be module:function, e.g. mypkg.nets:build")
+    module = import_model_module(module_name, f"model.factory '{spec}'")
     function = getattr(module, function_name, None)
     if not callable(function):
         raise Refusal("factory_invalid", f"'{module_name}' has no function '{function_name}' (model.factory '{spec}')")
@@ -223,6 +230,8 @@ def load_pytorch(request, files):
     torch = need("torch", "to load a PyTorch model")
     phase("factory")
     use_python_path(request)
+    for name in request.get("imports", []):
+        import_model_module(name, f"model.imports '{name}'")
     build = factory(request["factory"])
     try:
         model = build()
@@ -436,10 +445,13 @@ def load_keras(request, files):
         raise Refusal("checkpoint_missing", f"the Keras model file '{path}' does not exist or is not a file")
     files.append({"role": "checkpoint", "path": path, "sha256": sha256(path), "size": os.path.getsize(path)})
     use_python_path(request)
+    for name in request.get("imports", []):
+        import_model_module(name, f"model.imports '{name}'")
     try:
         model = keras.models.load_model(path, compile=False)
     except Exception as e:
-        raise refusal(e, "checkpoint_mismatch", f"keras.models.load_model cannot read '{path}': {type(e).__name__}: {e}")
+        raise refusal(e, "checkpoint_mismatch", f"keras.models.load_model cannot read '{path}': {type(e).__name__}: {e}\n"
+                      "(a custom layer's module is imported by listing it in model.imports, with its directory in model.python_path)")
     if len(model.inputs) != len(request["inputs"]):
         raise Refusal("input_rejected", f"the model has {len(model.inputs)} inputs, the recipe lists {len(request['inputs'])}")
     return tf, keras, model
