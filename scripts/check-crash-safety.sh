@@ -9,12 +9,16 @@
 #
 #   scripts/check-crash-safety.sh            # builds the release binary
 #   FREEZER=path/to/freezer ITERATIONS=30 LAYERS=6 scripts/check-crash-safety.sh
+#   scripts/check-crash-safety.sh export     # the same for `freezer export` (scripts/check-export-crash-safety.sh)
 #
 # Work files (about 3 GB with the default 6 layers of 64 MiB) go to bench-work/crash-safety/ (gitignored).
 # Prints `crash-safety: N kills, N orphans, N partial outputs`; exit status 1 unless both are 0.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [[ ${1:-} == export ]]; then exec scripts/check-export-crash-safety.sh; fi
 
+# shellcheck source=scripts/kill-loop.sh
+source scripts/kill-loop.sh
 ITERATIONS=${ITERATIONS:-30}
 LAYERS=${LAYERS:-6}
 PY=${PYTHON:-python3}
@@ -117,21 +121,11 @@ declare -A left=() orphans=()  # the names of temporaries kills left, and of tho
 for (( attempt = 0; kills < ITERATIONS && attempt < 3 * ITERATIONS; attempt++ )); do
     v=$((attempt % ${#variants[@]}))
     read -r input flags <<<"${variants[$v]}"
-    # Stratified: kill k lands in the k-th slice of the run, at a random point inside it; a run that
-    # finishes first (runs vary in speed) is followed by another try at that slice.
-    delay=$("$PY" -c "import random, sys; n, k, t = map(int, sys.argv[1:]); print(f'{t * (k + random.random()) / n / 1e9:.3f}')" \
-        "$ITERATIONS" "$kills" "${took[$v]}")
+    delay=$(stratified_delay "$ITERATIONS" "$kills" "${took[$v]}")
     # Started directly, not through a function: $! must be freezer itself, not a subshell.
     # shellcheck disable=SC2086  # flags is empty or one option
     "$FREEZER" convert "$work/in/$input.onnx" -o "$work/out/frozen.onnx" "${required[@]}" $flags >/dev/null 2>&1 &
-    pid=$!
-    sleep "$delay"
-    if kill -9 "$pid" 2>/dev/null; then
-        kills=$((kills + 1)) what="kill $kills/$ITERATIONS"
-    else
-        finished=$((finished + 1)) what="a run finished before its kill"
-    fi
-    wait "$pid" 2>/dev/null || true
+    kill_after "$delay" $!
 
     bad=$(partial_outputs "$work/out")
     partial=$((partial + bad))

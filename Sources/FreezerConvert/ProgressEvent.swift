@@ -18,6 +18,8 @@ public struct ProgressEvent: Sendable, Equatable {
         case verification(EquivalenceChecker.Stage, samples: Int)
         /// Writing the model and its data file, in bytes.
         case save(path: String)
+        /// A step of a program freezer runs (`freezer export`'s driver), as that program names it.
+        case external(program: String, step: String)
     }
 
     public enum Unit: String, Sendable {

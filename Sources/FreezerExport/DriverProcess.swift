@@ -9,9 +9,13 @@ import Glibc
 struct DriverProcess {
     struct Finished {
         var status: Int32
+        /// The driver was ended by a signal (then `status` is its number).
+        var signaled = false
         var seconds: Double
         var standardOutput: String
         var standardError: String
+        /// The last phase the driver reported.
+        var lastPhase: DriverPhase?
     }
 
     var interpreter: String
@@ -33,7 +37,9 @@ struct DriverProcess {
         throw .interpreterNotFound(name)
     }
 
-    func run(_ arguments: [String], workDirectory: URL, label: String) throws(ExportError) -> Finished {
+    /// Runs the driver; `events` is the file it appends its phase events to, passed on to `onPhase` as they come.
+    func run(_ arguments: [String], workDirectory: URL, label: String, events: String,
+             onPhase: ((DriverPhase) -> Void)? = nil) throws(ExportError) -> Finished {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: interpreter)
         process.arguments = arguments
@@ -58,9 +64,18 @@ struct DriverProcess {
         process.terminationHandler = { _ in done.signal() }
         let start = ContinuousClock.now
         do { try process.run() } catch { throw .interpreterNotFound("\(interpreter) (\(error.localizedDescription))") }
+        var reader = DriverEvents(path: events)
+        let deadline = DispatchTime.now() + timeoutSeconds
         var timedOut = false
-        if done.wait(timeout: .now() + timeoutSeconds) == .timedOut {
-            timedOut = true
+        // The events are read a few times a second while waiting: enough for a display of phases.
+        while done.wait(timeout: min(deadline, .now() + 0.2)) == .timedOut {
+            reader.poll().forEach { onPhase?($0) }
+            if DispatchTime.now() >= deadline {
+                timedOut = true
+                break
+            }
+        }
+        if timedOut {
             process.terminate()
             if done.wait(timeout: .now() + 5) == .timedOut {
                 kill(process.processIdentifier, SIGKILL)
@@ -68,8 +83,10 @@ struct DriverProcess {
             }
         }
         let seconds = (ContinuousClock.now - start).seconds
+        reader.poll().forEach { onPhase?($0) }
         let read = { (url: URL) in (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
         if timedOut { throw .timedOut(seconds: timeoutSeconds, mode: label, standardError: read(err)) }
-        return Finished(status: process.terminationStatus, seconds: seconds, standardOutput: read(out), standardError: read(err))
+        return Finished(status: process.terminationStatus, signaled: process.terminationReason == .uncaughtSignal, seconds: seconds,
+                        standardOutput: read(out), standardError: read(err), lastPhase: reader.last)
     }
 }

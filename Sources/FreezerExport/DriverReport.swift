@@ -3,6 +3,14 @@ struct DriverReport: Decodable {
     struct Failure: Decodable {
         var kind: String
         var message: String
+        /// `model_code`: the step, the innermost frame of the model's code, where a library raised it, and
+        /// the model's frames.
+        var phase: String?
+        var file: String?
+        var line: Int?
+        var function: String?
+        var raised_in: String?
+        var frames: [String]?
     }
 
     struct Environment: Decodable {
@@ -53,6 +61,13 @@ struct DriverReport: Decodable {
         var differences: [Difference]
         var not_in_checkpoint: [String]
         var not_exported: [String]
+        var matches: [Match]?
+    }
+
+    struct Match: Decodable {
+        var tensor: String
+        var initializer: String
+        var transform: String
     }
 
     var ok: Bool
@@ -65,9 +80,16 @@ struct DriverReport: Decodable {
     var inference: String?
 
     /// The refusal the driver reported, as freezer's error.
-    func refusal(recipe: String) -> ExportError? {
+    func refusal(recipe: Recipe) -> ExportError? {
         guard let error else { return ok ? nil : .driverFailed("it reported no result") }
         switch error.kind {
+        case "model_code":
+            // Paths inside the recipe's directory are shown as the recipe writes them.
+            let recipeDirectory = recipe.resolve(".")
+            let shown = { (path: String) in path.hasPrefix(recipeDirectory + "/") ? String(path.dropFirst(recipeDirectory.count + 1)) : path }
+            return .modelCodeFailed(ModelCodeFailure(
+                phase: error.phase.flatMap(DriverPhase.init(rawValue:)), file: shown(error.file ?? "?"), line: error.line ?? 0,
+                function: error.function ?? "?", exception: error.message, raisedIn: error.raised_in, frames: (error.frames ?? []).map(shown)))
         case "package_missing": return .packageMissing(error.message)
         case "factory_invalid": return .factoryInvalid(error.message)
         case "checkpoint_missing": return .checkpointMissing(error.message)
@@ -75,7 +97,7 @@ struct DriverReport: Decodable {
         case "input_rejected": return .inputRejected(error.message)
         case "exporter_failed": return .exporterFailed(error.message)
         case "parameter_differences": return .parameterDifferences(error.message)
-        case "bad_recipe": return .badRecipe(recipe, error.message)
+        case "bad_recipe": return .badRecipe(recipe.path, error.message)
         default: return .driverFailed(error.message)
         }
     }

@@ -7,16 +7,23 @@ enum DriverSource {
     static let text = #"""
 # freezer's export driver: run by `freezer export` in the training environment's Python, with one argument,
 # the request (JSON). It writes its result (JSON) where the request says, and exits 0 when it did its work,
-# 2 when it refused (the result names the kind of problem). It never writes anywhere else.
+# 2 when it refused (the result names the kind of problem). It never writes anywhere else, except one JSON
+# line per phase it enters to the request's events file (freezer's progress display; not evidence).
 import copy
 import hashlib
 import importlib
 import importlib.metadata
+import importlib.util
+import itertools
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
+import sysconfig
+import threading
+import time
 import traceback
 import warnings
 
@@ -29,6 +36,118 @@ class Refusal(Exception):
     def __init__(self, kind, message, **details):
         super().__init__(message)
         self.kind, self.message, self.details = kind, message, details
+
+
+DRIVER_FILE = os.path.realpath(__file__)
+# What the driver is doing, for a refusal's message and freezer's progress display.
+STATE = {"phase": None, "events": None, "user_roots": []}
+
+
+def phase(name):
+    if STATE["phase"] == name:
+        return
+    STATE["phase"] = name
+    if STATE["events"]:
+        with open(STATE["events"], "a") as f:
+            f.write(json.dumps({"phase": name}) + "\n")
+
+
+def die_with_parent(parent):
+    """A killed freezer must not leave its driver writing into the scratch directory that the next run
+    removes: on Linux the kernel kills the driver with its parent; elsewhere a watcher notices."""
+    try:
+        import ctypes
+        ctypes.CDLL(None).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
+    except Exception:
+        pass
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(3)
+    threading.Thread(target=watch, daemon=True).start()
+
+
+# The model's own code is every Python file that is neither the driver nor installed (the standard
+# library, site-packages): the recipe's python_path and the factory's package count as the model's even
+# when they sit in site-packages.
+LIBRARY_ROOTS = sorted({os.path.realpath(p) for scheme in (None, {"base": sys.base_prefix, "platbase": sys.base_exec_prefix})
+                        for k, p in sysconfig.get_paths(vars=scheme).items() if k in ("stdlib", "platstdlib", "purelib", "platlib")})
+
+
+def within(path, root):
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def is_model_code(filename):
+    if not filename or filename.startswith("<"):  # <frozen importlib._bootstrap>, generated code
+        return False
+    path = os.path.realpath(filename)
+    if path == DRIVER_FILE:
+        return False
+    if any(within(path, root) for root in STATE["user_roots"]):
+        return True
+    if "site-packages" in path.split(os.sep) or "dist-packages" in path.split(os.sep):
+        return False
+    return not any(within(path, root) for root in LIBRARY_ROOTS)
+
+
+def shown_library_path(filename):
+    """A library's file as its package names it: torch/nn/functional.py, argparse.py."""
+    parts = filename.split(os.sep)
+    for marker in ("site-packages", "dist-packages"):
+        if marker in parts:
+            return "/".join(parts[len(parts) - parts[::-1].index(marker):])
+    path = os.path.realpath(filename)
+    roots = [root for root in LIBRARY_ROOTS if within(path, root)]
+    return os.path.relpath(path, max(roots, key=len)) if roots else filename
+
+
+def blame(exc):
+    """Where the model's own code is at fault for `exc`: the innermost of the model's frames, whether
+    the exception was raised there or in a library it called (following `raise ... from` to the
+    exception a library wrapped); None when no frame of the model's code is involved."""
+    e, seen = exc, set()
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        frames = [f for f in traceback.extract_tb(e.__traceback__) if os.path.realpath(f.filename) != DRIVER_FILE]
+        if isinstance(e, SyntaxError) and is_model_code(e.filename):
+            frames.append(traceback.FrameSummary(e.filename, e.lineno or 0, "<module>"))
+        model = [f for f in frames if is_model_code(f.filename)]
+        if model and frames[-1] is model[-1]:
+            return e, model, None
+        e = e.__cause__
+    model = [f for f in traceback.extract_tb(exc.__traceback__) if is_model_code(f.filename)]
+    if model:
+        inner = traceback.extract_tb(exc.__traceback__)[-1]
+        return exc, model, f"{shown_library_path(inner.filename)}:{inner.lineno}"
+    return None
+
+
+def model_code_refusal(blamed):
+    e, frames, raised_in = blamed
+    where = frames[-1]
+    if isinstance(e, ModuleNotFoundError) and e.name and raised_in is None:
+        top = e.name.split(".")[0]
+        try:
+            installed = importlib.util.find_spec(top) is not None
+        except Exception:
+            installed = True
+        if not installed:
+            return Refusal("package_missing", f"the module '{e.name}', imported by the model's code at {where.filename}:{where.lineno}, "
+                           f"is not installed in {sys.executable} nor on model.python_path; install it in that environment "
+                           f"(pip install {top}) or add its directory to model.python_path")
+    text = re.sub(r"\x1b\[[0-9;]*m", "", f"{type(e).__name__}: {e}".strip())  # Keras colours its messages
+    return Refusal("model_code", text, phase=STATE["phase"], file=where.filename, line=where.lineno, function=where.name,
+                   raised_in=raised_in, frames=[f"{f.filename}:{f.lineno} in {f.name}" for f in frames[-8:]])
+
+
+def refusal(exc, kind, message):
+    """`exc`, raised by the model's own code, as its refusal; else as the phase's `kind` of refusal."""
+    blamed = blame(exc)
+    if blamed and blamed[2] is None:
+        return model_code_refusal(blamed)
+    return Refusal(kind, message)
 
 
 def sha256(path):
@@ -74,33 +193,54 @@ def environment():
     }
 
 
+def import_model_module(module_name, key):
+    """Imports a module of the model's code (`key` names where the recipe gives it); its package counts as the
+    model's code from then on (or the module alone: a plain module's directory may be site-packages)."""
+    try:
+        module = importlib.import_module(module_name)
+    except Exception as e:
+        raise refusal(e, "factory_invalid", f"cannot import '{module_name}' for {key}: "
+                      f"{type(e).__name__}: {e}; check {key} and model.python_path")
+    package = sys.modules.get(module_name.split(".")[0])
+    for root in list(getattr(package, "__path__", [])) or [getattr(package, "__file__", None)]:
+        if root:
+            STATE["user_roots"].append(os.path.realpath(root))
+    return module
+
+
 def factory(spec):
     module_name, _, function_name = spec.partition(":")
     if not module_name or not function_name:
         raise Refusal("factory_invalid", f"model.factory '{spec}' must be module:function, e.g. mypkg.nets:build")
-    try:
-        module = importlib.import_module(module_name)
-    except Exception as e:
-        raise Refusal("factory_invalid", f"cannot import '{module_name}' for model.factory '{spec}': "
-                      f"{type(e).__name__}: {e}; check model.factory and model.python_path")
+    module = import_model_module(module_name, f"model.factory '{spec}'")
     function = getattr(module, function_name, None)
     if not callable(function):
         raise Refusal("factory_invalid", f"'{module_name}' has no function '{function_name}' (model.factory '{spec}')")
     return function
 
 
-def load_pytorch(request, files):
-    torch = need("torch", "to load a PyTorch model")
+def use_python_path(request):
     for entry in reversed(request["python_path"]):
         sys.path.insert(0, entry)
+        STATE["user_roots"].append(os.path.realpath(entry))
+
+
+def load_pytorch(request, files):
+    phase("framework")
+    torch = need("torch", "to load a PyTorch model")
+    phase("factory")
+    use_python_path(request)
+    for name in request.get("imports", []):
+        import_model_module(name, f"model.imports '{name}'")
     build = factory(request["factory"])
     try:
         model = build()
     except Exception as e:
-        raise Refusal("factory_invalid", f"model.factory '{request['factory']}' failed: {type(e).__name__}: {e}")
+        raise refusal(e, "factory_invalid", f"model.factory '{request['factory']}' failed: {type(e).__name__}: {e}")
     if not isinstance(model, torch.nn.Module):
         raise Refusal("factory_invalid", f"model.factory '{request['factory']}' returned {type(model).__name__}, "
                       "not a torch.nn.Module")
+    phase("checkpoint")
     path = request["checkpoint"]
     if not os.path.isfile(path):
         raise Refusal("checkpoint_missing", f"the checkpoint '{path}' does not exist or is not a file")
@@ -160,6 +300,7 @@ def flatten(torch, value):
 
 
 def run_inference(torch, model, args):
+    phase("inference")
     model.eval()
     try:
         with torch.no_grad():
@@ -167,7 +308,7 @@ def run_inference(torch, model, args):
     except Refusal:
         raise
     except Exception as e:
-        raise Refusal("input_rejected", f"the model rejects the recipe's inputs "
+        raise refusal(e, "input_rejected", f"the model rejects the recipe's inputs "
                       f"({', '.join(str(list(a.shape)) for a in args)}): {type(e).__name__}: {e}")
 
 
@@ -250,15 +391,17 @@ def export_pytorch(request, result):
         "held_running_statistics": held,
         "args": [{"name": i["name"], "shape": i["shape"], "dtype": i["dtype"]} for i in request["inputs"]],
     }
+    phase("export")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             torch.onnx.export(subject, args, request["exported_path"], **call)
         except Exception as e:
-            raise Refusal("exporter_failed", f"torch.onnx.export failed: {type(e).__name__}: {e}")
+            raise refusal(e, "exporter_failed", f"torch.onnx.export failed: {type(e).__name__}: {e}")
     result["exporter"]["warnings"] = sorted({f"{w.category.__name__}: {w.message}" for w in caught})
     if not os.path.isfile(request["exported_path"]):
         raise Refusal("exporter_failed", "torch.onnx.export returned but wrote no model")
+    phase("parameters")
     check = compare_parameters(torch, request["exported_path"], reference)
     result["parameter_check"] = check
     if check["differences"] and not request.get("accept_parameter_differences", False):
@@ -293,28 +436,33 @@ def infer_pytorch(request, result):
 
 def load_keras(request, files):
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    phase("framework")
     tf = need("tensorflow", "to load a Keras model (pip install tensorflow-cpu)")
     keras = need("keras", "to load a Keras model")
+    phase("checkpoint")
     path = request["checkpoint"]
     if not os.path.isfile(path):
         raise Refusal("checkpoint_missing", f"the Keras model file '{path}' does not exist or is not a file")
     files.append({"role": "checkpoint", "path": path, "sha256": sha256(path), "size": os.path.getsize(path)})
-    for entry in reversed(request["python_path"]):
-        sys.path.insert(0, entry)
+    use_python_path(request)
+    for name in request.get("imports", []):
+        import_model_module(name, f"model.imports '{name}'")
     try:
         model = keras.models.load_model(path, compile=False)
     except Exception as e:
-        raise Refusal("checkpoint_mismatch", f"keras.models.load_model cannot read '{path}': {type(e).__name__}: {e}")
+        raise refusal(e, "checkpoint_mismatch", f"keras.models.load_model cannot read '{path}': {type(e).__name__}: {e}\n"
+                      "(a custom layer's module is imported by listing it in model.imports, with its directory in model.python_path)")
     if len(model.inputs) != len(request["inputs"]):
         raise Refusal("input_rejected", f"the model has {len(model.inputs)} inputs, the recipe lists {len(request['inputs'])}")
     return tf, keras, model
 
 
 def keras_inference(tf, model, args):
+    phase("inference")
     try:
         outputs = model(list(args) if len(args) > 1 else args[0], training=False)
     except Exception as e:
-        raise Refusal("input_rejected", f"the model rejects the recipe's inputs "
+        raise refusal(e, "input_rejected", f"the model rejects the recipe's inputs "
                       f"({', '.join(str(list(a.shape)) for a in args)}): {type(e).__name__}: {e}")
     if isinstance(outputs, dict):
         outputs = [outputs[k] for k in outputs]
@@ -352,29 +500,53 @@ def export_keras(request, result):
         "held_running_statistics": [],
         "args": [{"name": i["name"], "shape": i["shape"], "dtype": i["dtype"]} for i in request["inputs"]],
     }
+    phase("export")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             tf2onnx.convert.from_keras(model, output_path=request["exported_path"], **call)
         except Exception as e:
-            raise Refusal("exporter_failed", f"tf2onnx.convert.from_keras failed: {type(e).__name__}: {e}")
+            raise refusal(e, "exporter_failed", f"tf2onnx.convert.from_keras failed: {type(e).__name__}: {e}")
     result["exporter"]["warnings"] = sorted({f"{w.category.__name__}: {w.message}" for w in caught})
     if not os.path.isfile(request["exported_path"]):
         raise Refusal("exporter_failed", "tf2onnx returned but wrote no model")
-    # tf2onnx names initializers after graph ops and transposes or folds weights, so each Keras weight is
-    # looked for by value: equal values (in any order of axes) under any name.
+    phase("parameters")
+    result["parameter_check"] = match_keras_weights(model, request["exported_path"], numpy)
+
+
+def match_keras_weights(model, path, numpy):
+    """Each Keras weight matched to an exported initializer that holds exactly its values up to a transpose
+    and a reshape (tf2onnx names initializers after graph ops, transposes kernels from HWIO to OIHW and
+    reshapes depthwise ones). A weight the exporter folded or rewrote (a BatchNormalization folded into a
+    convolution, and that convolution's kernel) holds other values and is listed as not exported: the
+    comparison with Keras's own outputs, not this one, decides whether the export computes the model."""
     onnx = need("onnx", "to read the exported model's initializers")
     from onnx import numpy_helper
-    exported = [numpy.sort(numpy_helper.to_array(i).ravel()) for i in onnx.load(request["exported_path"]).graph.initializer]
-    compared, not_exported = [], []
+    by_size = {}
+    for init in onnx.load(path).graph.initializer:
+        array = numpy_helper.to_array(init)
+        by_size.setdefault(array.size, []).append((init.name, array.ravel()))
+    compared, matches, not_exported = [], [], []
     for w in model.weights:
-        values = numpy.sort(numpy.asarray(w.numpy()).ravel())
-        if any(e.shape == values.shape and (e == values).all() for e in exported):
-            compared.append(w.path)
-        else:
+        value = numpy.asarray(w.numpy())
+        candidates = by_size.get(value.size, [])
+        # Every order of the axes up to rank 6 (720 orders); beyond, the weight as it is.
+        orders = itertools.permutations(range(value.ndim)) if value.ndim <= 6 else [tuple(range(value.ndim))]
+        found = None
+        for order in orders:
+            flat = value.transpose(order).ravel()
+            found = next(((name, order) for name, array in candidates if numpy.array_equal(array, flat)), None)
+            if found:
+                break
+        if found is None:
             not_exported.append(w.path)
-    result["parameter_check"] = {"compared": compared, "differences": [], "not_in_checkpoint": [],
-                                 "not_exported": not_exported}
+            continue
+        compared.append(w.path)
+        name, order = found
+        identity = tuple(range(value.ndim))
+        transform = "as is" if order == identity else f"transposed {list(order)}"
+        matches.append({"tensor": w.path, "initializer": name, "transform": transform})
+    return {"compared": compared, "differences": [], "not_in_checkpoint": [], "not_exported": not_exported, "matches": matches}
 
 
 def infer_keras(request, result):
@@ -398,8 +570,13 @@ def infer_keras(request, result):
 def main():
     with open(sys.argv[1]) as f:
         request = json.load(f)
+    if request.get("parent_pid"):
+        die_with_parent(request["parent_pid"])
+    STATE["events"] = request.get("events_path")
     result = {"ok": False, "driver": "freezer export driver 1", "mode": request["mode"]}
     try:
+        if request["mode"] == "export":
+            phase("environment")
         result["environment"] = environment() if request["mode"] == "export" else None
         steps = {"pytorch": (export_pytorch, infer_pytorch), "keras": (export_keras, infer_keras)}
         if request["framework"] not in steps:
@@ -409,10 +586,15 @@ def main():
         result["ok"] = True
         status = 0
     except Refusal as r:
-        result["error"] = {"kind": r.kind, "message": r.message}
+        result["error"] = {"kind": r.kind, "message": r.message, **r.details}
         status = 2
-    except Exception as e:
-        result["error"] = {"kind": "internal", "message": f"{type(e).__name__}: {e}\n{traceback.format_exc()}"}
+    except BaseException as e:  # SystemExit and KeyboardInterrupt too: the model's code may raise them
+        blamed = blame(e)
+        if blamed:
+            r = model_code_refusal(blamed)
+            result["error"] = {"kind": r.kind, "message": r.message, **r.details}
+        else:
+            result["error"] = {"kind": "internal", "message": f"{type(e).__name__}: {e}\n{traceback.format_exc()}"}
         status = 2
     with open(request["result_path"], "w") as f:
         json.dump(result, f, indent=1, sort_keys=True)

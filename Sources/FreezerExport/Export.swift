@@ -45,7 +45,7 @@ public enum Export {
 
         var request = DriverRequest(mode: "export", recipe: recipe, resultPath: work.path("export.result.json"))
         request.exported_path = exported
-        let (exportReport, exportRun) = try call(process, driver: driver, request: request, work: work, recipe: recipe)
+        let (exportReport, exportRun) = try call(process, driver: driver, request: request, work: work, recipe: recipe, progress: progress)
 
         // The framework runs on the same inputs as the equivalence check.
         let loaded = try ModelLoader.load(path: exported, options: .init(computeDigests: false))
@@ -54,7 +54,7 @@ public enum Export {
         var infer = DriverRequest(mode: "infer", recipe: recipe, resultPath: work.path("infer.result.json"))
         infer.feeds = try work.writeFeeds(samples, inputs: recipe.inputs.map(\.name), recipe: recipe.path)
         infer.outputs_dir = work.url.path
-        let (inferReport, inferRun) = try call(process, driver: driver, request: infer, work: work, recipe: recipe)
+        let (inferReport, inferRun) = try call(process, driver: driver, request: infer, work: work, recipe: recipe, progress: progress)
         // The framework's j-th output is the exported model's j-th output (the exporter's order).
         let outputNames = loaded.model.graph.outputs.map { loaded.model.graph.value($0).name }
         let frameworkOutputs = try (inferReport.outputs ?? []).map { paths in
@@ -114,20 +114,31 @@ public enum Export {
 
     /// One run of the driver: its report, or its refusal as freezer's error.
     static func call(_ process: DriverProcess, driver: String, request: DriverRequest, work: WorkDirectory,
-                     recipe: Recipe) throws -> (DriverReport, DriverRun) {
+                     recipe: Recipe, progress: Conversion.Progress?) throws -> (DriverReport, DriverRun) {
+        var request = request
+        request.events_path = work.path("\(request.mode).events")
         let requestPath = try work.write(String(decoding: try JSONEncoder().encode(request), as: UTF8.self), named: "\(request.mode).request.json")
-        let finished = try process.run([driver, requestPath], workDirectory: work.url, label: request.mode)
+        let show = progress.map { report in
+            { (step: String) in report(ProgressEvent(phase: .external(program: "export driver", step: step))) }
+        }
+        show?(request.mode == "export" ? "starting Python" : "starting Python for inference")
+        let finished = try process.run([driver, requestPath], workDirectory: work.url, label: request.mode,
+                                       events: request.events_path ?? "", onPhase: show.map { show in { show($0.description) } })
         let run = DriverRun(mode: request.mode, arguments: [Paths.fileName(of: driver), Paths.fileName(of: requestPath)],
                             exitStatus: finished.status, seconds: finished.seconds,
                             standardOutput: finished.standardOutput, standardError: finished.standardError)
         guard let data = FileManager.default.contents(atPath: request.result_path) else {
+            // A driver that reported a step ran in a usable Python: it was stopped in that step.
+            if let phase = finished.lastPhase {
+                throw ExportError.driverStopped(phase: phase, status: finished.status, signaled: finished.signaled, standardError: finished.standardError)
+            }
             throw ExportError.interpreterFailed(interpreter: process.interpreter, status: finished.status, standardError: finished.standardError)
         }
         let report: DriverReport
         do { report = try JSONDecoder().decode(DriverReport.self, from: data) } catch {
             throw ExportError.driverFailed("its result cannot be read: \(error)")
         }
-        if let refusal = report.refusal(recipe: recipe.path) { throw refusal }
+        if let refusal = report.refusal(recipe: recipe) { throw refusal }
         return (report, run)
     }
 }

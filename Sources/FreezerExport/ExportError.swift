@@ -46,12 +46,17 @@ public enum ExportError: Error, CustomStringConvertible, Equatable {
     case interpreterNotFound(String)
     /// The interpreter ran but the driver left no result: not a Python 3 that can run it.
     case interpreterFailed(interpreter: String, status: Int32, standardError: String)
+    /// The driver ended without a result in one of its steps: killed by a signal (a crash in native code,
+    /// the system out of memory) or exited (`os._exit` in the model's code).
+    case driverStopped(phase: DriverPhase, status: Int32, signaled: Bool, standardError: String)
     /// The driver's refusals, by kind (see the driver): the message is the driver's.
     case packageMissing(String)
     case factoryInvalid(String)
     case checkpointMissing(String)
     case checkpointMismatch(String)
     case inputRejected(String)
+    /// The model's own code raised an exception (in the factory's module, the model's forward, a custom layer).
+    case modelCodeFailed(ModelCodeFailure)
     case exporterFailed(String)
     case parameterDifferences(String)
     case driverFailed(String)
@@ -74,6 +79,13 @@ public enum ExportError: Error, CustomStringConvertible, Equatable {
         case .packageMissing(let m), .factoryInvalid(let m), .checkpointMissing(let m), .checkpointMismatch(let m), .inputRejected(let m),
              .parameterDifferences(let m), .frameworkNotEquivalent(let m):
             m
+        case .modelCodeFailed(let failure):
+            failure.description
+        case let .driverStopped(phase, status, signaled, standardError):
+            "the export driver \(signaled ? "was killed by signal \(status)" : "exited with status \(status)") while \(phase), without a result: "
+                + "a crash in the native code of the framework or of the model, the system ending it (out of memory), or the model's code "
+                + "exiting the interpreter (os._exit); nothing was written"
+                + (standardError.isEmpty ? "." : ". Its last standard error:\n" + String(standardError.suffix(2000)))
         case .exporterFailed(let m):
             "the exporter failed, nothing was written: \(m)"
         case .driverFailed(let m):

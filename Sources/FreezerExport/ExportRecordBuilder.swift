@@ -44,7 +44,8 @@ struct ExportRecordBuilder {
                     ParameterDifference(name: $0.name, maxAbsDifference: $0.max_abs_difference, detail: $0.detail)
                 },
                 differencesAccepted: recipe.acceptParameterDifferences && !(export.parameter_check?.differences.isEmpty ?? true),
-                notInCheckpoint: export.parameter_check?.not_in_checkpoint ?? [], notExported: export.parameter_check?.not_exported ?? []),
+                notInCheckpoint: export.parameter_check?.not_in_checkpoint ?? [], notExported: export.parameter_check?.not_exported ?? [],
+                matches: export.parameter_check?.matches?.map { ParameterMatch(tensor: $0.tensor, initializer: $0.initializer, transform: $0.transform) }),
             frameworkEquivalence: FrameworkEquivalence(
                 verdict: framework.equivalent ? "equivalent" : "notEquivalent", frameworkInference: infer.inference ?? "",
                 criterion: "max and rms of |frozen − framework| within the bound of the default criterion measured on the exported model (k × the original's own error against the exact reference + floor); under a declared or per-type tolerance, elementwise; integer and boolean outputs equal",

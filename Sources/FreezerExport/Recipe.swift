@@ -21,6 +21,8 @@ public struct Recipe: Sendable, Equatable {
     /// `module:function` returning the model (PyTorch).
     public var factory: String?
     public var pythonPath: [String]
+    /// Modules imported before the model is loaded (Keras's custom layers register themselves so).
+    public var imports: [String]
     public var checkpoint: String
     public var inputs: [Input]
     /// The exporter's parameters as written, as JSON values (passed to the driver unchanged).
@@ -36,7 +38,7 @@ public struct Recipe: Sendable, Equatable {
     public static let defaultTimeoutSeconds = 600.0
     static let keys: Set<String> = ["framework", "python", "model", "inputs", "export", "model_id", "model_version", "responsible",
                                     "output", "convert", "accept_parameter_differences", "timeout_seconds"]
-    static let modelKeys: Set<String> = ["factory", "python_path", "checkpoint"]
+    static let modelKeys: Set<String> = ["factory", "python_path", "imports", "checkpoint"]
     static let dtypes: Set<String> = ["float32", "float64", "float16", "int64", "int32", "int8", "uint8", "bool"]
 
     /// Reads and checks the recipe at `path`; each problem is named with the key and what to write instead.
@@ -69,7 +71,7 @@ public struct Recipe: Sendable, Equatable {
             throw bad("'framework' must be one of \(Framework.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard let model = root["model"] as? [String: Any] else { throw bad("'model' is missing: give model.checkpoint (and model.factory for PyTorch)") }
-        if let extra = Set(model.keys).subtracting(modelKeys).sorted().first { throw bad("unknown key 'model.\(extra)'; the keys are factory, python_path, checkpoint") }
+        if let extra = Set(model.keys).subtracting(modelKeys).sorted().first { throw bad("unknown key 'model.\(extra)'; the keys are factory, python_path, imports, checkpoint") }
         guard let checkpoint = try string(model, "checkpoint", in: "model.") else { throw bad("'model.checkpoint' is missing") }
         let factory = try string(model, "factory", in: "model.")
         if framework == .pytorch && factory == nil { throw bad("'model.factory' is missing: PyTorch needs module:function returning the nn.Module") }
@@ -77,6 +79,14 @@ public struct Recipe: Sendable, Equatable {
         if let list = model["python_path"] {
             guard let entries = list as? [Any], entries.allSatisfy({ $0 is String }) else { throw bad("'model.python_path' must be a list of directories") }
             pythonPath = entries.compactMap { $0 as? String }
+        }
+        var imports: [String] = []
+        if let list = model["imports"] {
+            let modules = (list as? [Any])?.compactMap { $0 as? String } ?? []
+            guard modules.count == (list as? [Any])?.count, modules.allSatisfy({ $0.wholeMatch(of: /[A-Za-z_][A-Za-z0-9_.]*/) != nil }) else {
+                throw bad("'model.imports' must be a list of module names, e.g. [mypkg.layers]")
+            }
+            imports = modules
         }
         guard let inputList = root["inputs"] as? [Any], !inputList.isEmpty else {
             throw bad("'inputs' must list the model's inputs, e.g. - {name: input, shape: [2, 3, 224, 224], dtype: float32}")
@@ -110,7 +120,7 @@ public struct Recipe: Sendable, Equatable {
         default: throw bad("'accept_parameter_differences' must be true or false")
         }
         return Recipe(path: path, text: text, framework: framework, python: try string(root, "python"), factory: factory,
-                      pythonPath: pythonPath, checkpoint: checkpoint, inputs: inputs,
+                      pythonPath: pythonPath, imports: imports, checkpoint: checkpoint, inputs: inputs,
                       export: try JSONValue.object(exportSection, at: "export", recipe: path),
                       modelID: try required("model_id"), modelVersion: try required("model_version"), responsible: try required("responsible"),
                       output: try string(root, "output"), convert: try JSONValue.object(convertSection, at: "convert", recipe: path),

@@ -139,12 +139,31 @@ public struct ParameterCheck: Codable, Sendable, Equatable {
     public var notInCheckpoint: [String]
     /// Checkpoint tensors not among the initializers (unused by the graph, or folded).
     public var notExported: [String]
-    public init(compared: Int, differences: [ParameterDifference], differencesAccepted: Bool, notInCheckpoint: [String], notExported: [String]) {
+    /// Keras: the initializer that holds each compared weight's values and how (tf2onnx renames initializers
+    /// and transposes kernels); absent where tensors are matched by name (PyTorch).
+    public var matches: [ParameterMatch]?
+    public init(compared: Int, differences: [ParameterDifference], differencesAccepted: Bool, notInCheckpoint: [String], notExported: [String],
+                matches: [ParameterMatch]? = nil) {
         self.compared = compared
         self.differences = differences
         self.differencesAccepted = differencesAccepted
         self.notInCheckpoint = notInCheckpoint
         self.notExported = notExported
+        self.matches = matches
+    }
+}
+
+/// A framework weight found among the exported initializers with exactly its values.
+public struct ParameterMatch: Codable, Sendable, Equatable {
+    public var tensor: String
+    public var initializer: String
+    /// `as is`, or `transposed [3, 2, 0, 1]`: the order of the weight's axes whose values, in row-major
+    /// order, are the initializer's (its shape may differ: a reshape).
+    public var transform: String
+    public init(tensor: String, initializer: String, transform: String) {
+        self.tensor = tensor
+        self.initializer = initializer
+        self.transform = transform
     }
 }
 

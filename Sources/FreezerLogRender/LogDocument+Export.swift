@@ -48,10 +48,22 @@ extension DocumentBuilder {
             .cells(["Exported model", "\(x.exportedModel.location)\n\(TextFormat.bytes(x.exportedModel.size)), SHA-256 \(x.exportedModel.sha256)"]),
         ])
         let p = x.parameterCheck
-        add(.paragraph("Parameter check: \(TextFormat.count(p.compared, "exported initializer")) compared with the checkpoint; "
-            + (p.differences.isEmpty ? "all equal." : "\(p.differences.count) differ" + (p.differencesAccepted ? ", ACCEPTED by the recipe." : "."))
-            + (p.notExported.isEmpty ? "" : " Checkpoint tensors not exported: \(p.notExported.joined(separator: ", ")).")
-            + (p.notInCheckpoint.isEmpty ? "" : " Initializers not named after a checkpoint tensor: \(p.notInCheckpoint.joined(separator: ", ")).")))
+        if let matches = p.matches {
+            // Keras: weights looked for by value (tf2onnx renames initializers and transposes kernels).
+            add(.paragraph("Parameter check: \(TextFormat.count(p.compared, "weight")) of the model found among the exported initializers with "
+                + "exactly their values, up to a transpose and a reshape."
+                + (p.notExported.isEmpty ? "" : " Not found as they are (folded or rewritten by the exporter; the framework check below "
+                    + "covers them): \(p.notExported.joined(separator: ", ")).")))
+            if !matches.isEmpty {
+                table("Weights found in the exported model", [.init("Weight", weight: 1.5), .init("Initializer", weight: 2), .init("Axes", weight: 1)],
+                      matches.map { .cells([$0.tensor, $0.initializer, $0.transform]) })
+            }
+        } else {
+            add(.paragraph("Parameter check: \(TextFormat.count(p.compared, "exported initializer")) compared with the checkpoint; "
+                + (p.differences.isEmpty ? "all equal." : "\(p.differences.count) differ" + (p.differencesAccepted ? ", ACCEPTED by the recipe." : "."))
+                + (p.notExported.isEmpty ? "" : " Checkpoint tensors not exported: \(p.notExported.joined(separator: ", ")).")
+                + (p.notInCheckpoint.isEmpty ? "" : " Initializers not named after a checkpoint tensor: \(p.notInCheckpoint.joined(separator: ", ")).")))
+        }
         if !p.differences.isEmpty {
             table("Exported initializers that differ from the checkpoint", [.init("Tensor", weight: 1.5), .init("Largest difference", weight: 1), .init("Detail", weight: 2.5)],
                   p.differences.map { .cells([$0.name, $0.maxAbsDifference.map(TextFormat.number) ?? "shape", $0.detail]) })

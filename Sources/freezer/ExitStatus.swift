@@ -71,6 +71,17 @@ enum ExitStatus {
             case .exporterFailed, .parameterDifferences: conversionImpossible
             case .frameworkNotEquivalent: notEquivalent
             case .timedOut: timedOut
+            // The model's code failing while the exporter traces it is a model that cannot be exported in
+            // that mode (as the exporter failing is); anywhere else, the model given is not usable.
+            case .modelCodeFailed(let failure): failure.phase == .export ? conversionImpossible : invalidModel
+            // Stopped without a result: as an exception in the same step would be (importing the
+            // framework: the environment's installation).
+            case .driverStopped(let phase, _, _, _):
+                switch phase {
+                case .environment, .framework: unavailable
+                case .export: conversionImpossible
+                case .factory, .checkpoint, .inference, .parameters: invalidModel
+                }
             case .driverFailed: internalError
             case .cannotWrite: cannotWrite
             }

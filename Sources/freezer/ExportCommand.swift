@@ -23,10 +23,18 @@ struct ExportCommand: ParsableCommand {
             Example:
               freezer export examples/pytorch-cnn/recipe.yaml
 
-            Exit codes: 0 exported, frozen and equivalent; 3 the exporter failed or the exported parameters \
-            differ from the checkpoint, or the model cannot be frozen; 4 not equivalent (to the exported \
-            model or to the framework); 65 invalid recipe, factory, checkpoint keys or input shapes; 66 recipe \
-            or checkpoint missing; 69 interpreter or package missing; 73 cannot write; 75 timeout.
+            An exception raised by the model's own code (any Python file that is neither freezer's driver nor \
+            installed in the environment: the factory's module and what it imports, the model's forward, a \
+            custom layer) is named with the driver's step, the model's file and line, and the exception; a driver \
+            that dies in a step without a result (a crash in native code, out of memory) is named with that step.
+
+            Exit codes: 0 exported, frozen and equivalent; 3 the exporter failed (or the model's code raised \
+            while it traced the model) or the exported parameters differ from the checkpoint, or the model \
+            cannot be frozen; 4 not equivalent (to the exported model or to the framework); 65 invalid recipe, \
+            factory, checkpoint keys or input shapes, or the model's code raised (or the driver died) while loading \
+            or running; \
+            66 recipe or checkpoint missing; 69 interpreter or package missing (also a module the model's code \
+            imports); 70 a failure inside freezer's driver; 73 cannot write; 75 timeout.
             """
     )
 
@@ -39,7 +47,7 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "Where to write the conversion log (default: FROZEN.conversion-log.json beside the frozen model).")
     var log: String?
 
-    @Flag(help: "Show progress on stderr even when it is not a terminal.")
+    @Flag(help: "Show progress on stderr even when it is not a terminal (the driver's step and its time, then the conversion's).")
     var progress = false
 
     func run() throws {

@@ -23,8 +23,9 @@ struct Freezer: ParsableCommand {
               0   success
               1   run: an output is outside the tolerance
               3   convert, export: the model cannot be frozen safely (the message says
-                  why); export: the exporter failed, or the exported parameters
-                  differ from the checkpoint
+                  why); export: the exporter failed (or the model's own code raised
+                  while it traced the model), or the exported parameters differ
+                  from the checkpoint
               4   convert, compare, verify --reverify, export: the frozen model is not
                   equivalent (export: also to the framework's inference outputs)
               5   run, compare: the evaluator cannot run the model (unsupported
@@ -37,12 +38,16 @@ struct Freezer: ParsableCommand {
                   test (the message names the requirements)
               64  usage error: a missing or malformed option or argument
               65  invalid input: not ONNX, truncated, structurally broken; a
-                  malformed test-data file, log or key file
+                  malformed test-data file, log or key file; export: an invalid
+                  recipe, factory, checkpoint or input shape, or the model's own
+                  code raised while loading or running (its file:line named)
+                  or the driver died there
               66  an input file (model, data file, log, key, recipe, checkpoint) is
                   missing or unreadable
               69  export: the Python interpreter, or a package the driver needs, is
                   not installed
-              70  internal error: a bug in freezer; please report it
+              70  internal error: a bug in freezer (export: in its driver); please
+                  report it
               73  an output cannot be written: missing directory, would overwrite
                   an input, a key file that already exists, or no space for the
                   folded weights or the output

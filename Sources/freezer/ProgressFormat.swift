@@ -43,6 +43,7 @@ enum ProgressFormat {
             let short = "verify \((stages.firstIndex(of: stage) ?? 0) + 1)/\(stages.count)"
             return ("\(short), \(stage.rawValue), \(samples) sample\(samples == 1 ? "" : "s")", short)
         case .save(let path): return ("save \(fileName(path))", "save")
+        case let .external(program, step): return ("\(program), \(step)", program)
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import FreezerLog
 import FreezerONNX
+import FreezerTestSupport
 import Testing
 @testable import FreezerExport
 

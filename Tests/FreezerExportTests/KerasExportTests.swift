@@ -1,5 +1,6 @@
 import Foundation
 import FreezerLog
+import FreezerTestSupport
 import Testing
 @testable import FreezerExport
 
@@ -29,6 +30,10 @@ struct KerasExportTests {
         #expect(export.frameworkEquivalence.outputs.count == 1 && export.frameworkEquivalence.outputs[0].passed)
         // tf2onnx folds BatchNormalization into the convolutions: those weights are named as not exported as they are.
         #expect(export.parameterCheck.notExported.contains("batch_normalization/moving_mean"))
+        // The others are found with exactly their values, the convolution's kernel transposed from HWIO to OIHW.
+        let matches = try #require(export.parameterCheck.matches)
+        #expect(matches.count == export.parameterCheck.compared && matches.count == 4)
+        #expect(matches.contains { $0.tensor == "conv2d_1/kernel" && $0.transform == "transposed [3, 2, 0, 1]" })
         #expect(export.packages.contains { $0.name == "tf2onnx" && $0.version != "not installed" })
     }
 

@@ -5,27 +5,6 @@ import FreezerTestSupport
 import Testing
 @testable import FreezerExport
 
-/// Whether an interpreter can run the PyTorch driver: python3, or the one FREEZER_EXPORT_PYTHON names.
-enum TrainingEnvironment {
-    static let python = ProcessInfo.processInfo.environment["FREEZER_EXPORT_PYTHON"] ?? "python3"
-
-    static func imports(_ modules: String, python: String = "python3") -> Bool {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = [python, "-c", "import \(modules)"]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        guard (try? p.run()) != nil else { return false }
-        p.waitUntilExit()
-        return p.terminationStatus == 0
-    }
-
-    static let hasTorch = imports("torch, onnx")
-    static let hasDynamo = imports("torch, onnx, onnxscript", python: python)
-    static let python3LacksOnnxscript = hasTorch && !imports("onnxscript")
-    static let hasKeras = imports("tensorflow, keras, tf2onnx, onnx", python: python)
-}
-
 /// `freezer export` end to end on examples/pytorch-cnn, in the machine's python3. Needs torch and onnx
 /// there; without them these tests are skipped (the message says what to install).
 @Suite("PyTorch export", .enabled(if: TrainingEnvironment.hasTorch, "python3 with torch and onnx is needed: pip install torch onnx"))

@@ -12,6 +12,7 @@ struct RecipeTests {
         model:
           factory: mypkg.nets:build
           python_path: [src]
+          imports: [mypkg.layers]
           checkpoint: ckpt/best.pt
         inputs:
           - {name: input, shape: [2, 3, 224, 224], dtype: float32}
@@ -33,6 +34,7 @@ struct RecipeTests {
         #expect(r.framework == .pytorch)
         #expect(r.factory == "mypkg.nets:build")
         #expect(r.pythonPath.map(r.resolve) == ["/work/project/src"])
+        #expect(r.imports == ["mypkg.layers"])
         #expect(r.resolve(r.checkpoint) == "/work/project/ckpt/best.pt")
         #expect(r.inputs == [Recipe.Input(name: "input", shape: [2, 3, 224, 224], dtype: "float32")])
         #expect(r.export["opset"] == .int(17))
@@ -51,6 +53,8 @@ struct RecipeTests {
         ("shape: [2, 3, 224, 224]", "shape: [2, 0, 224, 224]", "inputs[0] must have a name and a shape of positive integers"),
         ("dtype: float32", "dtype: complex64", "inputs[0].dtype 'complex64' is not one of"),
         ("responsible: Jane Doe", "responsibel: Jane Doe", "unknown key(s) responsibel"),
+        ("imports: [mypkg.layers]", "imports: mypkg.layers", "'model.imports' must be a list of module names"),
+        ("imports: [mypkg.layers]", "imports: [src/layers.py]", "'model.imports' must be a list of module names"),
         ("timeout_seconds: 90", "timeout_seconds: -1", "'timeout_seconds' must be a positive number"),
         ("framework: pytorch", "framework: pytorch\naccept_parameter_differences: yes please", "'accept_parameter_differences' must be true or false"),
     ])

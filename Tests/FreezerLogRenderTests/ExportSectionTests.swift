@@ -35,4 +35,17 @@ struct ExportSectionTests {
         }
         #expect(!renderedText(SampleLog.make(), .markdown).contains("4.6 Export"))
     }
+
+    /// Keras's weights are found by value: the document says where each was found and names those it was not.
+    @Test func kerasWeightsFoundByValue() {
+        var log = exportLog()
+        log.modelConversion.loadingAndConverting.export?.parameterCheck.matches = [
+            ParameterMatch(tensor: "conv/kernel", initializer: "conv/ReadVariableOp:0", transform: "transposed [3, 2, 0, 1]"),
+        ]
+        let text = renderedText(log, .markdown)
+        #expect(text.contains("1 weight of the model found among the exported initializers with exactly their values, up to a transpose and a reshape"))
+        #expect(text.contains("Not found as they are (folded or rewritten by the exporter; the framework check below covers them): y."))
+        #expect(text.contains("Weights found in the exported model") && text.contains("| conv/kernel | conv/ReadVariableOp:0 | transposed "))
+        #expect(!text.contains("compared with the checkpoint; "))
+    }
 }

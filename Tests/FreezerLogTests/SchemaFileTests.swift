@@ -44,6 +44,10 @@ func fullSampleLog() -> ConversionLog {
     log.warnings = ["w"]
     log.phases = [PhaseTiming(phase: "load", seconds: 0.5), PhaseTiming(phase: "digest", seconds: 0.2, inParallel: true)]
     log.modelConversion.loadingAndConverting.export = sampleExport()
+    // Keras's check records where it found each weight.
+    log.modelConversion.loadingAndConverting.export?.parameterCheck.matches = [
+        ParameterMatch(tensor: "conv/kernel", initializer: "conv/ReadVariableOp:0", transform: "transposed [3, 2, 0, 1]"),
+    ]
     return log
 }
 

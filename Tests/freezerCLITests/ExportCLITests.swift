@@ -11,6 +11,12 @@ struct ExportCLITests {
     static let codes: [(ExportError, Int32)] = [
         (.recipeMissing("r"), 66), (.badRecipe("r", "m"), 65), (.interpreterNotFound("p"), 69), (.interpreterFailed(interpreter: "p", status: 1, standardError: ""), 69), (.packageMissing("m"), 69),
         (.factoryInvalid("m"), 65), (.checkpointMissing("m"), 66), (.checkpointMismatch("m"), 65), (.inputRejected("m"), 65),
+        (.modelCodeFailed(ModelCodeFailure(phase: .factory, file: "f.py", line: 1, function: "f", exception: "E")), 65),
+        (.modelCodeFailed(ModelCodeFailure(phase: .inference, file: "f.py", line: 1, function: "f", exception: "E")), 65),
+        (.modelCodeFailed(ModelCodeFailure(phase: .export, file: "f.py", line: 1, function: "f", exception: "E")), 3),
+        (.driverStopped(phase: .framework, status: 11, signaled: true, standardError: ""), 69),
+        (.driverStopped(phase: .checkpoint, status: 11, signaled: true, standardError: ""), 65),
+        (.driverStopped(phase: .export, status: 9, signaled: true, standardError: ""), 3),
         (.exporterFailed("m"), 3), (.parameterDifferences("m"), 3), (.driverFailed("m"), 70),
         (.timedOut(seconds: 1, mode: "export", standardError: ""), 75), (.frameworkNotEquivalent("m"), 4), (.cannotWrite("p", "r"), 73),
     ]

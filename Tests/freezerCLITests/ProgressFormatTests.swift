@@ -36,6 +36,14 @@ struct ProgressFormatTests {
         #expect(ProgressFormat.line(event, elapsed: 3) == "freezer: save frozen.onnx: 300 MB of 1.20 GB (25%), 100 MB/s, 9 s left")
     }
 
+    /// Another program's step (freezer export's driver) is named with the program, and timed once it lasts.
+    @Test func anExternalStepShowsItsProgramStepAndElapsedTime() {
+        let event = ProgressEvent(phase: .external(program: "export driver", step: "loading the checkpoint"))
+        #expect(ProgressFormat.line(event, elapsed: 0.5) == "freezer: export driver, loading the checkpoint")
+        #expect(ProgressFormat.line(event, elapsed: 65) == "freezer: export driver, loading the checkpoint: 1 min 05 s")
+        #expect(ProgressFormat.line(event, elapsed: 65, width: 40) == "freezer: export driver: 1 min 05 s")
+    }
+
     @Test func aPhaseFirstShownHalfDoneIsTimedFromThere() {
         let event = ProgressEvent(phase: .digest(path: "m.onnx"), count: .init(done: 750_000_000, total: 1_000_000_000, unit: .bytes))
         // Shown at 50 %, 25 % more in 5 s: 50 MB/s, the last quarter takes 5 s.
