@@ -38,6 +38,9 @@ public enum ModelSaver {
         }
     }
 
+    /// Bytes of a mapped payload resident at a time while it is written to the data file.
+    static let residentSlice = 64 << 20
+
     /// protobuf refuses messages of 2 GiB or more.
     public static let protobufLimit = Int(Int32.max)
 
@@ -121,8 +124,15 @@ public enum ModelSaver {
                 let zeros = [UInt8](repeating: 0, count: ProtoExport.externalAlignment)
                 for t in tensors {
                     try sink.write(Array(zeros.prefix(t.offset - sink.written)))
-                    try t.bytes.withUnsafeBytes { try sink.write($0) }
-                    t.bytes.dropResidentPages() // written: mapped input pages need not stay resident
+                    // In slices, each slice's mapped pages given back once written: a gigabyte tensor is never
+                    // resident as a whole (the write runs beside the verification, which has its own weights).
+                    var start = 0
+                    while start < t.bytes.count {
+                        let piece = t.bytes.slice(start, min(residentSlice, t.bytes.count - start))
+                        try piece.withUnsafeBytes { try sink.write($0) }
+                        piece.dropResidentPages()
+                        start += piece.count
+                    }
                 }
                 try sink.flush()
                 digest = sink.sha256
