@@ -13,7 +13,8 @@ struct ChunkedFoldTests {
         let count = 1_000_003
         let writer = PayloadWriter(inMemory: count * 4)
         var calls = 0, largest = 0, covered = 0
-        _ = try ChunkedFold.write(count: count, as: .float, replacing: nil, to: writer) { range, out in
+        _ = try ChunkedFold.write(count: count, as: .float, replacing: nil, to: writer) { range, replaced, out in
+            #expect(replaced == nil, "nothing is replaced")
             calls += 1
             largest = max(largest, out.count)
             #expect(range.lowerBound == covered && out.count == range.count)
@@ -26,6 +27,22 @@ struct ChunkedFoldTests {
         let bytes = try writer.finish()
         let floats = try Tensor(name: "", elementType: .float, dims: [Int64(count)], payload: .raw(bytes)).floats()
         #expect(floats.enumerated().allSatisfy { Float($0.offset) == $0.element })
+    }
+
+    /// The replaced tensor's values reach `exact` decoded, for a chunk it covers whole, and not otherwise.
+    @Test func theReplacedTensorsValuesArePassedWhereItCoversTheChunk() throws {
+        let oldCount = 100_000
+        let old = Tensor.make(name: "W", type: .float, dims: [Int64(oldCount)], values: (0..<oldCount).map { Double($0) / 8 })
+        let count = 150_000
+        var seen: [(Range<Int>, Bool)] = []
+        _ = try ChunkedFold.write(count: count, as: .float, replacing: old, to: PayloadWriter(inMemory: count * 4)) { range, replaced, out in
+            seen.append((range, replaced != nil))
+            if let replaced { #expect(replaced.count == range.count && replaced.indices.allSatisfy { replaced[$0] == Double(range.lowerBound + $0) / 8 }) }
+            for k in out.indices { out[k] = 0 }
+        }
+        let chunk = ChunkedFold.chunkElements
+        #expect(seen.map(\.0) == [0..<chunk, chunk..<(2 * chunk), (2 * chunk)..<count])
+        #expect(seen.map(\.1) == [true, false, false])
     }
 
     /// Weights of several chunks, folded through the store and in memory, against a per-element reference.

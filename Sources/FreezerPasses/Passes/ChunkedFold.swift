@@ -16,10 +16,12 @@ enum ChunkedFold {
     }
 
     /// Writes `count` elements of `type` to `writer`; `exact` fills the Double values of each chunk's
-    /// element range. `previous` is the tensor being replaced (nil: none, compared with zeros).
+    /// element range, given the replaced tensor's values of that range where it has them all (so a fold
+    /// of a tensor into its own replacement decodes it once). `previous` is the tensor being replaced
+    /// (nil: none, compared with zeros).
     static func write(count: Int, as type: ElementType, replacing previous: Tensor?, to writer: PayloadWriter,
                       chunk: Int = chunkElements,
-                      exact: (Range<Int>, UnsafeMutableBufferPointer<Double>) -> Void) throws(FoldError) -> Measures {
+                      exact: (Range<Int>, UnsafeBufferPointer<Double>?, UnsafeMutableBufferPointer<Double>) -> Void) throws(FoldError) -> Measures {
         guard let width = type.byteWidth else { throw .internal("no element width for \(type)") }
         let old: StoredElements?
         do { old = try previous.map(StoredElements.init) } catch { throw .tensor(error) }
@@ -32,15 +34,20 @@ enum ChunkedFold {
         for start in stride(from: 0, to: count, by: chunk) {
             let range = start..<min(start + chunk, count)
             let n = range.count
-            values.withUnsafeMutableBufferPointer { exact(range, UnsafeMutableBufferPointer(rebasing: $0[..<n])) }
+            // Elements beyond the old tensor's end have nothing to compare with.
+            let overlap = old.map { max(0, min(range.upperBound, $0.count) - range.lowerBound) } ?? 0
+            if let old { previous.withUnsafeMutableBufferPointer { old.decode(range.lowerBound..<(range.lowerBound + overlap), into: $0) } }
+            previous.withUnsafeBufferPointer { before in
+                values.withUnsafeMutableBufferPointer {
+                    exact(range, old != nil && overlap == n ? UnsafeBufferPointer(rebasing: before[..<n]) : nil,
+                          UnsafeMutableBufferPointer(rebasing: $0[..<n]))
+                }
+            }
             bytes.withUnsafeMutableBytes { p in
                 stored.withUnsafeMutableBufferPointer { Self.encode(values, n, type, into: p, storedValues: $0) }
             }
             for k in 0..<n { measures.largestRounding.add(abs(stored[k] - values[k])) }
-            if let old {
-                // Elements beyond the old tensor's end have nothing to compare with.
-                let overlap = max(0, min(range.upperBound, old.count) - range.lowerBound)
-                previous.withUnsafeMutableBufferPointer { old.decode(range.lowerBound..<(range.lowerBound + overlap), into: $0) }
+            if old != nil {
                 for k in 0..<overlap { measures.largestChange.add(abs(stored[k] - previous[k])) }
             } else {
                 for k in 0..<n { measures.largestChange.add(abs(stored[k] - 0)) }
@@ -87,6 +94,14 @@ struct StoredElements {
     func decode(_ range: Range<Int>, into out: UnsafeMutableBufferPointer<Double>) {
         bytes.withUnsafeBytes { p in
             if type == .float {
+                #if _endian(little)
+                if let base = p.baseAddress, Int(bitPattern: base) % MemoryLayout<Float>.alignment == 0 {
+                    // Aligned (every mapped or spilled payload is): a plain widening loop the compiler vectorizes.
+                    let floats = base.assumingMemoryBound(to: Float.self) + range.lowerBound
+                    for k in 0..<range.count { out[k] = Double(floats[k]) }
+                    return
+                }
+                #endif
                 for (k, e) in range.enumerated() {
                     out[k] = Double(Float(bitPattern: UInt32(littleEndian: p.loadUnaligned(fromByteOffset: e * 4, as: UInt32.self))))
                 }

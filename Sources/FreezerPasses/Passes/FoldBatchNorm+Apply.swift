@@ -28,7 +28,7 @@ struct BatchNormFoldApplier {
             let previous = try plan.bias.map { c throws(FoldError) in try elements(of: c.tensor) }
             let dims = plan.target == .matMulAdd ? plan.bias?.tensor.dims ?? [] : [Int64(plan.channels)]
             try replace(in: &g, node: plan.biasNode ?? linear, slot: plan.biasSlot ?? 2, role: "bias", count: plan.channels,
-                        type: biasType, dims: dims) { range, out in
+                        type: biasType, dims: dims) { range, _, out in
                 previous.readOrZeros { b in for (k, c) in range.enumerated() { out[k] = b(c) * a[c] + shift[c] } }
             }
             if plan.target == .matMulAdd, let add = plan.biasNode { output = g.node(add).outputs[0] }
@@ -49,8 +49,10 @@ struct BatchNormFoldApplier {
         if case .convTranspose(let gr) = plan.target { group = gr }
         let layout = ChannelLayout(dims: w.dims, axis: plan.weightChannelAxis, group: group)
         let source = try elements(of: w)
-        try replace(in: &g, node: plan.weightScaleOf ?? plan.linear, slot: 1, role: "weight", count: source.count, type: w.elementType, dims: w.dims) { range, out in
-            source.decode(range, into: out)
+        try replace(in: &g, node: plan.weightScaleOf ?? plan.linear, slot: 1, role: "weight", count: source.count, type: w.elementType, dims: w.dims) { range, replaced, out in
+            // The replaced tensor is the source: its values come decoded already.
+            if let replaced, let from = replaced.baseAddress, let to = out.baseAddress { to.update(from: from, count: range.count) }
+            else { source.decode(range, into: out) }
             layout.scale(out, range, by: a)
         }
         source.bytes.dropResidentPages()
@@ -64,7 +66,7 @@ struct BatchNormFoldApplier {
         let rows = c.map { $0.dims.count == 2 && $0.dims[0] > 1 ? Int($0.dims[0]) : 1 } ?? 1
         let columns = (previous?.count ?? 1) / rows
         try replace(in: &g, node: plan.linear, slot: 2, role: "bias", count: rows * n, type: type,
-                    dims: rows > 1 ? [Int64(rows), Int64(n)] : [Int64(n)]) { range, out in
+                    dims: rows > 1 ? [Int64(rows), Int64(n)] : [Int64(n)]) { range, _, out in
             previous.readOrZeros { stored in
                 for (k, e) in range.enumerated() {
                     let r = e / n, f = e % n
@@ -94,7 +96,7 @@ struct BatchNormFoldApplier {
     /// nothing else reads it, otherwise as a new initializer of this graph (an enclosing graph's tensor,
     /// a shared one, or a Constant, stays as it is for its other readers).
     private mutating func replace(in g: inout Graph, node: NodeID, slot: Int, role: String, count: Int, type: ElementType,
-                                  dims: [Int64], exact: (Range<Int>, UnsafeMutableBufferPointer<Double>) -> Void) throws(FoldError) {
+                                  dims: [Int64], exact: (Range<Int>, UnsafeBufferPointer<Double>?, UnsafeMutableBufferPointer<Double>) -> Void) throws(FoldError) {
         let old = g.node(node).inputs.count > slot ? g.node(node).inputs[slot] : nil
         let previous = old == nil ? nil : role == "weight" ? plan.weight.tensor : plan.bias?.tensor
         let baseName = old.map { g.value($0).name } ?? "\(g.displayName(node))_\(role)"
