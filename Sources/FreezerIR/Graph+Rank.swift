@@ -4,7 +4,8 @@ extension Graph {
     /// The rank of `id`: its declared shape; else that of a constant; else, for the output of an
     /// operator whose output rank follows from its inputs' ranks by the ONNX specification (element-wise
     /// operators, broadcasting, MatMul, normalization, convolution, pooling, Gemm, Flatten, Transpose,
-    /// Reshape to a constant shape), the rank those rules give. nil when it cannot be proven.
+    /// Reshape to a constant shape, Squeeze and Unsqueeze with known axes, Concat, Slice, Split, the
+    /// recurrent operators), the rank those rules give. nil when it cannot be proven.
     public func inferredRank(_ id: ValueID) -> Int? {
         var memo: [ValueID: Int?] = [:]
         return inferredRank(id, &memo)
@@ -18,6 +19,7 @@ extension Graph {
         "RMSNormalization", "RotaryEmbedding", "SwiGLU", "QuantizeLinear", "DequantizeLinear", "Hardmax", "LpNormalization",
         "MeanVarianceNormalization", "Shrink", "Swish", "Tan", "Asin", "Acos", "Atan", "Sinh", "Cosh", "Asinh", "Acosh", "Atanh",
         "Conv", "ConvTranspose", "MaxPool", "AveragePool", "LpPool", "GlobalAveragePool", "GlobalMaxPool", "Transpose",
+        "Concat", "Slice", "Pad", "Tile",
     ]
     private static let broadcasting: Set<String> = ["Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Sum", "Mean", "Where",
                                                     "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "And", "Or", "Xor"]
@@ -66,8 +68,30 @@ extension Graph {
         case "Reshape":
             guard node.inputs.count > 1, let shape = node.inputs[1], let t = constantValue(shape), t.dims.count == 1 else { return nil }
             return Int(t.dims[0])
+        case "Split":
+            return input(0)
+        case "RNN", "GRU", "LSTM":
+            // Y is [seq, directions, batch, hidden] (layout 1: [batch, seq, directions, hidden]); Y_h and Y_c
+            // are [directions, batch, hidden] (layout 1: [batch, directions, hidden]).
+            return slot == 0 ? 4 : 3
+        case "Squeeze", "Unsqueeze":
+            // Axes from opset 13 an input, before it an attribute; without them Squeeze drops every 1,
+            // which only the shape tells.
+            guard let r = input(0), let axes = squeezeAxes(of: node) else { return nil }
+            let result = node.opType == "Squeeze" ? r - axes.count : r + axes.count
+            let valid = node.opType == "Squeeze" ? r : result
+            let normalized = Set(axes.map { $0 < 0 ? $0 + Int64(valid) : $0 })
+            guard normalized.count == axes.count, normalized.allSatisfy({ $0 >= 0 && $0 < Int64(valid) }), result >= 0 else { return nil }
+            return result
         default:
             return nil
         }
+    }
+
+    /// Squeeze's or Unsqueeze's axes: the attribute (before opset 13) or a constant second input.
+    private func squeezeAxes(of node: Node) -> [Int64]? {
+        if let axes = node.attribute("axes")?.intsValue { return axes }
+        guard node.inputs.count > 1, let v = node.inputs[1], let t = constantValue(v), t.dims.count == 1 else { return nil }
+        return try? t.int64s()
     }
 }

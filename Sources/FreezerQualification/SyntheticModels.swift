@@ -19,7 +19,7 @@ public struct SyntheticModel: Sendable {
     public var dropout: String
 
     /// Every architecture of the suite.
-    public static func all() -> [SyntheticModel] { [cnn(), mlp(), transformer()] }
+    public static func all() -> [SyntheticModel] { [cnn(), mlp(), transformer(), recurrent()] }
 
     /// Six Conv 3×3 + BatchNormalization + Relu layers (Dropout after every second one), global pooling and
     /// a Gemm classifier.
@@ -125,5 +125,51 @@ public struct SyntheticModel: Sendable {
         }
         return SyntheticModel(name: "Transformer (2 blocks, BN in FFN)", model: build(.trainingExport), reference: build(.reference), inputShapes: ["input": [Int(batch), Int(tokens), Int(dim)]],
                               fold: ("block\(blocks - 1).ffn_bn", "block\(blocks - 1).ffn1", 1), dropout: "block0.attention_dropout")
+    }
+
+    /// Two stacked LSTM layers over a sequence (Dropout between them and on the last hidden state, as
+    /// nn.LSTM(dropout:) and a classifier's Dropout give), then MatMul + Add + BatchNormalization + Relu and
+    /// a MatMul head on the last hidden state.
+    public static func recurrent(steps: Int64 = 8, features: Int64 = 16, hidden: Int64 = 32, seed: UInt64 = 4) -> SyntheticModel {
+        let batch: Int64 = 2
+        let build = { (form: GraphRecipe.Form) -> Model in
+            var r = GraphRecipe(seed: seed, form: form)
+            let direction = r.int64s("axes.direction", [1])
+            let first = r.int64s("axes.first", [0])
+            // [batch, steps, features] → [steps, batch, features], the LSTM's default layout.
+            var x = r.node("Transpose", "to_time_major", ["input"], [.init(name: "perm", value: .ints([1, 0, 2]))])
+            var size = features
+            var last = ""
+            for i in 0..<2 {
+                let limit = 1 / Double(hidden).squareRoot()
+                let w = r.parameter("lstm\(i).W", [1, 4 * hidden, size], -limit, limit)
+                let u = r.parameter("lstm\(i).R", [1, 4 * hidden, hidden], -limit, limit)
+                let b = r.parameter("lstm\(i).B", [1, 8 * hidden], -limit, limit)
+                let y = r.node("LSTM", "lstm\(i)", [x, w, u, b], outputs: ["lstm\(i).Y", "lstm\(i).Y_h", "lstm\(i).Y_c"],
+                               [.init(name: "hidden_size", value: .int(hidden))])
+                if i == 0 {
+                    x = r.node("Squeeze", "lstm0.squeeze", [y, direction])   // [steps, 1, batch, hidden] → [steps, batch, hidden]
+                    x = r.dropout("lstm0.dropout", x, ratio: 0.2)
+                    size = hidden
+                } else {
+                    last = r.node("Squeeze", "lstm1.last", ["lstm1.Y_h", first])   // [1, batch, hidden] → [batch, hidden]
+                }
+            }
+            last = r.dropout("hidden.dropout", last, ratio: 0.1)
+            let limit = (3 / Double(hidden)).squareRoot()
+            let w = r.parameter("fc.weight", [hidden, 64], -limit, limit)
+            let b = r.parameter("fc.bias", [64], -0.1, 0.1)
+            var f = r.node("MatMul", "fc", [last, w])
+            f = r.node("Add", "fc.add", [f, b])
+            f = r.batchNorm("fc_bn", f, channels: 64, folding: (w, b, 1))
+            f = r.node("Relu", "fc_relu", [f])
+            let hw = r.parameter("head.weight", [64, 5], -0.3, 0.3)
+            r.node("MatMul", "head", [f, hw], outputs: ["output"])
+            return r.model(name: "recurrent", inputs: [GraphRecipe.float("input", [batch, steps, features])],
+                           outputs: [GraphRecipe.float("output", [batch, 5])])
+        }
+        return SyntheticModel(name: "Recurrent (LSTM ×2, BN in head)", model: build(.trainingExport), reference: build(.reference),
+                              inputShapes: ["input": [Int(batch), Int(steps), Int(features)]],
+                              fold: ("fc_bn", "fc", 1), dropout: "lstm0.dropout")
     }
 }
