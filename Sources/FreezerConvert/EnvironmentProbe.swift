@@ -1,4 +1,3 @@
-import CBLAS
 import Foundation
 import FreezerKernels
 import FreezerLog
@@ -21,7 +20,7 @@ public enum EnvironmentProbe {
             .split(separator: ":", maxSplits: 1).last?.split(separator: " ").map(String.init) ?? [])
         // The features freezer's dependencies use when present: SHA extensions (digests), AVX/FMA (BLAS).
         let used = ["sha_ni", "avx2", "fma", "avx512f"].filter(flags.contains)
-        let blas = openblas_get_corename().map { String(cString: $0) } ?? "unknown"
+        let blas = Interpreter.openBLASCore
         return EnvironmentInfo(
             operatingSystem: osRelease(),
             kernel: "\(field(uts.sysname)) \(field(uts.release)) \(field(uts.version))",

@@ -52,6 +52,8 @@ public struct Interpreter {
     /// AVX-512 kernels on this machine (otherwise on OpenBLAS and Swift loops): their results are fixed
     /// per kind of machine.
     public static var usesNativeKernels: Bool { NativeKernels.isAvailable }
+    /// The OpenBLAS core (kernel family) the evaluator's BLAS products run on, as selected for this CPU.
+    public static var openBLASCore: String { BLASSetup.core }
 
     public let model: Model
     public let registry: KernelRegistry

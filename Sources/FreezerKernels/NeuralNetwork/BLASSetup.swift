@@ -20,6 +20,13 @@ enum BLASSetup {
     /// touches this first, so no BLAS call of freezer runs while the core changes.
     static let ready: Void = selectCore()
 
+    /// The OpenBLAS core whose kernels freezer's products use: read after the selection above, so the log
+    /// never names the core OpenBLAS first picked and freezer replaced.
+    static var core: String {
+        BLASSetup.ready
+        return openblas_get_corename().map { String(cString: $0) } ?? "unknown"
+    }
+
     private static func selectCore() {
         #if os(Linux)
         guard getenv("OPENBLAS_CORETYPE") == nil,
