@@ -179,5 +179,6 @@ fi
 
 echo
 echo "machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/ { print $2 }') GiB RAM," \
-     "load average at the end $(cut -d' ' -f1-3 /proc/loadavg); freezer $("$F" --version 2>/dev/null || echo '?'), onnxruntime $("$PY" -c 'import onnxruntime; print(onnxruntime.__version__)')"
+     "load average at the end $(cut -d' ' -f1-3 /proc/loadavg); freezer $("$F" --version 2>/dev/null || echo '?'), onnxruntime $("$PY" -c 'import onnxruntime; print(onnxruntime.__version__)');" \
+     "OpenBLAS core ${OPENBLAS_CORETYPE:-chosen by OpenBLAS} (the float64 exact reference's products run on it${OPENBLAS_CORETYPE:+: OPENBLAS_CORETYPE is set})"
 "$PY" "$helper" table "$results"
