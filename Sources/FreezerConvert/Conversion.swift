@@ -7,6 +7,7 @@ import FreezerLog
 import FreezerONNX
 import FreezerPasses
 import FreezerVerify
+import Synchronization
 
 /// One conversion, end to end: load and identify, freeze, check, prove equivalence, save, log.
 ///
@@ -46,14 +47,9 @@ public enum Conversion {
             let source = try ModelLoader.digested(parsed.source, progress: ProgressEvents.digest(options.input, digestProgress.record))
             return (source, (ContinuousClock.now - start).seconds)
         }
-        // The refusal when the input is not the model --expect-sha256 names.
-        func digestMismatch(_ source: ModelSource) -> ConversionError? {
-            guard let expected = options.expectSHA256?.lowercased(), expected != source.sha256 else { return nil }
-            return .digestMismatch(path: options.input, expected: expected, actual: source.sha256)
-        }
         // A refusal, unless the input is not the model --expect-sha256 names: that refusal comes first.
         func refuse(_ error: ConversionError) -> ConversionError {
-            (try? digesting.value()).flatMap { digestMismatch($0.0) } ?? error
+            (try? digesting.value()).flatMap { digestMismatch($0.0, options) } ?? error
         }
         let protected = parsed.source.protectedPaths + (checkpointFile.map { [$0.canonicalPath] } ?? [])
         for path in [options.output, options.logPath] {
@@ -84,22 +80,23 @@ public enum Conversion {
         // it takes its place only if every check passes, and is dropped without a trace otherwise. It waits
         // for the input's digest, which its metadata names.
         let saveProgress = BackgroundProgress(progress)
+        let refused = Mutex(false)
         let unsaved = result.model
         let writing = Background { () throws -> Written in
             let (source, digestSeconds) = try digesting.value()
-            if let expected = options.expectSHA256?.lowercased(), expected != source.sha256 {
-                throw ConversionError.digestMismatch(path: options.input, expected: expected, actual: source.sha256)
-            }
+            if let mismatch = digestMismatch(source, options) { throw mismatch }
             let start = ContinuousClock.now
             let identified = Written.identify(unsaved, source: source, checkpointFile: checkpointFile, options: options)
             let prepared = try ModelSaver.prepare(identified.model, to: options.output,
                                                   options: .init(externalData: options.externalData, protectedPaths: protected,
-                                                                 progress: ProgressEvents.save(options.output, saveProgress.record)))
+                                                                 progress: ProgressEvents.save(options.output, saveProgress.record),
+                                                                 shouldStop: { refused.withLock { $0 } }))
             return Written(identified: identified, digestSeconds: digestSeconds, prepared: prepared,
                            saveSeconds: (ContinuousClock.now - start).seconds)
         }
-        /// Waits for the writing before a refusal leaves, so that nothing outlives the conversion.
+        /// Stops the writing and waits for it before a refusal leaves, so that nothing outlives the conversion.
         func abandon(_ error: any Error) -> any Error {
+            refused.withLock { $0 = true }
             _ = try? writing.value()
             return error
         }
@@ -162,6 +159,12 @@ public enum Conversion {
         }
         guard let log else { throw ModelSaveError.cannotWrite(path: options.logPath, reason: "the log was not made") }
         return Outcome(log: log, logPath: options.logPath, saved: saved, equivalence: equivalence, phases: phases.timings)
+    }
+
+    /// The refusal when the input is not the model --expect-sha256 names.
+    static func digestMismatch(_ source: ModelSource, _ options: ConversionOptions) -> ConversionError? {
+        guard let expected = options.expectSHA256?.lowercased(), expected != source.sha256 else { return nil }
+        return .digestMismatch(path: options.input, expected: expected, actual: source.sha256)
     }
 
     /// The frozen model as saved, written beside the verification (see `run`).

@@ -27,14 +27,19 @@ public enum ModelSaver {
         public var protectedPaths: [String]
         /// Follows the writing: bytes handed to the files so far, of the model's and its data file's sizes.
         public var progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?
+        /// Asked between slices of the data file: true stops a write nobody will commit (a conversion
+        /// refused while its model was being written beside the check), with `cannotWrite`.
+        public var shouldStop: (@Sendable () -> Bool)?
 
         public init(externalData: ExternalData = .auto, dataFileName: String? = nil, externalThreshold: Int = 1024,
-                    protectedPaths: [String] = [], progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) {
+                    protectedPaths: [String] = [], progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil,
+                    shouldStop: (@Sendable () -> Bool)? = nil) {
             self.externalData = externalData
             self.dataFileName = dataFileName
             self.externalThreshold = externalThreshold
             self.protectedPaths = protectedPaths
             self.progress = progress
+            self.shouldStop = shouldStop
         }
     }
 
@@ -128,6 +133,9 @@ public enum ModelSaver {
                     // resident as a whole (the write runs beside the verification, which has its own weights).
                     var start = 0
                     while start < t.bytes.count {
+                        if options.shouldStop?() == true {
+                            throw ModelSaveError.cannotWrite(path: dataTarget, reason: "stopped: the model will not be committed")
+                        }
                         let piece = t.bytes.slice(start, min(residentSlice, t.bytes.count - start))
                         try piece.withUnsafeBytes { try sink.write($0) }
                         piece.dropResidentPages()

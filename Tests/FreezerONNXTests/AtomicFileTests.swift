@@ -92,6 +92,29 @@ struct AtomicFileTests {
         #expect(saved.dataFile?.sha256 == (try FileDigest.sha256(ofFile: dir + "/out.onnx.data")).sha256)
     }
 
+    /// A prepared save is invisible until committed and leaves nothing when dropped; a write told to stop
+    /// stops at its next slice and leaves nothing either.
+    @Test func aPreparedSaveIsInvisibleUntilCommittedAndAStoppedOneLeavesNothing() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let loaded = try ModelLoader.load(path: Fixtures.model("torch_cnn_train"))
+        let prepared = try ModelSaver.prepare(loaded.model, to: dir + "/out.onnx", options: .init(externalData: .always))
+        #expect(try entries(dir) == [], "nothing is visible before the commit")
+        let saved = try prepared.commit()
+        #expect(try entries(dir) == ["out.onnx", "out.onnx.data"])
+        #expect(saved.totalSize == saved.size + (saved.dataFile?.size ?? 0))
+
+        let other = Fixtures.temporaryDirectory()
+        do { _ = try ModelSaver.prepare(loaded.model, to: other + "/out.onnx", options: .init(externalData: .always)) }
+        #expect(try entries(other) == [], "a prepared save dropped without its commit leaves nothing")
+        #expect {
+            try ModelSaver.prepare(loaded.model, to: other + "/out.onnx", options: .init(externalData: .always, shouldStop: { true }))
+        } throws: { error in
+            guard case .cannotWrite(_, let reason) = error as? ModelSaveError else { return false }
+            return reason.contains("stopped")
+        }
+        #expect(try entries(other) == [])
+    }
+
     @Test func aCompanionIsMadeFromWhatWasSavedAndCommittedWithIt() throws {
         let dir = Fixtures.temporaryDirectory()
         try put("old log", dir + "/out.log")
