@@ -82,23 +82,23 @@ struct DriverReport: Decodable {
     /// The refusal the driver reported, as freezer's error.
     func refusal(recipe: Recipe) -> ExportError? {
         guard let error else { return ok ? nil : .driverFailed("it reported no result") }
-        switch error.kind {
-        case "model_code":
+        guard let kind = DriverRefusalKind(rawValue: error.kind) else { return .driverFailed(error.message) }
+        switch kind {
+        case .modelCode:
             // Paths inside the recipe's directory are shown as the recipe writes them.
             let recipeDirectory = recipe.resolve(".")
             let shown = { (path: String) in path.hasPrefix(recipeDirectory + "/") ? String(path.dropFirst(recipeDirectory.count + 1)) : path }
             return .modelCodeFailed(ModelCodeFailure(
                 phase: error.phase.flatMap(DriverPhase.init(rawValue:)), file: shown(error.file ?? "?"), line: error.line ?? 0,
                 function: error.function ?? "?", exception: error.message, raisedIn: error.raised_in, frames: (error.frames ?? []).map(shown)))
-        case "package_missing": return .packageMissing(error.message)
-        case "factory_invalid": return .factoryInvalid(error.message)
-        case "checkpoint_missing": return .checkpointMissing(error.message)
-        case "checkpoint_mismatch": return .checkpointMismatch(error.message)
-        case "input_rejected": return .inputRejected(error.message)
-        case "exporter_failed": return .exporterFailed(error.message)
-        case "parameter_differences": return .parameterDifferences(error.message)
-        case "bad_recipe": return .badRecipe(recipe.path, error.message)
-        default: return .driverFailed(error.message)
+        case .packageMissing: return .packageMissing(error.message)
+        case .factoryInvalid: return .factoryInvalid(error.message)
+        case .checkpointMissing: return .checkpointMissing(error.message)
+        case .checkpointMismatch: return .checkpointMismatch(error.message)
+        case .inputRejected: return .inputRejected(error.message)
+        case .exporterFailed: return .exporterFailed(error.message)
+        case .parameterDifferences: return .parameterDifferences(error.message)
+        case .badRecipe: return .badRecipe(recipe.path, error.message)
         }
     }
 }

@@ -26,10 +26,10 @@ public enum ExportError: Error, CustomStringConvertible, Equatable {
     ]
 
     /// The driver's result error kind (DriverReport.refusal) that each of `driverRefusalRules` specifies.
-    public static let driverRefusalKinds = [
-        "REF-EXPORT-PACKAGE-MISSING": "package_missing", "REF-EXPORT-FACTORY": "factory_invalid", "REF-EXPORT-CHECKPOINT-MISSING": "checkpoint_missing",
-        "REF-EXPORT-CHECKPOINT-KEYS": "checkpoint_mismatch", "REF-EXPORT-INPUT-REJECTED": "input_rejected",
-        "REF-EXPORT-EXPORTER-FAILED": "exporter_failed", "REF-EXPORT-PARAMETER-DIFFERENCES": "parameter_differences",
+    public static let driverRefusalKinds: [String: DriverRefusalKind] = [
+        "REF-EXPORT-PACKAGE-MISSING": .packageMissing, "REF-EXPORT-FACTORY": .factoryInvalid, "REF-EXPORT-CHECKPOINT-MISSING": .checkpointMissing,
+        "REF-EXPORT-CHECKPOINT-KEYS": .checkpointMismatch, "REF-EXPORT-INPUT-REJECTED": .inputRejected,
+        "REF-EXPORT-EXPORTER-FAILED": .exporterFailed, "REF-EXPORT-PARAMETER-DIFFERENCES": .parameterDifferences,
     ]
 
     /// What `freezer qualify` cannot exercise without a framework, stated for the report's known
