@@ -36,11 +36,7 @@ enum CLIRefusalChecks {
             let output = directory + "/frozen.onnx"
             let run = try context.freezer().run(["convert", model, "-o", output, "--model-id", "QUALIFY", "--model-version", "1",
                                                  "--responsible", responsible, "--samples", "2"] + extra(output))
-            try require(run.status == code, "exit \(run.status), expected \(code): \(run.text)")
-            try require(run.standardError.contains(mentions), "the message does not name '\(mentions)': \(run.standardError)")
-            let left = try FileManager.default.contentsOfDirectory(atPath: directory)
-            try require(left.isEmpty, "written: \(left.joined(separator: ", "))")
-            return "exit \(run.status): \(firstLine(run.standardError))"
+            return try refused(run, exit: code, mentions: mentions, leaving: directory)
         }
     }
 
@@ -55,12 +51,18 @@ enum CLIRefusalChecks {
             let directory = context.path(rule.id.lowercased())
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let run = try context.freezer().run(rule.example.map { $0.replacingOccurrences(of: "{dir}", with: directory) })
-            try require(run.status == rule.exitCode, "exit \(run.status), expected \(rule.exitCode): \(run.text)")
-            try require(run.standardError.contains(rule.mentions), "the message does not name '\(rule.mentions)': \(run.standardError)")
-            let left = try FileManager.default.contentsOfDirectory(atPath: directory)
-            try require(left.isEmpty, "written: \(left.joined(separator: ", "))")
-            return "exit \(run.status): \(firstLine(run.standardError))"
+            return try refused(run, exit: rule.exitCode, mentions: rule.mentions, leaving: directory)
         }
+    }
+
+    /// What every refused command line must show: the rule's exit code, a message that names `mentions`,
+    /// and nothing written into `directory`. Returns the result line of the test.
+    static func refused(_ run: FreezerProcess.Finished, exit code: Int32, mentions: String, leaving directory: String) throws -> String {
+        try require(run.status == code, "exit \(run.status), expected \(code): \(run.text)")
+        try require(run.standardError.contains(mentions), "the message does not name '\(mentions)': \(run.standardError)")
+        let left = try FileManager.default.contentsOfDirectory(atPath: directory)
+        try require(left.isEmpty, "written: \(left.joined(separator: ", "))")
+        return "exit \(run.status): \(firstLine(run.standardError))"
     }
 
     static func verifyMissing() -> QualificationCheck {
@@ -78,9 +80,7 @@ enum CLIRefusalChecks {
         return QualificationCheck(id: "QT-\(id)", requirements: [id],
                                   expected: "freezer verify after the log's responsible was changed: exit \(code), the checklist fails recordDigest with both digests") { context in
             let outcome = try ConversionChecks.convert(context, into: "verify-tampered")
-            var text = try String(contentsOfFile: outcome.logPath, encoding: .utf8)
-            text = text.replacingOccurrences(of: "\"\(ConversionChecks.responsible)\"", with: "\"someone else\"")
-            try text.write(toFile: outcome.logPath, atomically: true, encoding: .utf8)
+            try ConversionChecks.editResponsibleByHand(outcome.logPath)
             let run = try context.freezer().run(["verify", outcome.saved.path, "--log", outcome.logPath])
             try require(run.status == code, "exit \(run.status), expected \(code): \(run.text)")
             let line = run.standardOutput.split(separator: "\n").first { $0.contains("recordDigest") && $0.contains("FAIL") }

@@ -24,6 +24,12 @@ enum ConversionChecks {
         return try Conversion.run(options, commandLine: ["freezer", "convert", export, "-o", options.output])
     }
 
+    /// Changes the log's responsible in its file by hand, as a tamperer would (the record digest no longer holds).
+    static func editResponsibleByHand(_ logPath: String) throws {
+        let text = try String(contentsOfFile: logPath, encoding: .utf8)
+        try text.replacingOccurrences(of: "\"\(responsible)\"", with: "\"someone else\"").write(toFile: logPath, atomically: true, encoding: .utf8)
+    }
+
     static func all() -> [QualificationCheck] {
         [
             QualificationCheck(id: "QT-SAVE-ATOMIC-OUTPUTS", requirements: ["SAVE-ATOMIC"],
@@ -70,9 +76,7 @@ enum ConversionChecks {
                 try model.write(to: URL(fileURLWithPath: outcome.saved.path))
                 let (changedModel, _) = try ArtifactVerifier.verify(.init(frozenModel: outcome.saved.path, log: outcome.logPath, trustedKeys: trusted))
                 try require(!changedModel.integrityHolds && changedModel.failures.contains { $0.subject == outcome.saved.path }, "a changed frozen model passed verify")
-                var text = try String(contentsOfFile: outcome.logPath, encoding: .utf8)
-                text = text.replacingOccurrences(of: "\"\(responsible)\"", with: "\"someone else\"")
-                try text.write(toFile: outcome.logPath, atomically: true, encoding: .utf8)
+                try editResponsibleByHand(outcome.logPath)
                 let (changedLog, _) = try ArtifactVerifier.verify(.init(frozenModel: outcome.saved.path, log: outcome.logPath, trustedKeys: trusted))
                 try require(changedLog.failures.contains { $0.kind == "recordDigest" }, "a changed log field passed the record digest check")
                 return "intact: \(intact.checks.count) checks passed; changed model: \(changedModel.failures.map(\.kind).joined(separator: ", ")) failed; changed log: \(changedLog.failures.map(\.kind).joined(separator: ", ")) failed"

@@ -18,13 +18,13 @@ enum ExportRefusalChecks {
             check("REF-EXPORT-TIMEOUT", "a driver run that does not finish within timeout_seconds 0.3", recipe: recipe("./stand-in-python", "timeout_seconds: 0.3"),
                   interpreter: "exec sleep 30", mentions: { _ in "timeout_seconds" }),
         ] + ExportError.driverRefusalKinds.sorted { $0.key < $1.key }.map { id, kind in
-            let message = "stand-in driver reports \(kind) (freezer qualify)"
+            let message = "stand-in driver reports \(kind.rawValue) (freezer qualify)"
             // What the driver does: write {"ok": false, "error": {kind, message}} to the request's result_path.
             let script = """
                 result=$(sed -e 's/.*"result_path":"\\([^"]*\\)".*/\\1/' -e 's/\\\\\\//\\//g' "$2")
-                printf '%s' '{"ok": false, "error": {"kind": "\(kind)", "message": "\(message)"}}' > "$result"
+                printf '%s' '{"ok": false, "error": {"kind": "\(kind.rawValue)", "message": "\(message)"}}' > "$result"
                 """
-            return check(id, "the driver reporting \(kind)", recipe: recipe("./stand-in-python", ""), interpreter: script, mentions: { _ in message })
+            return check(id, "the driver reporting \(kind.rawValue)", recipe: recipe("./stand-in-python", ""), interpreter: script, mentions: { _ in message })
         }
     }
 

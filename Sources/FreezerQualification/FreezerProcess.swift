@@ -1,4 +1,5 @@
 import Foundation
+import FreezerIR
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -26,8 +27,9 @@ struct FreezerProcess {
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        // Read before waiting, so that a full pipe cannot block the child.
-        let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = err.fileHandleForReading.readDataToEndOfFile()
+        // Both pipes drained at once, before waiting: a child that fills either one is never blocked on it.
+        let errors = Background { () -> Data in err.fileHandleForReading.readDataToEndOfFile() }
+        let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = errors.value()
         process.waitUntilExit()
         return Finished(status: process.terminationStatus, standardOutput: String(decoding: stdout, as: UTF8.self),
                         standardError: String(decoding: stderr, as: UTF8.self))

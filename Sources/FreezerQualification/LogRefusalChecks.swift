@@ -11,9 +11,7 @@ enum LogRefusalChecks {
         let who = ConversionChecks.responsible
         return [
             check("REF-LOG-TAMPERED", "a review of a log whose responsible was changed by hand") { path in
-                var text = try String(contentsOfFile: path, encoding: .utf8)
-                text = text.replacingOccurrences(of: "\"\(who)\"", with: "\"someone else\"")
-                try text.write(toFile: path, atomically: true, encoding: .utf8)
+                try ConversionChecks.editResponsibleByHand(path)
             } refused: { path in _ = try LogWorkflow.review(path: path, by: "Reviewer", description: "late", change: "none", key: nil) },
             check("REF-LOG-SIGNATURE", "a review of a log whose signature was replaced by one over other bytes") { path in
                 let key = Curve25519.Signing.PrivateKey()
