@@ -9,6 +9,7 @@
 // L1 while the row blocks stream past it. Accumulators start from C (or 0 on the first k-block), so
 // each element's sum is one fma chain over k whatever the blocking.
 #include "fz_gemm.h"
+#include "fz_half.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -181,6 +182,47 @@ void fz_sgemm(size_t m, size_t n, size_t k, const fz_left *a, const float *b, si
                        workspace);
 }
 
+// `count` elements of a stored operand from element `index` on, as floats (exact conversions; float16
+// by the same instructions NDArray's decoding uses, so a weight read in place has the same values).
+static FZ_AVX512 void load_stored_floats(const fz_stored_b *s, size_t index, size_t count, float *dst) {
+    const unsigned char *bytes = s->data;
+    switch (s->type) {
+    case FZ_STORED_F16:
+        fz_half_to_float((const uint16_t *)(const void *)(bytes + index * 2), dst, count);
+        break;
+    case FZ_STORED_BF16:
+        for (size_t i = 0; i < count; i++) {
+            uint16_t h;
+            memcpy(&h, bytes + (index + i) * 2, 2);
+            uint32_t bits = (uint32_t)h << 16;
+            memcpy(dst + i, &bits, 4);
+        }
+        break;
+    default:
+        memcpy(dst, bytes + index * 4, count * sizeof(float));
+    }
+}
+
+// Rows k0..<k0+kc and columns n0..<n1 of a stored operand as consecutive panels, row by row so the
+// stored bytes are read in order.
+static FZ_AVX512 void pack_stored_block(const void *source, size_t k0, size_t kc, size_t n0, size_t n1, float *panels) {
+    const fz_stored_b *s = source;
+    size_t n = n1 - n0, npad = round_up(n, 16);
+    for (size_t p = 0; p < kc; p++) {
+        for (size_t j0 = 0; j0 < n; j0 += NR) {
+            size_t width = min_size(NR, npad - j0), cols = min_size(width, n - j0);
+            float *dst = panels + j0 * kc + p * width;
+            load_stored_floats(s, (k0 + p) * s->ldb + n0 + j0, cols, dst);
+            for (size_t c = cols; c < width; c++) dst[c] = 0;
+        }
+    }
+}
+
+void fz_sgemm_stored(size_t m, size_t n, size_t k, const fz_left *a, const fz_stored_b *b, int accumulate,
+                     float *c, size_t ldc, size_t column_begin, size_t column_end, float *workspace) {
+    multiply_packing_b(m, n, k, a, pack_stored_block, b, accumulate, c, ldc, column_begin, column_end, workspace);
+}
+
 // Lanes [lane, lane + count) of a 16-lane vector of packed columns: output row oy, columns ox on.
 typedef struct {
     unsigned lane, count;
@@ -297,6 +339,12 @@ void fz_sgemm(size_t m, size_t n, size_t k, const fz_left *a, const float *b, si
 void fz_sgemm_conv2d(size_t m, const fz_left *a, const fz_conv2d *convolution, int accumulate, float *c,
                      size_t ldc, size_t column_begin, size_t column_end, float *workspace) {
     (void)m; (void)a; (void)convolution; (void)accumulate; (void)c; (void)ldc; (void)column_begin;
+    (void)column_end; (void)workspace;
+}
+
+void fz_sgemm_stored(size_t m, size_t n, size_t k, const fz_left *a, const fz_stored_b *b, int accumulate,
+                     float *c, size_t ldc, size_t column_begin, size_t column_end, float *workspace) {
+    (void)m; (void)n; (void)k; (void)a; (void)b; (void)accumulate; (void)c; (void)ldc; (void)column_begin;
     (void)column_end; (void)workspace;
 }
 

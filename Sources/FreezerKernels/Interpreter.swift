@@ -211,15 +211,17 @@ public struct Interpreter {
 
         let inputs = KernelInputs()
         for (index, step) in plan.steps.enumerated() {
-            for (slot, v) in step.loads {
-                guard let tensor = graph.initializer(v) else { continue }
-                var array: RuntimeValue?
-                for s in envs.indices where envs[s][slot] == nil {
-                    if array == nil { array = .tensor(try initializer(v, tensor, isMain: isMain)) }
-                    envs[s][slot] = array
-                }
+            // A weight multiplied in place is not decoded, unless the product turns out not to apply.
+            let inPlace = isMain && !options.keepsConstants ? weightReadInPlace(step, graph) : nil
+            for (slot, v) in step.loads where slot != inPlace?.slot {
+                try load(slot, v, graph, into: &envs, isMain: isMain)
             }
-            if try !runStacked(step, envs: &envs, inputs: inputs, profile: profile) {
+            var done = false
+            if let inPlace {
+                done = try runReadingWeightInPlace(step, inPlace.weight, envs: &envs, profile: profile)
+                if !done { try load(inPlace.slot, inPlace.value, graph, into: &envs, isMain: isMain) }
+            }
+            if !done, try !runStacked(step, envs: &envs, inputs: inputs, profile: profile) {
                 for s in envs.indices {
                     try run(step, env: &envs[s], inputs: inputs, outer: outer, profile: profile)
                 }
@@ -229,6 +231,63 @@ public struct Interpreter {
             onNode?(index + 1, plan.steps.count)
         }
         return envs
+    }
+
+    /// Whether an evaluation that does not keep constants multiplies `node`'s weight straight from its
+    /// stored bytes (`StoredWeightProduct`), holding no decoded copy of it.
+    public static func readsWeightInPlace(_ node: Node, in graph: Graph) -> Bool {
+        StoredWeightProduct.weight(of: node, in: graph) != nil
+    }
+
+    /// Fills `slot` with initializer `v` in every sample's environment that lacks it (one array for all).
+    private func load(_ slot: Int, _ v: ValueID, _ graph: Graph, into envs: inout [[RuntimeValue?]], isMain: Bool) throws(EvaluationError) {
+        guard let tensor = graph.initializer(v) else { return }
+        var array: RuntimeValue?
+        for s in envs.indices where envs[s][slot] == nil {
+            if array == nil { array = .tensor(try initializer(v, tensor, isMain: isMain)) }
+            envs[s][slot] = array
+        }
+    }
+
+    /// The weight of a MatMul step that `StoredWeightProduct` multiplies in place: loaded by this step
+    /// and read by no later one.
+    private func weightReadInPlace(_ step: ExecutionPlan.Step, _ graph: Graph) -> (slot: Int, value: ValueID, weight: Tensor)? {
+        guard step.inputs.count == 2, let slot = step.inputs[1], step.inputs[0] != slot, step.released.contains(slot),
+              let load = step.loads.first(where: { $0.slot == slot }),
+              let weight = StoredWeightProduct.weight(of: step.node, in: graph) else { return nil }
+        return (slot, load.value, weight)
+    }
+
+    /// Runs a MatMul step with its weight read in place (`StoredWeightProduct`), all samples' rows
+    /// stacked into one product when their shapes agree. Returns false, with nothing changed, when the
+    /// left operands do not suit it.
+    private func runReadingWeightInPlace(_ step: ExecutionPlan.Step, _ weight: Tensor, envs: inout [[RuntimeValue?]],
+                                         profile: RunProfile?) throws(EvaluationError) -> Bool {
+        guard let aSlot = step.inputs[0], step.outputs.count == 1, let outSlot = step.outputs[0] else { return false }
+        var lefts: [NDArray] = []
+        for env in envs {
+            guard let a = env[aSlot]?.tensor else { return false }
+            lefts.append(a)
+        }
+        let start = profile == nil ? nil : ContinuousClock.now
+        var products: [NDArray] = []
+        if lefts.count > 1, lefts.allSatisfy({ $0.shape == lefts[0].shape && $0.elementType == lefts[0].elementType }) {
+            guard let stacked = Self.stacked(lefts), let product = StoredWeightProduct.multiply(stacked, by: weight),
+                  let parts = Self.unstacked(product, count: lefts.count) else { return false }
+            products = parts
+        } else {
+            for a in lefts {
+                guard let product = StoredWeightProduct.multiply(a, by: weight) else { return false }
+                products.append(product)
+            }
+        }
+        for s in envs.indices {
+            envs[s][outSlot] = RuntimeValue.tensor(products[s]).adopted(by: options.precision)
+            for slot in step.released { envs[s][slot] = nil }
+        }
+        if case .raw(let bytes) = weight.payload { bytes.dropResidentPages() }
+        if let profile, let start { profile.record(step.node.qualifiedOpType, seconds: (ContinuousClock.now - start).seconds) }
+        return true
     }
 
     /// An initializer as this run holds it: kept by the interpreter (main graph, `keepsConstants`), or
@@ -261,33 +320,48 @@ public struct Interpreter {
                   parts.first.map({ $0.shape == a.shape }) ?? true else { return false }
             parts.append(a)
         }
-        let first = parts[0]
-        var shape = first.shape
-        shape[0] *= parts.count
-        let stacked: NDArray
-        switch first.storage {
-        case .float: stacked = NDArray(elementType: first.elementType, shape: shape, storage: .float(parts.flatMap(\.floats)))
-        case .double: stacked = NDArray(elementType: first.elementType, shape: shape, storage: .double(parts.flatMap(\.doubles)))
-        default: return false
-        }
+        guard let stacked = Self.stacked(parts) else { return false }
         parts.removeAll()
         var single = envs[0]
         single[aSlot] = .tensor(stacked)
         try run(step, env: &single, inputs: inputs, outer: [:], profile: profile)
-        guard let product = single[outSlot]?.tensor else { throw .node(name: step.name, opType: step.node.opType, reason: "the stacked result was not computed") }
-        let rows = product.count / envs.count
-        var outShape = product.shape
-        outShape[0] /= envs.count
+        guard let product = single[outSlot]?.tensor, let products = Self.unstacked(product, count: envs.count) else {
+            throw .node(name: step.name, opType: step.node.opType, reason: "the stacked result was not computed as a floating-point array")
+        }
         for s in envs.indices {
-            let range = (s * rows)..<((s + 1) * rows)
-            switch product.storage {
-            case .float(let v): envs[s][outSlot] = .tensor(NDArray(elementType: product.elementType, shape: outShape, storage: .float(Array(v[range]))))
-            case .double(let v): envs[s][outSlot] = .tensor(NDArray(elementType: product.elementType, shape: outShape, storage: .double(Array(v[range]))))
-            default: throw .node(name: step.name, opType: step.node.opType, reason: "the stacked result is not a floating-point array")
-            }
+            envs[s][outSlot] = .tensor(products[s])
             for slot in step.released { envs[s][slot] = nil }
         }
         return true
+    }
+
+    /// Float arrays of one shape stacked along axis 0 (nil: another storage, or scalars).
+    private static func stacked(_ parts: [NDArray]) -> NDArray? {
+        guard let first = parts.first, !first.shape.isEmpty else { return nil }
+        var shape = first.shape
+        shape[0] *= parts.count
+        switch first.storage {
+        case .float: return NDArray(elementType: first.elementType, shape: shape, storage: .float(parts.flatMap(\.floats)))
+        case .double: return NDArray(elementType: first.elementType, shape: shape, storage: .double(parts.flatMap(\.doubles)))
+        default: return nil
+        }
+    }
+
+    /// A stacked result cut back into `count` equal parts along axis 0.
+    private static func unstacked(_ product: NDArray, count: Int) -> [NDArray]? {
+        let size = product.count / count
+        var shape = product.shape
+        shape[0] /= count
+        var parts: [NDArray] = []
+        for s in 0..<count {
+            let range = (s * size)..<((s + 1) * size)
+            switch product.storage {
+            case .float(let v): parts.append(NDArray(elementType: product.elementType, shape: shape, storage: .float(Array(v[range]))))
+            case .double(let v): parts.append(NDArray(elementType: product.elementType, shape: shape, storage: .double(Array(v[range]))))
+            default: return nil
+            }
+        }
+        return parts
     }
 
     /// Runs one node on one sample's environment.

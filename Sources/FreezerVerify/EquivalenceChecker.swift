@@ -159,14 +159,15 @@ public enum EquivalenceChecker {
 
     /// Whether two lanes fit `sideBySideBudgetBytes`: a lane holds the weights of its current node at about
     /// 12 bytes per element (the mapped float32 payload, and either its float64 widening or a decoded and a
-    /// packed float32 copy), so the second lane adds that for the largest node's weights. Larger weights
-    /// (a model of few huge products, whose evaluation is bound by memory anyway) are evaluated one lane
-    /// after the other.
+    /// packed float32 copy), so the second lane adds that for the largest node's weights; a weight that a
+    /// product reads in place (`Interpreter.readsWeightInPlace`) adds only a workspace. Larger weights
+    /// are evaluated one lane after the other.
     static func sideBySideFits(_ model: Model, budget: Int = sideBySideBudgetBytes) -> Bool {
         let graph = model.graph
         var largest = 0
         for node in graph.nodes {
-            let elements = node.inputs.compactMap { $0.flatMap { graph.initializer($0)?.elementCount } }.reduce(0, +)
+            let inPlace = Interpreter.readsWeightInPlace(node, in: graph) ? node.inputs[1] : nil
+            let elements = node.inputs.compactMap { $0.flatMap { $0 == inPlace ? nil : graph.initializer($0)?.elementCount } }.reduce(0, +)
             largest = max(largest, elements)
         }
         return largest * 12 <= budget

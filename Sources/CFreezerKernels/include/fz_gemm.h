@@ -62,6 +62,41 @@ typedef struct {
 void fz_sgemm_conv2d(size_t m, const fz_left *a, const fz_conv2d *convolution, int accumulate, float *c,
                      size_t ldc, size_t column_begin, size_t column_end, float *workspace);
 
+/// How a stored right operand's elements are encoded (little-endian, as ONNX raw_data holds them).
+typedef enum { FZ_STORED_F32 = 0, FZ_STORED_F16 = 1, FZ_STORED_BF16 = 2, FZ_STORED_F64 = 3 } fz_stored_type;
+
+/// A right operand as a model file stores it: row-major k×n elements of `type` with leading dimension
+/// `ldb` (elements), at any byte alignment. Products read it in place and convert each block while
+/// packing it, so no decoded (or widened) copy of a weight is ever made.
+typedef struct {
+    const void *data;
+    fz_stored_type type;
+    size_t ldb;
+} fz_stored_b;
+
+/// Like fz_sgemm, with B stored as float32, float16 or bfloat16 (converted to float exactly).
+void fz_sgemm_stored(size_t m, size_t n, size_t k, const fz_left *a, const fz_stored_b *b, int accumulate,
+                     float *c, size_t ldc, size_t column_begin, size_t column_end, float *workspace);
+
+/// The left operand of a double product, read in place (see fz_left).
+typedef struct {
+    const double *data;
+    size_t row_stride, k_stride;
+} fz_left_d;
+
+/// The double-precision product C (m×n) = A · B (or C += A · B): B stored as float64, float32, float16
+/// or bfloat16 and widened to double exactly while it is packed (fz_sgemm_stored's contract otherwise).
+/// Every element of C is one fused multiply-add chain in increasing k order, a scalar loop of fma
+/// calls bit for bit. `workspace` holds fz_dgemm_workspace_count doubles; `column_begin` is a multiple
+/// of FZ_DGEMM_COLUMN_ALIGNMENT.
+void fz_dgemm_stored(size_t m, size_t n, size_t k, const fz_left_d *a, const fz_stored_b *b, int accumulate,
+                     double *c, size_t ldc, size_t column_begin, size_t column_end, double *workspace);
+/// Doubles of the workspace fz_dgemm_stored needs.
+size_t fz_dgemm_workspace_count(void);
+
+/// Column ranges given to fz_dgemm_stored start at multiples of this.
+#define FZ_DGEMM_COLUMN_ALIGNMENT 16
+
 /// Column ranges given to fz_sgemm_packed start at multiples of this.
 #define FZ_SGEMM_COLUMN_ALIGNMENT 32
 

@@ -1,0 +1,150 @@
+// Double-precision product with a stored right operand (see fz_gemm.h), for the exact reference: a
+// float32 weight is widened to double block by block while it is packed, never as a whole copy.
+//
+// The same scheme as the single-precision product (fz_gemm.c): A read in place, one broadcast element
+// per row and k; B packed per k-block of KC rows into panels of NR columns (the last one 8 or 16 wide,
+// zero-padded), column chunk by column chunk of NC, into a workspace that stays in L2. Accumulators
+// start from C (or 0 on the first k-block), so each element is one fma chain over k.
+#include "fz_gemm.h"
+#include "fz_half.h"
+
+#include <stdint.h>
+#include <string.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+enum { MR = 12, NR = 16, KC = 256, NC = 256 };
+
+size_t fz_dgemm_workspace_count(void) { return (size_t)KC * NC; }
+
+#if defined(__x86_64__)
+
+#define FZ_AVX512 __attribute__((target("avx512f,f16c")))
+
+static size_t round_up(size_t x, size_t to) { return (x + to - 1) / to * to; }
+static size_t min_size(size_t a, size_t b) { return a < b ? a : b; }
+
+// `count` (at most NR) elements of a stored operand from element `index` on, widened to double exactly.
+static FZ_AVX512 void load_stored_doubles(const fz_stored_b *s, size_t index, size_t count, double *dst) {
+    const unsigned char *bytes = s->data;
+    float floats[NR];
+    switch (s->type) {
+    case FZ_STORED_F64:
+        memcpy(dst, bytes + index * 8, count * sizeof(double));
+        return;
+    case FZ_STORED_F16:
+        fz_half_to_float((const uint16_t *)(const void *)(bytes + index * 2), floats, count);
+        break;
+    case FZ_STORED_BF16:
+        for (size_t i = 0; i < count; i++) {
+            uint16_t h;
+            memcpy(&h, bytes + (index + i) * 2, 2);
+            uint32_t bits = (uint32_t)h << 16;
+            memcpy(floats + i, &bits, 4);
+        }
+        break;
+    default:
+        memcpy(floats, bytes + index * 4, count * sizeof(float));
+    }
+    for (size_t i = 0; i < count; i++) dst[i] = (double)floats[i];
+}
+
+// Rows k0..<k0+kc and columns n0..<n1 of B as consecutive panels (panel j at j·kc), row by row.
+static FZ_AVX512 void pack_block(const fz_stored_b *s, size_t k0, size_t kc, size_t n0, size_t n1, double *panels) {
+    size_t n = n1 - n0, npad = round_up(n, 8);
+    for (size_t p = 0; p < kc; p++) {
+        for (size_t j0 = 0; j0 < n; j0 += NR) {
+            size_t width = min_size(NR, npad - j0), cols = min_size(width, n - j0);
+            double *dst = panels + j0 * kc + p * width;
+            load_stored_doubles(s, (k0 + p) * s->ldb + n0 + j0, cols, dst);
+            for (size_t c = cols; c < width; c++) dst[c] = 0;
+        }
+    }
+}
+
+static inline FZ_AVX512 __mmask8 column_mask(size_t cols) {
+    return cols >= 8 ? (__mmask8)0xFF : (__mmask8)((1u << cols) - 1u);
+}
+
+// One tile: ROWS rows × (8·VECS) columns of C, of which `cols` are stored; accumulators in registers.
+static inline __attribute__((always_inline)) FZ_AVX512 void
+tile(const int ROWS, const int VECS, size_t kc, const double *restrict a, size_t rs, size_t ks,
+     const double *restrict b, double *restrict c, size_t ldc, size_t cols, int load_c) {
+    __m512d acc[MR][2];
+    __mmask8 mask0 = column_mask(cols), mask1 = column_mask(cols > 8 ? cols - 8 : 0);
+    for (int r = 0; r < ROWS; r++) {
+        acc[r][0] = load_c ? _mm512_maskz_loadu_pd(mask0, c + r * ldc) : _mm512_setzero_pd();
+        if (VECS > 1) acc[r][1] = load_c ? _mm512_maskz_loadu_pd(mask1, c + r * ldc + 8) : _mm512_setzero_pd();
+    }
+    for (size_t p = 0; p < kc; p++) {
+        __m512d b0 = _mm512_loadu_pd(b + p * 8 * VECS);
+        __m512d b1 = VECS > 1 ? _mm512_loadu_pd(b + p * 8 * VECS + 8) : b0;
+        for (int r = 0; r < ROWS; r++) {
+            __m512d x = _mm512_set1_pd(a[r * rs + p * ks]);
+            acc[r][0] = _mm512_fmadd_pd(x, b0, acc[r][0]);
+            if (VECS > 1) acc[r][1] = _mm512_fmadd_pd(x, b1, acc[r][1]);
+        }
+    }
+    for (int r = 0; r < ROWS; r++) {
+        _mm512_mask_storeu_pd(c + r * ldc, mask0, acc[r][0]);
+        if (VECS > 1) _mm512_mask_storeu_pd(c + r * ldc + 8, mask1, acc[r][1]);
+    }
+}
+
+typedef void (*tile_fn)(size_t, const double *, size_t, size_t, const double *, double *, size_t, size_t, int);
+
+#define TILE(R, V)                                                                                          \
+    static FZ_AVX512 void dtile_##R##_##V(size_t kc, const double *a, size_t rs, size_t ks, const double *b, \
+                                          double *c, size_t ldc, size_t cols, int load_c) {                 \
+        tile(R, V, kc, a, rs, ks, b, c, ldc, cols, load_c);                                                 \
+    }
+#define TILES(R) TILE(R, 1) TILE(R, 2)
+TILES(1) TILES(2) TILES(3) TILES(4) TILES(5) TILES(6) TILES(7) TILES(8) TILES(9) TILES(10) TILES(11) TILES(12)
+
+// By rows, then 8-column vectors.
+static const tile_fn tiles[MR + 1][3] = {
+    {0, 0, 0},
+    {0, dtile_1_1, dtile_1_2}, {0, dtile_2_1, dtile_2_2}, {0, dtile_3_1, dtile_3_2}, {0, dtile_4_1, dtile_4_2},
+    {0, dtile_5_1, dtile_5_2}, {0, dtile_6_1, dtile_6_2}, {0, dtile_7_1, dtile_7_2}, {0, dtile_8_1, dtile_8_2},
+    {0, dtile_9_1, dtile_9_2}, {0, dtile_10_1, dtile_10_2}, {0, dtile_11_1, dtile_11_2}, {0, dtile_12_1, dtile_12_2},
+};
+
+void fz_dgemm_stored(size_t m, size_t n, size_t k, const fz_left_d *a, const fz_stored_b *b, int accumulate,
+                     double *c, size_t ldc, size_t column_begin, size_t column_end, double *workspace) {
+    column_end = min_size(column_end, n);
+    if (m == 0 || column_begin >= column_end) return;
+    if (k == 0) {
+        if (!accumulate)
+            for (size_t i = 0; i < m; i++) memset(c + i * ldc + column_begin, 0, (column_end - column_begin) * sizeof(double));
+        return;
+    }
+    for (size_t n0 = column_begin; n0 < column_end; n0 += NC) {
+        size_t n1 = min_size(column_end, n0 + NC), padded_end = n0 + round_up(n1 - n0, 8);
+        for (size_t k0 = 0; k0 < k; k0 += KC) {
+            size_t kc = min_size(KC, k - k0);
+            pack_block(b, k0, kc, n0, n1, workspace);
+            int load_c = accumulate || k0 > 0;
+            for (size_t j0 = n0; j0 < n1; j0 += NR) {
+                size_t width = min_size(NR, padded_end - j0), cols = min_size(width, n1 - j0);
+                const double *panel = workspace + (j0 - n0) * kc;
+                for (size_t i0 = 0; i0 < m; i0 += MR) {
+                    size_t rows = min_size(MR, m - i0);
+                    const double *block = a->data + i0 * a->row_stride + k0 * a->k_stride;
+                    tiles[rows][width / 8](kc, block, a->row_stride, a->k_stride, panel, c + i0 * ldc + j0, ldc, cols,
+                                           load_c);
+                }
+            }
+        }
+    }
+}
+
+#else
+
+void fz_dgemm_stored(size_t m, size_t n, size_t k, const fz_left_d *a, const fz_stored_b *b, int accumulate,
+                     double *c, size_t ldc, size_t column_begin, size_t column_end, double *workspace) {
+    (void)m; (void)n; (void)k; (void)a; (void)b; (void)accumulate; (void)c; (void)ldc; (void)column_begin;
+    (void)column_end; (void)workspace;
+}
+
+#endif
