@@ -63,9 +63,11 @@ public enum Conversion {
         progress?(ProgressEvent(phase: .passes))
         let pipeline = Pipeline.standard(requestedOutputs: options.outputs.isEmpty ? nil : options.outputs)
         var result: Pipeline.Result
-        // Folded weights are spilled to an unlinked file beside the output (the file system that receives
-        // them) instead of being held in memory; without one (no temporary file possible) they stay in memory.
-        let tensorStore = try? TensorStore(directory: Paths.directory(of: options.output))
+        // Folded weights are spilled to a memory file up to a quarter of the memory available (at most
+        // 4 GiB), the rest to an unlinked file beside the output (the file system that receives them),
+        // instead of being held by the process; without either, they stay in memory.
+        let tensorStore = try? TensorStore(directory: Paths.directory(of: options.output),
+                                           memoryFileBudget: min(4 << 30, (MemoryGuard.availableMemoryBytes() ?? 0) / 4))
         do { result = try pipeline.run(original, tensorStore: tensorStore) } catch {
             throw refuse(ConversionError(passFailure: error, outputDirectory: Paths.directory(of: options.output)))
         }

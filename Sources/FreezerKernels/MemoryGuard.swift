@@ -23,6 +23,9 @@ public struct MemoryGuard: Sendable, Equatable {
                            reserveBytes: reserveBytes, samples: samples)
     }
 
+    /// The memory the machine has available (see `availableBytes`), nil where it cannot be read.
+    public static func availableMemoryBytes() -> Int? { availableBytes() }
+
     /// MemAvailable, lowered to the cgroup's headroom (memory.max − memory.current) when a limit is set.
     static func availableBytes() -> Int? {
         guard let meminfo = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),

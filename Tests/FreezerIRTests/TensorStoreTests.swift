@@ -40,6 +40,34 @@ struct TensorStoreTests {
         #expect(store.isAnonymous == anonymous)
     }
 
+    /// Payloads fill the memory file up to its budget (page-aligned regions), then go to the file on
+    /// disk; both kinds read back intact, outlive the store, and leave no directory entry.
+    @Test func theMemoryFileTakesPayloadsUntilItsBudgetIsSpent() throws {
+        let dir = Self.directory()
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        var kept: [(Bytes, [UInt8])] = []
+        var memoryBytes: [Int] = []
+        do {
+            let store = try TensorStore(directory: dir, inMemoryLimit: 64 << 10, memoryFileBudget: 300_000)
+            for count in [100_000, 100_000, 100_000, 70_000] {
+                let writer = store.writer(byteCount: count)
+                let expected = try Self.fill(writer, count: count, chunk: 9_000)
+                kept.append((try writer.finish(), expected))
+                memoryBytes.append(store.memoryFileBytes)
+            }
+        }
+        // Two regions fit the budget; the third would end past it (regions start on page boundaries) and
+        // goes to the disk file; the smaller fourth still fits.
+        func aligned(_ n: Int) -> Int { (n + page - 1) / page * page }
+        let second = aligned(100_000) + 100_000
+        #expect(memoryBytes == [100_000, second, second, aligned(second) + 70_000])
+        for (bytes, expected) in kept {
+            #expect(bytes.storage.isMapped)
+            #expect(bytes.array == expected)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+    }
+
     @Test func tensorsOutliveTheStore() throws {
         var bytes: Bytes?
         var expected: [UInt8] = []
