@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 clang -O1 -g -fsanitize=address -fno-omit-frame-pointer -fuse-ld=lld -ISources/CFreezerKernels/include \
-    Tests/NativeKernelsStress/conv_pack_stress.c Sources/CFreezerKernels/fz_gemm.c Sources/CFreezerKernels/fz_support.c \
+    Tests/NativeKernelsStress/conv_pack_stress.c Sources/CFreezerKernels/fz_gemm.c Sources/CFreezerKernels/fz_half.c Sources/CFreezerKernels/fz_support.c \
     -o "$out/conv_pack_stress"
 for seed in 1 2 3; do
     "$out/conv_pack_stress" "$seed"
