@@ -272,12 +272,12 @@ public struct Interpreter {
         let start = profile == nil ? nil : ContinuousClock.now
         var products: [NDArray] = []
         if lefts.count > 1, lefts.allSatisfy({ $0.shape == lefts[0].shape && $0.elementType == lefts[0].elementType }) {
-            guard let stacked = Self.stacked(lefts), let product = StoredWeightProduct.multiply(stacked, by: weight),
+            guard let stacked = Self.stacked(lefts), let product = StoredWeightProduct.multiply(stacked, by: weight, precision: options.precision),
                   let parts = Self.unstacked(product, count: lefts.count) else { return false }
             products = parts
         } else {
             for a in lefts {
-                guard let product = StoredWeightProduct.multiply(a, by: weight) else { return false }
+                guard let product = StoredWeightProduct.multiply(a, by: weight, precision: options.precision) else { return false }
                 products.append(product)
             }
         }

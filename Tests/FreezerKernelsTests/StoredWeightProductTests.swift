@@ -53,7 +53,7 @@ struct StoredWeightProductTests {
             for threads in [1, 2] {
                 PackedProduct.threads.store(threads, ordering: .relaxed)
                 defer { PackedProduct.threads.store(1, ordering: .relaxed) }
-                let product = StoredWeightProduct.multiply(NDArray(doubles: a, shape: [m, k]), by: weight(b, k: k, n: n, type: type))
+                let product = StoredWeightProduct.multiply(NDArray(doubles: a, shape: [m, k]), by: weight(b, k: k, n: n, type: type), precision: .float64)
                 #expect(product?.shape == [m, n])
                 #expect(product?.doubles.map(\.bitPattern) == expected.map(\.bitPattern), "\(type), \(threads) threads")
             }
@@ -74,7 +74,7 @@ struct StoredWeightProductTests {
             }
         }
         for type in [ElementType.float, .float16, .bfloat16] {
-            let product = StoredWeightProduct.multiply(NDArray(floats: a, shape: [m, k], type: type), by: weight(b, k: k, n: n, type: type))
+            let product = StoredWeightProduct.multiply(NDArray(floats: a, shape: [m, k], type: type), by: weight(b, k: k, n: n, type: type), precision: .own)
             #expect(product?.elementType == type)
             #expect(product?.floats.map(\.bitPattern) == expected.map(\.bitPattern), "\(type)")
         }
@@ -83,10 +83,12 @@ struct StoredWeightProductTests {
     @Test func operandsThatDoNotSuitTheProductAreLeftToTheDecodedPath() {
         var generator = SeededGenerator(seed: 3)
         let w = weight(values(12, &generator), k: 3, n: 4, type: .float)
-        #expect(StoredWeightProduct.multiply(NDArray(floats: [1, 2, 3], shape: [3]), by: w) == nil) // a vector
-        #expect(StoredWeightProduct.multiply(NDArray(floats: [1, 2, 3, 4], shape: [2, 2]), by: w) == nil) // k differs
-        #expect(StoredWeightProduct.multiply(NDArray(floats: [1, 2, 3], shape: [1, 3], type: .float16), by: w) == nil) // types differ
-        #expect(StoredWeightProduct.multiply(NDArray(ints: [1, 2, 3], shape: [1, 3]), by: w) == nil)
+        #expect(StoredWeightProduct.multiply(NDArray(floats: [1, 2, 3], shape: [3]), by: w, precision: .own) == nil) // a vector
+        #expect(StoredWeightProduct.multiply(NDArray(floats: [1, 2, 3, 4], shape: [2, 2]), by: w, precision: .own) == nil) // k differs
+        #expect(StoredWeightProduct.multiply(NDArray(floats: [1, 2, 3], shape: [1, 3], type: .float16), by: w, precision: .own) == nil) // types differ
+        #expect(StoredWeightProduct.multiply(NDArray(doubles: [1, 2, 3], shape: [1, 3]), by: w, precision: .own) == nil) // float64 by float32
+        #expect(StoredWeightProduct.multiply(NDArray(ints: [1, 2, 3], shape: [1, 3]), by: w, precision: .float64) == nil)
+        #expect(StoredWeightProduct.multiply(NDArray(doubles: [1, 2, 3], shape: [1, 3]), by: w, precision: .float64) != nil)
     }
 
     // MARK: - In an evaluation

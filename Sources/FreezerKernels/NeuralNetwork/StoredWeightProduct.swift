@@ -32,9 +32,9 @@ enum StoredWeightProduct {
     }
 
     /// `a · weight` in the precision `a` holds, or nil when `a` is not a float matrix (rank ≥ 2) whose
-    /// last dimension is the weight's first and whose values suit the weight's type (then the decoded
-    /// path runs, and reports what is wrong).
-    static func multiply(_ a: NDArray, by weight: Tensor) -> NDArray? {
+    /// last dimension is the weight's first and whose type is the weight's (under `Precision.float64`,
+    /// float64: every float is widened), so that the decoded path runs and reports what is wrong.
+    static func multiply(_ a: NDArray, by weight: Tensor, precision: Precision) -> NDArray? {
         guard case .raw(let bytes) = weight.payload, let type = storedType(weight.elementType), a.rank >= 2 else { return nil }
         let k = Int(weight.dims[0]), n = Int(weight.dims[1])
         guard a.shape[a.rank - 1] == k else { return nil }
@@ -46,7 +46,7 @@ enum StoredWeightProduct {
             case .float(let values) where a.elementType == weight.elementType:
                 let product = floatProduct(values, m: m, n: n, k: k, stored)
                 return NDArray(elementType: a.elementType, shape: shape, storage: .float(product))
-            case .double(let values):
+            case .double(let values) where precision == .float64:
                 let product = doubleProduct(values, m: m, n: n, k: k, stored)
                 return NDArray(elementType: a.elementType, shape: shape, storage: .double(product))
             default:
