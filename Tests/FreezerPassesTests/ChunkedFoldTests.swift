@@ -105,4 +105,28 @@ struct ChunkedFoldTests {
             return reason == String(cString: strerror(ENOSPC))
         }
     }
+    /// The eight-lane maximum of distances is `add` one element at a time, bit for bit: NaN first keeps
+    /// NaN, NaN later is passed over, -0 and +0, counts around the lane width, with and without a
+    /// running value and a second operand.
+    @Test func distancesAreAddedAsOneByOne() {
+        var generator = SystemRandomNumberGenerator()
+        let specials: [Double] = [.nan, -0.0, 0.0, .infinity, -.infinity, 1e-300, -5]
+        for count in [0, 1, 7, 8, 9, 17, 64, 101] {
+            for trial in 0..<40 {
+                let a = (0..<count).map { _ in Bool.random(using: &generator) && trial % 3 == 0 ? specials.randomElement(using: &generator)! : Double.random(in: -3...3, using: &generator) }
+                let b = (0..<count).map { _ in trial % 5 == 0 ? specials.randomElement(using: &generator)! : Double.random(in: -3...3, using: &generator) }
+                for start: Double? in [nil, 0.5, .nan] {
+                    for second in [false, true] {
+                        var one = RunningMax(), eight = RunningMax()
+                        if let start { one.add(start); eight.add(start) }
+                        for k in 0..<count { one.add(abs(a[k] - (second ? b[k] : 0))) }
+                        a.withUnsafeBufferPointer { pa in
+                            b.withUnsafeBufferPointer { pb in eight.addDistances(pa, second ? pb : nil, count: count) }
+                        }
+                        #expect(one.value?.bitPattern == eight.value?.bitPattern, "\(a) \(b) \(String(describing: start))")
+                    }
+                }
+            }
+        }
+    }
 }
