@@ -32,7 +32,8 @@ work=bench-work/crash-safety
 rm -rf "$work"
 mkdir -p "$work/in" "$work/out" "$work/ref"
 
-# A chain of MatMuls with random 4096x4096 weights; the seed tells the two inputs apart.
+# A chain of MatMuls with random 4096x4096 weights, the first followed by a BatchNormalization to fold;
+# the seed tells the two inputs apart.
 make_model() {
     "$PY" - "$@" <<'PYEOF'
 import sys
@@ -46,6 +47,14 @@ for i in range(layers):
     weights.append(numpy_helper.from_array(rng.standard_normal((width, width), dtype=np.float32), f"w{i}"))
     nodes.append(helper.make_node("MatMul", [x, f"w{i}"], [f"h{i}"]))
     x = f"h{i}"
+    if i == 0:
+        # A BatchNormalization folded into the first weight: the fold's tensor is written straight into
+        # the output's data file (with --external-data), so kills land while it is being made too.
+        for name, values in (("scale", rng.uniform(0.5, 1.5, width)), ("bias", rng.standard_normal(width)),
+                             ("mean", rng.standard_normal(width)), ("var", rng.uniform(0.5, 2.0, width))):
+            weights.append(numpy_helper.from_array(values.astype(np.float32), f"bn_{name}"))
+        nodes.append(helper.make_node("BatchNormalization", [x, "bn_scale", "bn_bias", "bn_mean", "bn_var"], ["bn0"]))
+        x = "bn0"
 graph = helper.make_graph(nodes, "crash_safety", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, width])],
                           [helper.make_tensor_value_info(x, TensorProto.FLOAT, [1, width])], weights)
 onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), path)

@@ -63,11 +63,19 @@ public enum Conversion {
         progress?(ProgressEvent(phase: .passes))
         let pipeline = Pipeline.standard(requestedOutputs: options.outputs.isEmpty ? nil : options.outputs)
         var result: Pipeline.Result
-        // Folded weights are spilled to a memory file up to a quarter of the memory available (at most
-        // 4 GiB), the rest to an unlinked file beside the output (the file system that receives them),
-        // instead of being held by the process; without either, they stay in memory.
-        let tensorStore = try? TensorStore(directory: Paths.directory(of: options.output),
-                                           memoryFileBudget: min(4 << 30, (MemoryGuard.availableMemoryBytes() ?? 0) / 4))
+        // Where the frozen model will have a data file (asked for, or a model too large for one file), the
+        // tensors the passes create are written straight into that data file, made now and invisible until
+        // committed: written once, where the saved model references them. Otherwise they are spilled to a
+        // memory file up to a quarter of the memory available (at most 4 GiB), the rest to an unlinked file
+        // beside the output, instead of being held by the process; without either, they stay in memory.
+        // The saver's own choice, foreseen from the weights' size (foreseen wrong, the data file is dropped).
+        let weightBytes = parsed.model.graph.initializers.reduce(0) { $0 + $1.tensor.storedByteCount }
+        let expectsDataFile = options.externalData == .always || (options.externalData == .auto && weightBytes >= ModelSaver.protobufLimit)
+        let dataFile = expectsDataFile ? try? ModelSaver.prepareDataFile(forModelAt: options.output, options: .init(protectedPaths: protected)) : nil
+        let storeInDataFile = dataFile.flatMap { try? TensorStore(writingInto: $0.fileDescriptor) }
+        let tensorStore = storeInDataFile ?? (try? TensorStore(directory: Paths.directory(of: options.output),
+                                                              memoryFileBudget: min(4 << 30, (MemoryGuard.availableMemoryBytes() ?? 0) / 4)))
+        let dataFileInPlace = both(dataFile, storeInDataFile).map { ModelSaver.DataFileInPlace(file: $0, store: $1) }
         do { result = try pipeline.run(original, tensorStore: tensorStore) } catch {
             throw refuse(ConversionError(passFailure: error, outputDirectory: Paths.directory(of: options.output)))
         }
@@ -92,7 +100,7 @@ public enum Conversion {
             let prepared = try ModelSaver.prepare(identified.model, to: options.output,
                                                   options: .init(externalData: options.externalData, protectedPaths: protected,
                                                                  progress: ProgressEvents.save(options.output, saveProgress.record),
-                                                                 shouldStop: { refused.withLock { $0 } }))
+                                                                 shouldStop: { refused.withLock { $0 } }, dataFileInPlace: dataFileInPlace))
             return Written(identified: identified, digestSeconds: digestSeconds, prepared: prepared,
                            saveSeconds: (ContinuousClock.now - start).seconds)
         }
@@ -234,4 +242,10 @@ public enum Conversion {
             throw ConversionError.badOption("--expect-sha256 must be 64 hexadecimal digits (got '\(e)')")
         }
     }
+}
+
+/// Both values, when both are there.
+private func both<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
+    guard let a, let b else { return nil }
+    return (a, b)
 }

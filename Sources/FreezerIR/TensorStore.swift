@@ -25,6 +25,9 @@ public final class TensorStore: Sendable {
     public let inMemoryLimit: Int
     /// Whether the file never had a name (`O_TMPFILE`), rather than a name removed right after creation.
     public let isAnonymous: Bool
+    /// Whether payloads in the file are handed to the disk as they are written: the file is kept (the
+    /// output's data file), not a temporary whose writing to disk would be wasted.
+    let startsWriteback: Bool
     let fd: Int32
     private let pageSize: Int
     /// The first free offset in the file.
@@ -43,6 +46,7 @@ public final class TensorStore: Sendable {
 
     /// `allowAnonymous: false` takes the fallback path even where `O_TMPFILE` works (for tests).
     init(directory: String, inMemoryLimit: Int, allowAnonymous: Bool, memoryFileBudget: Int = 0) throws(TensorStoreError) {
+        startsWriteback = false
         self.inMemoryLimit = inMemoryLimit
         pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
         let memoryFD = memoryFileBudget > 0 ? Self.createMemoryFile() : -1
@@ -76,9 +80,21 @@ public final class TensorStore: Sendable {
         isAnonymous = false
     }
 
+    /// A store writing into an open file that it does not own (it keeps a duplicate of the descriptor):
+    /// the data file of the model about to be saved, created before the passes run, so that each payload a
+    /// pass creates is already where the saved model will reference it (`fileOffset(of:)`). The file must
+    /// be open for reading and writing (payloads are mapped back); no memory file is used.
+    public convenience init(writingInto fileDescriptor: Int32, inMemoryLimit: Int = defaultInMemoryLimit) throws(TensorStoreError) {
+        let duplicate = dup(fileDescriptor)
+        guard duplicate >= 0 else { throw .cannotCreate(directory: "the prepared data file", reason: Self.lastError()) }
+        _ = fcntl(duplicate, F_SETFD, FD_CLOEXEC)
+        self.init(fileDescriptor: duplicate, inMemoryLimit: inMemoryLimit, startsWriteback: true)
+    }
+
     /// A store writing to an open descriptor it then owns (tests: `/dev/full` makes every write fail
     /// as a full disk does).
-    init(fileDescriptor: Int32, inMemoryLimit: Int = defaultInMemoryLimit) {
+    init(fileDescriptor: Int32, inMemoryLimit: Int = defaultInMemoryLimit, startsWriteback: Bool = false) {
+        self.startsWriteback = startsWriteback
         self.inMemoryLimit = inMemoryLimit
         pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
         fd = fileDescriptor
@@ -113,6 +129,24 @@ public final class TensorStore: Sendable {
 
     /// Bytes of payloads placed in the memory file so far (page-aligned regions).
     public var memoryFileBytes: Int { memoryEnd.withLock { $0 } }
+
+    /// The finished payloads in the file (not the memory file): each mapping with its offset.
+    private let fileRegions = Mutex<[(storage: ByteStorage, offset: Int)]>([])
+
+    func recordFileRegion(_ storage: ByteStorage, offset: Int) {
+        fileRegions.withLock { $0.append((storage, offset)) }
+    }
+
+    /// Where `bytes` lie in the store's file when they are one whole finished payload of it, else nil.
+    public func fileOffset(of bytes: Bytes) -> Int? {
+        guard bytes.offset == 0, bytes.count == bytes.storage.count else { return nil }
+        return fileRegions.withLock { regions in regions.first { $0.storage === bytes.storage }?.offset }
+    }
+
+    /// The regions of the file that finished payloads occupy, in the order they were made.
+    public var fileRegionsWritten: [Range<Int>] {
+        fileRegions.withLock { $0.map { $0.offset..<($0.offset + $0.storage.count) } }
+    }
 
     /// A memory file (Linux `memfd_create`, looked up at run time: Glibc's Swift module leaves it out),
     /// or -1 where there is none.
@@ -163,7 +197,7 @@ public final class PayloadWriter {
             written += chunk.count
             return
         }
-        guard let (_, fd, offset) = file else { return }
+        guard let (store, fd, offset) = file else { return }
         var done = 0
         while done < chunk.count {
             let n = pwrite(fd, base + done, chunk.count - done, off_t(offset + written + done))
@@ -171,8 +205,16 @@ public final class PayloadWriter {
             guard n > 0 else { throw .write(reason: n < 0 ? TensorStore.lastError() : "no progress") }
             done += n
         }
+        // A payload in a file that will be kept (the output's data file) goes to disk as it is written.
+        if fd == store.fd, store.startsWriteback, (written + chunk.count) / Self.writebackSlice > written / Self.writebackSlice {
+            let sliceStart = written / Self.writebackSlice * Self.writebackSlice
+            Writeback.start(fd, offset: offset + sliceStart, count: written + chunk.count - sliceStart)
+        }
         written += chunk.count
     }
+
+    /// Bytes of a payload handed to the disk at a time (`TensorStore.startsWriteback`).
+    static let writebackSlice = 64 << 20
 
     /// The complete payload: owned memory, or a read-only mapping of the store's region.
     public func finish() throws(TensorStoreError) -> Bytes {
@@ -181,11 +223,13 @@ public final class PayloadWriter {
             handedOver = true
             return Bytes(storage: ByteStorage(adopting: memory, count: byteCount))
         }
-        guard let (_, fd, offset) = file else { return .empty }
+        guard let (store, fd, offset) = file else { return .empty }
         let base = mmap(nil, byteCount, PROT_READ, MAP_SHARED, fd, off_t(offset))
         guard let base, base != MAP_FAILED else { throw .map(reason: TensorStore.lastError()) }
         handedOver = true
-        return Bytes(storage: ByteStorage(mapped: UnsafeRawPointer(base), count: byteCount))
+        let storage = ByteStorage(mapped: UnsafeRawPointer(base), count: byteCount)
+        if fd == store.fd { store.recordFileRegion(storage, offset: offset) }
+        return Bytes(storage: storage)
     }
 }
 

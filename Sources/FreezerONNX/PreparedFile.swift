@@ -24,13 +24,15 @@ final class PreparedFile {
     private var temporary: String?
     private(set) var isCommitted = false
 
-    /// Creates the empty file with `mode` (less the umask, as `open` does).
-    init(path: String, mode: mode_t, kind: Kind) throws(ModelSaveError) {
+    /// Creates the empty file with `mode` (less the umask, as `open` does), open for writing, and for
+    /// reading as well when `readable` (a file that is mapped while it is written).
+    init(path: String, mode: mode_t, kind: Kind, readable: Bool = false) throws(ModelSaveError) {
         self.path = path
-        if kind == .unnamedWhereSupported, let fd = try Self.openUnnamed(in: Paths.directory(of: path), mode: mode, path: path) {
+        let access = readable ? O_RDWR : O_WRONLY
+        if kind == .unnamedWhereSupported, let fd = try Self.openUnnamed(in: Paths.directory(of: path), mode: mode, path: path, access: access) {
             self.fd = fd
         } else {
-            let created = try TemporaryName.claim(beside: path) { open($0, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode) }
+            let created = try TemporaryName.claim(beside: path) { open($0, access | O_CREAT | O_EXCL | O_CLOEXEC, mode) }
             (fd, temporary) = (created.result, created.path)
         }
     }
@@ -68,12 +70,12 @@ final class PreparedFile {
     }
 
     /// An unnamed file in `directory`, or nil where that is not supported (then a named one is used).
-    private static func openUnnamed(in directory: String, mode: mode_t, path: String) throws(ModelSaveError) -> Int32? {
+    private static func openUnnamed(in directory: String, mode: mode_t, path: String, access flags: Int32) throws(ModelSaveError) -> Int32? {
         #if os(Linux) && (arch(x86_64) || arch(arm64))
         // Committing links the file through /proc/self/fd; without /proc an unnamed file could not be committed.
         guard access("/proc/self/fd", X_OK) == 0 else { return nil }
         let oTmpFile: Int32 = 0o20000000 | O_DIRECTORY  // <fcntl.h> defines O_TMPFILE only for _GNU_SOURCE
-        let fd = open(directory, oTmpFile | O_WRONLY | O_CLOEXEC, mode)
+        let fd = open(directory, oTmpFile | flags | O_CLOEXEC, mode)
         if fd >= 0 { return fd }
         // File systems without O_TMPFILE refuse it in one of these ways; older kernels see O_DIRECTORY.
         if [EOPNOTSUPP, EISDIR, EINVAL].contains(errno) { return nil }

@@ -14,17 +14,24 @@ struct ProtoExport {
     let placement: (Tensor) -> Placement
     /// Payloads referenced by tokens, by token index.
     private(set) var payloads: [Bytes] = []
-    /// Tensors to write to the external data file, in order, with their assigned location.
-    private(set) var externalTensors: [(name: String, bytes: Bytes, offset: Int)] = []
+    /// Tensors to write to the external data file, in order, with their assigned location; `inPlace`:
+    /// already there (see `inPlace`), not to be written.
+    private(set) var externalTensors: [(name: String, bytes: Bytes, offset: Int, inPlace: Bool)] = []
     let dataLocation: String
     private var externalSize = 0
     /// Offsets in the data file are aligned so that mapped tensors start on a 64-byte boundary.
     static let externalAlignment = 64
+    /// Where a payload already lies in the data file (written there before the save), nil when it does
+    /// not: such payloads keep their place, the others follow after `inPlaceEnd`.
+    let inPlace: ((Bytes) -> Int?)?
 
-    init(token: PayloadToken, dataLocation: String, placement: @escaping (Tensor) -> Placement) {
+    init(token: PayloadToken, dataLocation: String, inPlace: ((Bytes) -> Int?)? = nil, inPlaceEnd: Int = 0,
+         placement: @escaping (Tensor) -> Placement) {
         self.token = token
         self.dataLocation = dataLocation
         self.placement = placement
+        self.inPlace = inPlace
+        externalSize = inPlaceEnd
     }
 
     mutating func model(_ m: Model) throws(ModelSaveError) -> Onnx_ModelProto {
@@ -122,9 +129,15 @@ struct ProtoExport {
         switch t.payload {
         case .raw(let bytes):
             if placement(t) == .external {
-                let offset = (externalSize + Self.externalAlignment - 1) / Self.externalAlignment * Self.externalAlignment
-                externalTensors.append((t.name, bytes, offset))
-                externalSize = offset + bytes.count
+                let offset: Int
+                if let at = inPlace?(bytes) {
+                    offset = at
+                    externalTensors.append((t.name, bytes, offset, true))
+                } else {
+                    offset = (externalSize + Self.externalAlignment - 1) / Self.externalAlignment * Self.externalAlignment
+                    externalTensors.append((t.name, bytes, offset, false))
+                    externalSize = offset + bytes.count
+                }
                 p.dataLocation = .external
                 p.externalData = [Self.entry("location", dataLocation), Self.entry("offset", String(offset)),
                                   Self.entry("length", String(bytes.count))]
