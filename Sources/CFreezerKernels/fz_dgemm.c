@@ -53,6 +53,18 @@ static FZ_AVX512 void load_stored_doubles(const fz_stored_b *s, size_t index, si
 // Rows k0..<k0+kc and columns n0..<n1 of B as consecutive panels (panel j at j·kc), row by row.
 static FZ_AVX512 void pack_block(const fz_stored_b *s, size_t k0, size_t kc, size_t n0, size_t n1, double *panels) {
     size_t n = n1 - n0, npad = round_up(n, 8);
+    if (s->transposed) {
+        // Column j of op(B) is row n0 + j of the stored matrix: read it in order, scatter it down its panel.
+        double column[KC];
+        for (size_t j = 0; j < npad; j++) {
+            size_t j0 = j / NR * NR, width = min_size(NR, npad - j0);
+            double *dst = panels + j0 * kc + (j - j0);
+            if (j < n)
+                for (size_t p0 = 0; p0 < kc; p0 += NR) load_stored_doubles(s, (n0 + j) * s->ldb + k0 + p0, min_size(NR, kc - p0), column + p0);
+            for (size_t p = 0; p < kc; p++) dst[p * width] = j < n ? column[p] : 0;
+        }
+        return;
+    }
     for (size_t p = 0; p < kc; p++) {
         for (size_t j0 = 0; j0 < n; j0 += NR) {
             size_t width = min_size(NR, npad - j0), cols = min_size(width, n - j0);

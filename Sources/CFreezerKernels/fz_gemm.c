@@ -208,6 +208,17 @@ static FZ_AVX512 void load_stored_floats(const fz_stored_b *s, size_t index, siz
 static FZ_AVX512 void pack_stored_block(const void *source, size_t k0, size_t kc, size_t n0, size_t n1, float *panels) {
     const fz_stored_b *s = source;
     size_t n = n1 - n0, npad = round_up(n, 16);
+    if (s->transposed) {
+        // Column j of op(B) is row n0 + j of the stored matrix: read it in order, scatter it down its panel.
+        float column[KC];
+        for (size_t j = 0; j < npad; j++) {
+            size_t j0 = j / NR * NR, width = min_size(NR, npad - j0);
+            float *dst = panels + j0 * kc + (j - j0);
+            if (j < n) load_stored_floats(s, (n0 + j) * s->ldb + k0, kc, column);
+            for (size_t p = 0; p < kc; p++) dst[p * width] = j < n ? column[p] : 0;
+        }
+        return;
+    }
     for (size_t p = 0; p < kc; p++) {
         for (size_t j0 = 0; j0 < n; j0 += NR) {
             size_t width = min_size(NR, npad - j0), cols = min_size(width, n - j0);

@@ -249,10 +249,11 @@ public struct Interpreter {
         }
     }
 
-    /// The weight of a MatMul step that `StoredWeightProduct` multiplies in place: loaded by this step
-    /// and read by no later one.
-    private func weightReadInPlace(_ step: ExecutionPlan.Step, _ graph: Graph) -> (slot: Int, value: ValueID, weight: Tensor)? {
-        guard step.inputs.count == 2, let slot = step.inputs[1], step.inputs[0] != slot, step.released.contains(slot),
+    /// The weight of a MatMul or Gemm step that `StoredWeightProduct` multiplies in place: loaded by this
+    /// step and read by no later one.
+    private func weightReadInPlace(_ step: ExecutionPlan.Step, _ graph: Graph) -> (slot: Int, value: ValueID, weight: StoredWeightProduct.Weight)? {
+        guard step.inputs.count >= 2, let slot = step.inputs[1], step.inputs[0] != slot, step.released.contains(slot),
+              !step.inputs.dropFirst(2).contains(slot),
               let load = step.loads.first(where: { $0.slot == slot }),
               let weight = StoredWeightProduct.weight(of: step.node, in: graph) else { return nil }
         return (slot, load.value, weight)
@@ -261,9 +262,15 @@ public struct Interpreter {
     /// Runs a MatMul step with its weight read in place (`StoredWeightProduct`), all samples' rows
     /// stacked into one product when their shapes agree. Returns false, with nothing changed, when the
     /// left operands do not suit it.
-    private func runReadingWeightInPlace(_ step: ExecutionPlan.Step, _ weight: Tensor, envs: inout [[RuntimeValue?]],
+    private func runReadingWeightInPlace(_ step: ExecutionPlan.Step, _ weight: StoredWeightProduct.Weight, envs: inout [[RuntimeValue?]],
                                          profile: RunProfile?) throws(EvaluationError) -> Bool {
         guard let aSlot = step.inputs[0], step.outputs.count == 1, let outSlot = step.outputs[0] else { return false }
+        // A Gemm's bias, the same in every sample (a constant of the graph).
+        var bias: NDArray?
+        if step.inputs.count == 3, let cSlot = step.inputs[2] {
+            guard let c = envs.first?[cSlot]?.tensor else { return false }
+            bias = c
+        }
         var lefts: [NDArray] = []
         for env in envs {
             guard let a = env[aSlot]?.tensor else { return false }
@@ -272,12 +279,12 @@ public struct Interpreter {
         let start = profile == nil ? nil : ContinuousClock.now
         var products: [NDArray] = []
         if lefts.count > 1, lefts.allSatisfy({ $0.shape == lefts[0].shape && $0.elementType == lefts[0].elementType }) {
-            guard let stacked = Self.stacked(lefts), let product = StoredWeightProduct.multiply(stacked, by: weight, precision: options.precision),
+            guard let stacked = Self.stacked(lefts), let product = StoredWeightProduct.multiply(stacked, by: weight, bias: bias, precision: options.precision),
                   let parts = Self.unstacked(product, count: lefts.count) else { return false }
             products = parts
         } else {
             for a in lefts {
-                guard let product = StoredWeightProduct.multiply(a, by: weight, precision: options.precision) else { return false }
+                guard let product = StoredWeightProduct.multiply(a, by: weight, bias: bias, precision: options.precision) else { return false }
                 products.append(product)
             }
         }
@@ -285,7 +292,7 @@ public struct Interpreter {
             envs[s][outSlot] = RuntimeValue.tensor(products[s]).adopted(by: options.precision)
             for slot in step.released { envs[s][slot] = nil }
         }
-        if case .raw(let bytes) = weight.payload { bytes.dropResidentPages() }
+        if case .raw(let bytes) = weight.tensor.payload { bytes.dropResidentPages() }
         if let profile, let start { profile.record(step.node.qualifiedOpType, seconds: (ContinuousClock.now - start).seconds) }
         return true
     }

@@ -15,6 +15,13 @@ struct StoredWeightProductTests {
         (0..<count).map { _ in Float(Int(generator.next() % 513) - 256) / 64 }
     }
 
+    /// op(B) (k×n, row-major in `b`) stored as its transpose, n×k: a Gemm's transB weight.
+    private func transposedWeight(_ b: [Float], k: Int, n: Int, type: ElementType) -> StoredWeightProduct.Weight {
+        var t = [Float](repeating: 0, count: k * n)
+        for p in 0..<k { for j in 0..<n { t[j * k + p] = b[p * n + j] } }
+        return StoredWeightProduct.Weight(tensor: weight(t, k: n, n: k, type: type), transposed: true)
+    }
+
     /// The weight's bytes as `type` stores them, one byte into an allocation (so the payload is misaligned).
     private func weight(_ b: [Float], k: Int, n: Int, type: ElementType) -> Tensor {
         var bytes: [UInt8] = [0xAB]
@@ -53,9 +60,11 @@ struct StoredWeightProductTests {
             for threads in [1, 2] {
                 PackedProduct.threads.store(threads, ordering: .relaxed)
                 defer { PackedProduct.threads.store(1, ordering: .relaxed) }
-                let product = StoredWeightProduct.multiply(NDArray(doubles: a, shape: [m, k]), by: weight(b, k: k, n: n, type: type), precision: .float64)
-                #expect(product?.shape == [m, n])
-                #expect(product?.doubles.map(\.bitPattern) == expected.map(\.bitPattern), "\(type), \(threads) threads")
+                for w in [StoredWeightProduct.Weight(tensor: weight(b, k: k, n: n, type: type), transposed: false), transposedWeight(b, k: k, n: n, type: type)] {
+                    let product = StoredWeightProduct.multiply(NDArray(doubles: a, shape: [m, k]), by: w, precision: .float64)
+                    #expect(product?.shape == [m, n])
+                    #expect(product?.doubles.map(\.bitPattern) == expected.map(\.bitPattern), "\(type), \(threads) threads, transposed \(w.transposed)")
+                }
             }
         }
     }
@@ -74,15 +83,17 @@ struct StoredWeightProductTests {
             }
         }
         for type in [ElementType.float, .float16, .bfloat16] {
-            let product = StoredWeightProduct.multiply(NDArray(floats: a, shape: [m, k], type: type), by: weight(b, k: k, n: n, type: type), precision: .own)
-            #expect(product?.elementType == type)
-            #expect(product?.floats.map(\.bitPattern) == expected.map(\.bitPattern), "\(type)")
+            for w in [StoredWeightProduct.Weight(tensor: weight(b, k: k, n: n, type: type), transposed: false), transposedWeight(b, k: k, n: n, type: type)] {
+                let product = StoredWeightProduct.multiply(NDArray(floats: a, shape: [m, k], type: type), by: w, precision: .own)
+                #expect(product?.elementType == type)
+                #expect(product?.floats.map(\.bitPattern) == expected.map(\.bitPattern), "\(type), transposed \(w.transposed)")
+            }
         }
     }
 
     @Test func operandsThatDoNotSuitTheProductAreLeftToTheDecodedPath() {
         var generator = SeededGenerator(seed: 3)
-        let w = weight(values(12, &generator), k: 3, n: 4, type: .float)
+        let w = StoredWeightProduct.Weight(tensor: weight(values(12, &generator), k: 3, n: 4, type: .float), transposed: false)
         #expect(StoredWeightProduct.multiply(NDArray(floats: [1, 2, 3], shape: [3]), by: w, precision: .own) == nil) // a vector
         #expect(StoredWeightProduct.multiply(NDArray(floats: [1, 2, 3, 4], shape: [2, 2]), by: w, precision: .own) == nil) // k differs
         #expect(StoredWeightProduct.multiply(NDArray(floats: [1, 2, 3], shape: [1, 3], type: .float16), by: w, precision: .own) == nil) // types differ
@@ -116,7 +127,7 @@ struct StoredWeightProductTests {
 
     @Test func onlyALargeWeightReadByOneProductIsReadInPlace() {
         func inPlace(_ model: Model) -> [String] {
-            model.graph.nodes.compactMap { StoredWeightProduct.weight(of: $0, in: model.graph)?.name }
+            model.graph.nodes.compactMap { StoredWeightProduct.weight(of: $0, in: model.graph)?.tensor.name }
         }
         #expect(inPlace(model()) == ["w1"]) // w2 is below minimumBytes
         #expect(inPlace(model(shared: true)).isEmpty)
@@ -145,6 +156,37 @@ struct StoredWeightProductTests {
             var sum = 0.0
             for p in 0..<600 { sum = sum.addingProduct(Double(x[p]), w1[p * 500 + j]) }
             #expect(h.doubles[j].bitPattern == sum.bitPattern)
+        }
+    }
+    /// x[3, 600] → Gemm(W: 500×600, transB = 1, C: [500]) → y: a PyTorch Linear layer's export.
+    private func gemmModel(alpha: Float = 1, bias: [Int64] = [500]) -> Model {
+        var generator = SeededGenerator(seed: 29)
+        let w = Tensor.make(name: "w", type: .float, dims: [500, 600], values: values(300_000, &generator).map(Double.init))
+        let c = Tensor.make(name: "c", type: .float, dims: bias, values: values(Int(bias.reduce(1, *)), &generator).map(Double.init))
+        let x = ValueInfo(name: "x", type: ValueType(tensor: TensorType(elementType: .float, shape: [.value(3), .value(600)])))
+        let graph = Graph(name: "g", inputs: [x], outputs: [ValueInfo(name: "y", type: nil)], initializers: [w, c],
+                          nodes: [NodeSpec(opType: "Gemm", opsetVersion: 17, inputs: ["x", "w", "c"], outputs: ["y"],
+                                           attributes: [.init(name: "transB", value: .int(1)), .init(name: "alpha", value: .float(alpha))])])
+        return Model(irVersion: 8, opsetImports: [.init(domain: "", version: 17)], graph: graph)
+    }
+
+    @Test func aGemmByATransposedWeightAccumulatesOntoItsBias() throws {
+        #expect(StoredWeightProduct.weight(of: gemmModel().graph.nodes[0], in: gemmModel().graph)?.transposed == true)
+        #expect(StoredWeightProduct.weight(of: gemmModel(alpha: 2).graph.nodes[0], in: gemmModel(alpha: 2).graph) == nil)
+        #expect(StoredWeightProduct.weight(of: gemmModel(bias: [3, 500]).graph.nodes[0], in: gemmModel(bias: [3, 500]).graph) == nil)
+        var generator = SeededGenerator(seed: 31)
+        let inputs = (0..<3).map { _ in ["x": NDArray(floats: values(1800, &generator), shape: [3, 600])] }
+        let own = try Interpreter(model: gemmModel(), options: .init(keepsConstants: false)).run(batch: inputs).map { $0["y"]! }
+        #expect(own == (try inputs.map { try Interpreter(model: gemmModel()).run($0)["y"]! }), "the decoded path's bits")
+        let exact = try Interpreter(model: gemmModel(), options: .init(precision: .float64, keepsConstants: false)).run(batch: inputs).map { $0["y"]! }
+        let graph = gemmModel().graph
+        let w = try #require(graph.initializers.first { $0.tensor.name == "w" }?.tensor).doubles()
+        let c = try #require(graph.initializers.first { $0.tensor.name == "c" }?.tensor).doubles()
+        let x = inputs[1]["x"]!.floats
+        for (i, j) in [(0, 0), (1, 17), (2, 499)] {
+            var sum = c[j]
+            for p in 0..<600 { sum = sum.addingProduct(Double(x[i * 600 + p]), w[j * 600 + p]) }
+            #expect(exact[1].doubles[i * 500 + j].bitPattern == sum.bitPattern, "one fma chain from the bias")
         }
     }
 }

@@ -66,12 +66,14 @@ void fz_sgemm_conv2d(size_t m, const fz_left *a, const fz_conv2d *convolution, i
 typedef enum { FZ_STORED_F32 = 0, FZ_STORED_F16 = 1, FZ_STORED_BF16 = 2, FZ_STORED_F64 = 3 } fz_stored_type;
 
 /// A right operand as a model file stores it: row-major k×n elements of `type` with leading dimension
-/// `ldb` (elements), at any byte alignment. Products read it in place and convert each block while
-/// packing it, so no decoded (or widened) copy of a weight is ever made.
+/// `ldb` (elements), or, when `transposed` is non-zero, row-major n×k (op(B) = Bᵀ, a Gemm's transB), at
+/// any byte alignment. Products read it in place and convert each block while packing it, so no decoded
+/// (or widened) copy of a weight is ever made.
 typedef struct {
     const void *data;
     fz_stored_type type;
     size_t ldb;
+    int transposed;
 } fz_stored_b;
 
 /// Like fz_sgemm, with B stored as float32, float16 or bfloat16 (converted to float exactly).

@@ -2,7 +2,7 @@ import CFreezerKernels
 import Dispatch
 import FreezerIR
 
-/// A MatMul by a large weight of the graph, multiplied straight from the bytes the model stores (mapped
+/// A MatMul or Gemm by a large weight of the graph, multiplied straight from the bytes the model stores (mapped
 /// from the file): no decoded float32 copy, no float64 widening of the whole weight, no packed copy.
 /// Each block of the weight is converted (float16, bfloat16 to float; anything to double, exactly) as it
 /// is packed into a cache-sized workspace.
@@ -18,36 +18,60 @@ enum StoredWeightProduct {
     /// Smaller weights take the decoded path: a fresh copy of them costs less than it saves to avoid.
     static let minimumBytes = 1 << 20
 
-    /// Whether `node` multiplies by a weight read in place: a MatMul whose right operand is a constant
-    /// 2-D float32, float16 or bfloat16 initializer of at least `minimumBytes`, stored as raw bytes, read
-    /// by no other node, on a CPU that runs freezer's kernels. Whether a given run takes this path also
-    /// depends on the left operand (a float matrix of matching type); otherwise the weight is decoded.
-    static func weight(of node: Node, in graph: Graph) -> Tensor? {
-        guard NativeKernels.isAvailable, node.isOnnx("MatMul"), node.inputs.count == 2, let id = node.inputs[1],
+    /// A weight read in place, as its node reads it.
+    struct Weight {
+        let tensor: Tensor
+        /// op(B) = Bᵀ: a Gemm with transB = 1 (a PyTorch Linear layer's [out, in] weight).
+        let transposed: Bool
+        /// A Gemm's, whose left operand must be a matrix (a MatMul's may have batch dimensions).
+        var isGemm = false
+        /// Rows (the inner dimension) and columns of op(B).
+        var k: Int { Int(transposed ? tensor.dims[1] : tensor.dims[0]) }
+        var n: Int { Int(transposed ? tensor.dims[0] : tensor.dims[1]) }
+    }
+
+    /// The weight of `node` when it is read in place: the right operand of a MatMul, or of a Gemm with
+    /// transA = 0, alpha = 1 and a bias C that is absent, or of shape [n] or [1, n] with beta = 1 (the
+    /// product then accumulates onto C, as the decoded path computes it); a constant 2-D float32, float16
+    /// or bfloat16 initializer of at least `minimumBytes`, stored as raw bytes, read by no other node, on
+    /// a CPU that runs freezer's kernels. Whether a given run takes this path also depends on the left
+    /// operand (a float matrix of matching type); otherwise the weight is decoded.
+    static func weight(of node: Node, in graph: Graph) -> Weight? {
+        guard NativeKernels.isAvailable, node.inputs.count >= 2, let id = node.inputs[1],
               graph.isConstant(id), graph.consumers(of: id).count == 1, !graph.isGraphOutput(id),
               let tensor = graph.initializer(id), tensor.dims.count == 2, storedType(tensor.elementType) != nil,
               case .raw(let bytes) = tensor.payload, bytes.count >= minimumBytes,
               let count = tensor.elementCount, count * tensor.elementType.storedWidth == bytes.count else { return nil }
-        return tensor
+        if node.isOnnx("MatMul") { return node.inputs.count == 2 ? Weight(tensor: tensor, transposed: false) : nil }
+        guard node.isOnnx("Gemm"), (node.opsetVersion ?? 0) >= 11, node.inputs.count <= 3,
+              node.attribute("transA")?.intValue ?? 0 == 0, node.attribute("alpha")?.floatValue ?? 1 == 1 else { return nil }
+        let weight = Weight(tensor: tensor, transposed: node.attribute("transB")?.intValue ?? 0 != 0, isGemm: true)
+        if node.inputs.count == 3, let c = node.inputs[2] {
+            guard node.attribute("beta")?.floatValue ?? 1 == 1, graph.isConstant(c), let bias = graph.initializer(c),
+                  bias.dims == [Int64(weight.n)] || bias.dims == [1, Int64(weight.n)] else { return nil }
+        }
+        return weight
     }
 
-    /// `a · weight` in the precision `a` holds, or nil when `a` is not a float matrix (rank ≥ 2) whose
-    /// last dimension is the weight's first and whose type is the weight's (under `Precision.float64`,
+    /// `a · op(weight)` (+ `bias`, a row added to every row: the product accumulates onto it) in the
+    /// precision `a` holds, or nil when `a` is not a float matrix (rank ≥ 2) whose last dimension is the
+    /// weight's inner one and whose type (and the bias's) is the weight's (under `Precision.float64`,
     /// float64: every float is widened), so that the decoded path runs and reports what is wrong.
-    static func multiply(_ a: NDArray, by weight: Tensor, precision: Precision) -> NDArray? {
-        guard case .raw(let bytes) = weight.payload, let type = storedType(weight.elementType), a.rank >= 2 else { return nil }
-        let k = Int(weight.dims[0]), n = Int(weight.dims[1])
-        guard a.shape[a.rank - 1] == k else { return nil }
+    static func multiply(_ a: NDArray, by weight: Weight, bias: NDArray? = nil, precision: Precision) -> NDArray? {
+        guard case .raw(let bytes) = weight.tensor.payload, let type = storedType(weight.tensor.elementType),
+              weight.isGemm ? a.rank == 2 : a.rank >= 2 else { return nil }
+        let k = weight.k, n = weight.n
+        guard a.shape[a.rank - 1] == k, bias.map({ $0.count == n && $0.elementType == a.elementType }) ?? true else { return nil }
         let m = k == 0 ? a.shape.dropLast().reduce(1, *) : a.count / k
         let shape = Array(a.shape.dropLast()) + [n]
         return bytes.withUnsafeBytes { raw -> NDArray? in
-            let stored = fz_stored_b(data: raw.baseAddress, type: type, ldb: n)
+            let stored = fz_stored_b(data: raw.baseAddress, type: type, ldb: Int(weight.tensor.dims[1]), transposed: weight.transposed ? 1 : 0)
             switch a.storage {
-            case .float(let values) where a.elementType == weight.elementType:
-                let product = floatProduct(values, m: m, n: n, k: k, stored)
+            case .float(let values) where a.elementType == weight.tensor.elementType:
+                let product = floatProduct(values, m: m, n: n, k: k, stored, bias: bias?.floats)
                 return NDArray(elementType: a.elementType, shape: shape, storage: .float(product))
             case .double(let values) where precision == .float64:
-                let product = doubleProduct(values, m: m, n: n, k: k, stored)
+                let product = doubleProduct(values, m: m, n: n, k: k, stored, bias: bias?.doubles)
                 return NDArray(elementType: a.elementType, shape: shape, storage: .double(product))
             default:
                 return nil
@@ -75,29 +99,33 @@ enum StoredWeightProduct {
         if count == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: count, execute: body) }
     }
 
-    private static func floatProduct(_ a: [Float], m: Int, n: Int, k: Int, _ b: fz_stored_b) -> [Float] {
+    private static func floatProduct(_ a: [Float], m: Int, n: Int, k: Int, _ b: fz_stored_b, bias: [Float]?) -> [Float] {
         let (count, columns) = parts(n: n, alignment: Int(FZ_SGEMM_COLUMN_ALIGNMENT))
+        let accumulate: Int32 = bias == nil ? 0 : 1
         return [Float](unsafeUninitializedCapacity: m * n) { c, initialized in
             defer { initialized = m * n }
             guard let c0 = c.baseAddress else { return }
+            if let bias { for i in 0..<m { (c0 + i * n).initialize(from: bias, count: n) } }
             let out = Unchecked(c0)
             a.withUnsafeBufferPointer { ap in
                 let operands = Unchecked((PackedProduct.left(ap.baseAddress ?? UnsafePointer(c0), rowStride: k, kStride: 1), b))
                 inParts(count) { part in
                     var (left, b) = operands.value
                     PackedProduct.Workspaces.shared.withWorkspace { workspace in
-                        fz_sgemm_stored(m, n, k, &left, &b, 0, out.value, n, part * columns, min(n, (part + 1) * columns), workspace)
+                        fz_sgemm_stored(m, n, k, &left, &b, accumulate, out.value, n, part * columns, min(n, (part + 1) * columns), workspace)
                     }
                 }
             }
         }
     }
 
-    private static func doubleProduct(_ a: [Double], m: Int, n: Int, k: Int, _ b: fz_stored_b) -> [Double] {
+    private static func doubleProduct(_ a: [Double], m: Int, n: Int, k: Int, _ b: fz_stored_b, bias: [Double]?) -> [Double] {
         let (count, columns) = parts(n: n, alignment: Int(FZ_DGEMM_COLUMN_ALIGNMENT))
+        let accumulate: Int32 = bias == nil ? 0 : 1
         return [Double](unsafeUninitializedCapacity: m * n) { c, initialized in
             defer { initialized = m * n }
             guard let c0 = c.baseAddress else { return }
+            if let bias { for i in 0..<m { (c0 + i * n).initialize(from: bias, count: n) } }
             let out = Unchecked(c0)
             a.withUnsafeBufferPointer { ap in
                 let operands = Unchecked((fz_left_d(data: ap.baseAddress ?? UnsafePointer(c0), row_stride: k, k_stride: 1), b))
@@ -105,7 +133,7 @@ enum StoredWeightProduct {
                     var (left, b) = operands.value
                     let workspace = UnsafeMutablePointer<Double>.allocate(capacity: fz_dgemm_workspace_count())
                     defer { workspace.deallocate() }
-                    fz_dgemm_stored(m, n, k, &left, &b, 0, out.value, n, part * columns, min(n, (part + 1) * columns), workspace)
+                    fz_dgemm_stored(m, n, k, &left, &b, accumulate, out.value, n, part * columns, min(n, (part + 1) * columns), workspace)
                 }
             }
         }
