@@ -68,7 +68,8 @@ public enum Conversion {
         // committed: written once, where the saved model references them. Otherwise they are spilled to a
         // memory file up to a quarter of the memory available (at most 4 GiB), the rest to an unlinked file
         // beside the output, instead of being held by the process; without either, they stay in memory.
-        // The saver's own choice, foreseen from the weights' size (foreseen wrong, the data file is dropped).
+        // Whether the saver will write a data file is foreseen from the weights' size (foreseen wrong, the
+        // data file made in advance is dropped, and the payloads in it are copied as any others).
         let weightBytes = parsed.model.graph.initializers.reduce(0) { $0 + $1.tensor.storedByteCount }
         let expectsDataFile = options.externalData == .always || (options.externalData == .auto && weightBytes >= ModelSaver.protobufLimit)
         let dataFile = expectsDataFile ? try? ModelSaver.prepareDataFile(forModelAt: options.output, options: .init(protectedPaths: protected)) : nil

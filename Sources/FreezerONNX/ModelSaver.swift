@@ -1,7 +1,3 @@
-import Crypto
-#if canImport(Glibc)
-import Glibc
-#endif
 import FreezerIR
 import OnnxProto
 import SwiftProtobuf
@@ -50,29 +46,6 @@ public enum ModelSaver {
             self.progress = progress
             self.shouldStop = shouldStop
         }
-    }
-
-    /// A data file made before its model, and the store whose payloads are in it (see `Options.dataFileInPlace`).
-    public struct DataFileInPlace: Sendable {
-        public var file: PreparedDataFile
-        public var store: TensorStore
-        public init(file: PreparedDataFile, store: TensorStore) {
-            self.file = file
-            self.store = store
-        }
-    }
-
-    /// The data file of the model that `prepare(_:to:options:)` will save at `path`, made now, before the
-    /// model exists and invisible until committed with it: a `TensorStore(writingInto:)` on it receives the
-    /// tensors passes create, so they are written once, where the saved model references them. Nil when
-    /// that path is protected (`prepare` refuses it).
-    public static func prepareDataFile(forModelAt path: String, options: Options) throws(ModelSaveError) -> PreparedDataFile? {
-        guard let target = Paths.canonicalTarget(path) else { throw .missingDirectory(Paths.directory(of: path)) }
-        let dataTarget = Paths.directory(of: target) + "/" + (options.dataFileName ?? "\(Paths.fileName(of: target)).data")
-        let protected = Set(options.protectedPaths.compactMap { Paths.canonical($0) ?? $0 })
-        if protected.contains(target) || protected.contains(Paths.canonical(dataTarget) ?? dataTarget) { return nil }
-        StaleTemporaries.sweep(directory: Paths.directory(of: target))
-        return PreparedDataFile(file: try PreparedFile(path: dataTarget, mode: 0o644, kind: .unnamedWhereSupported, readable: true))
     }
 
     /// Bytes of a mapped payload resident at a time while it is written to the data file.
@@ -167,31 +140,33 @@ public enum ModelSaver {
             let tensors = exporter.externalTensors
             if external, let inPlace {
                 let report: (@Sendable (Int) -> Void)? = progress.map { report in { @Sendable done in report(done, totalBytes) } }
-                digest = try complete(inPlace.file, tensors: tensors, size: dataBytes, options: options, progress: report)
+                digest = try completeInPlace(inPlace.file, tensors: tensors, size: dataBytes, options: options, progress: report)
                 size = dataBytes
                 preparedData = inPlace.file.file
-            } else { preparedData = try AtomicFile.prepare(to: dataTarget) { sink in
-                sink.progress = progress.map { report in { report($0, totalBytes) } }
-                let zeros = [UInt8](repeating: 0, count: ProtoExport.externalAlignment)
-                for t in tensors {
-                    try sink.write(Array(zeros.prefix(t.offset - sink.written)))
-                    // In slices, each slice's mapped pages given back once written: a gigabyte tensor is never
-                    // resident as a whole (the write runs beside the verification, which has its own weights).
-                    var start = 0
-                    while start < t.bytes.count {
-                        if options.shouldStop?() == true {
-                            throw ModelSaveError.cannotWrite(path: dataTarget, reason: "stopped: the model will not be committed")
+            } else {
+                preparedData = try AtomicFile.prepare(to: dataTarget) { sink in
+                    sink.progress = progress.map { report in { report($0, totalBytes) } }
+                    let zeros = [UInt8](repeating: 0, count: ProtoExport.externalAlignment)
+                    for t in tensors {
+                        try sink.write(Array(zeros.prefix(t.offset - sink.written)))
+                        // In slices, each slice's mapped pages given back once written: a gigabyte tensor is never
+                        // resident as a whole (the write runs beside the verification, which has its own weights).
+                        var start = 0
+                        while start < t.bytes.count {
+                            if options.shouldStop?() == true {
+                                throw ModelSaveError.cannotWrite(path: dataTarget, reason: "stopped: the model will not be committed")
+                            }
+                            let piece = t.bytes.slice(start, min(residentSlice, t.bytes.count - start))
+                            try piece.withUnsafeBytes { try sink.write($0) }
+                            piece.dropResidentPages()
+                            start += piece.count
                         }
-                        let piece = t.bytes.slice(start, min(residentSlice, t.bytes.count - start))
-                        try piece.withUnsafeBytes { try sink.write($0) }
-                        piece.dropResidentPages()
-                        start += piece.count
                     }
+                    try sink.flush()
+                    digest = sink.sha256
+                    size = sink.written
                 }
-                try sink.flush()
-                digest = sink.sha256
-                size = sink.written
-            } }
+            }
             dataFile = .init(location: dataName, canonicalPath: dataTarget, size: size, sha256: digest)
         }
         var digest = ""
@@ -254,80 +229,6 @@ public enum ModelSaver {
             oldCompanion.drop()
             return saved
         }
-    }
-
-    /// Completes a data file whose in-place payloads are written already: writes the other tensors at
-    /// their offsets (the gaps between payloads read as zeros), sets the size, reads the whole file back
-    /// for its SHA-256 and forces it to disk.
-    private static func complete(_ file: PreparedDataFile, tensors: [(name: String, bytes: Bytes, offset: Int, inPlace: Bool)],
-                                 size: Int, options: Options, progress: (@Sendable (Int) -> Void)?) throws(ModelSaveError) -> String {
-        let fd = file.file.fd, path = file.target
-        func failure(_ what: String) -> ModelSaveError { .cannotWrite(path: path, reason: "\(what): \(MappedFile.errnoText())") }
-        func stopIfAsked() throws(ModelSaveError) {
-            if options.shouldStop?() == true { throw .cannotWrite(path: path, reason: "stopped: the model will not be committed") }
-        }
-        // The payloads in place are hashed on another core while the others are written after them.
-        let placedEnd = tensors.filter(\.inPlace).map { $0.offset + $0.bytes.count }.max() ?? 0
-        let hasher = ReadBackHasher(fd: fd)
-        let hashingPlaced = Background { () -> Bool in hasher.hash(upTo: placedEnd, shouldStop: options.shouldStop, progress: progress) }
-        defer { _ = hashingPlaced.value() }
-        for t in tensors where !t.inPlace {
-            var start = 0
-            while start < t.bytes.count {
-                try stopIfAsked()
-                let piece = t.bytes.slice(start, min(residentSlice, t.bytes.count - start))
-                var written = 0
-                var error: Int32 = 0
-                piece.withUnsafeBytes { p in
-                    while written < p.count {
-                        let n = pwrite(fd, p.baseAddress! + written, p.count - written, off_t(t.offset + start + written))
-                        if n < 0 && errno == EINTR { continue }
-                        if n <= 0 { error = n < 0 ? errno : EIO; return }
-                        written += n
-                    }
-                }
-                if error != 0 { errno = error; throw failure("cannot write") }
-                piece.dropResidentPages()
-                start += piece.count
-            }
-        }
-        guard ftruncate(fd, off_t(size)) == 0 else { throw failure("cannot set the size") }
-        guard hashingPlaced.value(), hasher.hash(upTo: size, shouldStop: options.shouldStop, progress: progress) else {
-            try stopIfAsked()
-            throw failure("cannot read back")
-        }
-        try file.file.sync()
-        return hasher.digest
-    }
-
-    /// SHA-256 of a file read back from its start, in mapped slices, one range after another.
-    private final class ReadBackHasher: @unchecked Sendable {
-        // Used by one thread at a time: the background part ends before the rest begins.
-        private let fd: Int32
-        private var hasher = SHA256()
-        private var done = 0
-
-        init(fd: Int32) { self.fd = fd }
-
-        private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
-
-        /// Hashes on up to `end`; false when a slice cannot be mapped or `shouldStop` says so.
-        func hash(upTo end: Int, shouldStop: (@Sendable () -> Bool)?, progress: (@Sendable (Int) -> Void)?) -> Bool {
-            while done < end {
-                if shouldStop?() == true { return false }
-                let n = min(residentSlice, end - done)
-                // A mapping starts on a page: from the page that holds `done`.
-                let skip = done % Self.pageSize
-                guard let base = mmap(nil, skip + n, PROT_READ, MAP_SHARED, fd, off_t(done - skip)), base != MAP_FAILED else { return false }
-                hasher.update(bufferPointer: UnsafeRawBufferPointer(start: base + skip, count: n))
-                munmap(base, skip + n)
-                done += n
-                progress?(done)
-            }
-            return true
-        }
-
-        var digest: String { FileDigest.hex(hasher.finalize()) }
     }
 
     fileprivate static func commit(_ model: PreparedFile, _ data: PreparedFile?) throws(ModelSaveError) {
