@@ -2,10 +2,10 @@ import CFreezerKernels
 import Dispatch
 import FreezerIR
 
-/// A MatMul or Gemm by a large weight of the graph, multiplied straight from the bytes the model stores (mapped
-/// from the file): no decoded float32 copy, no float64 widening of the whole weight, no packed copy.
-/// Each block of the weight is converted (float16, bfloat16 to float; anything to double, exactly) as it
-/// is packed into a cache-sized workspace.
+/// A MatMul or Gemm by a large weight of the graph, multiplied straight from the bytes the model stores
+/// (mapped from the file): no decoded float32 copy, no float64 widening of the whole weight, no packed
+/// copy. Each block of the weight is converted (float16, bfloat16 to float; anything to double, exactly;
+/// transposed for a Gemm's transB) as it is packed into a cache-sized workspace.
 ///
 /// For evaluations that read each weight once and do not keep it (the equivalence check): a 256 MB
 /// float32 weight then costs its mapped pages only, where decoding cost 256 MB (float) or 512 MB
