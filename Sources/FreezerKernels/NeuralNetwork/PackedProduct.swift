@@ -54,17 +54,22 @@ enum PackedProduct {
     /// C (m×n, leading dimension ldc) = op(A)·op(B), or C += op(A)·op(B) when `accumulate`.
     static func multiply(m: Int, n: Int, k: Int, a: fz_left, b: Right, accumulate: Bool,
                          c: UnsafeMutablePointer<Float>, ldc: Int) {
-        let alignment = Int(FZ_SGEMM_COLUMN_ALIGNMENT)
+        let product = Product(m: m, n: n, k: k, a: a, b: b, accumulate: accumulate, c: c, ldc: ldc)
+        splitColumns(n, alignment: Int(FZ_SGEMM_COLUMN_ALIGNMENT)) { product.run(columns: $0) }
+    }
+
+    /// Runs `body` on `n` columns cut into ranges of whole panels of `alignment` columns, one range per
+    /// thread (`threads`), at once. Each element of a product is one fma chain whichever range computes
+    /// it, so the split changes no bit.
+    static func splitColumns(_ n: Int, alignment: Int, _ body: @escaping @Sendable (Range<Int>) -> Void) {
         let panels = (n + alignment - 1) / alignment
         let parts = max(1, min(threads.load(ordering: .relaxed), panels))
-        // Column ranges of whole panels; each element's sum is the same whichever range computes it.
-        let product = Product(m: m, n: n, k: k, a: a, b: b, accumulate: accumulate, c: c, ldc: ldc,
-                              columnsPerPart: (panels + parts - 1) / parts * alignment)
-        if parts == 1 {
-            product.run(part: 0)
-        } else {
-            DispatchQueue.concurrentPerform(iterations: parts) { product.run(part: $0) }
+        let width = (panels + parts - 1) / parts * alignment
+        let run: @Sendable (Int) -> Void = { part in
+            let begin = part * width, end = min(n, begin + width)
+            if begin < end { body(begin..<end) }
         }
+        if parts == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: run) }
     }
 
     /// One product, split into column ranges that threads compute independently.
@@ -76,11 +81,9 @@ enum PackedProduct {
         let accumulate: Bool
         let c: UnsafeMutablePointer<Float>
         let ldc: Int
-        let columnsPerPart: Int
 
-        func run(part: Int) {
-            let begin = part * columnsPerPart, end = min(n, begin + columnsPerPart)
-            guard begin < end else { return }
+        func run(columns: Range<Int>) {
+            let begin = columns.lowerBound, end = columns.upperBound
             var a = a
             switch b {
             case .packed(let packed):

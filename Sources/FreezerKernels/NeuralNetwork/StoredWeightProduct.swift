@@ -1,5 +1,4 @@
 import CFreezerKernels
-import Dispatch
 import FreezerIR
 
 /// A MatMul or Gemm by a large weight of the graph, multiplied straight from the bytes the model stores
@@ -88,52 +87,41 @@ enum StoredWeightProduct {
         }
     }
 
-    /// Column ranges of whole panels for the threads the packed product uses (`PackedProduct.threads`).
-    private static func parts(n: Int, alignment: Int) -> (count: Int, columns: Int) {
-        let panels = (n + alignment - 1) / alignment
-        let count = max(1, min(PackedProduct.threads.load(ordering: .relaxed), panels))
-        return (count, (panels + count - 1) / count * alignment)
-    }
-
-    private static func inParts(_ count: Int, _ body: @Sendable (Int) -> Void) {
-        if count == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: count, execute: body) }
-    }
-
     private static func floatProduct(_ a: [Float], m: Int, n: Int, k: Int, _ b: fz_stored_b, bias: [Float]?) -> [Float] {
-        let (count, columns) = parts(n: n, alignment: Int(FZ_SGEMM_COLUMN_ALIGNMENT))
-        let accumulate: Int32 = bias == nil ? 0 : 1
-        return [Float](unsafeUninitializedCapacity: m * n) { c, initialized in
-            defer { initialized = m * n }
-            guard let c0 = c.baseAddress else { return }
-            if let bias { for i in 0..<m { (c0 + i * n).initialize(from: bias, count: n) } }
-            let out = Unchecked(c0)
-            a.withUnsafeBufferPointer { ap in
-                let operands = Unchecked((PackedProduct.left(ap.baseAddress ?? UnsafePointer(c0), rowStride: k, kStride: 1), b))
-                inParts(count) { part in
-                    var (left, b) = operands.value
-                    PackedProduct.Workspaces.shared.withWorkspace { workspace in
-                        fz_sgemm_stored(m, n, k, &left, &b, accumulate, out.value, n, part * columns, min(n, (part + 1) * columns), workspace)
-                    }
-                }
+        let b = Unchecked(b)
+        return product(a, m: m, n: n, bias: bias, alignment: Int(FZ_SGEMM_COLUMN_ALIGNMENT)) { a, c, accumulate, columns in
+            var left = PackedProduct.left(a, rowStride: k, kStride: 1), b = b.value
+            PackedProduct.Workspaces.shared.withWorkspace { workspace in
+                fz_sgemm_stored(m, n, k, &left, &b, accumulate, c, n, columns.lowerBound, columns.upperBound, workspace)
             }
         }
     }
 
     private static func doubleProduct(_ a: [Double], m: Int, n: Int, k: Int, _ b: fz_stored_b, bias: [Double]?) -> [Double] {
-        let (count, columns) = parts(n: n, alignment: Int(FZ_DGEMM_COLUMN_ALIGNMENT))
-        let accumulate: Int32 = bias == nil ? 0 : 1
-        return [Double](unsafeUninitializedCapacity: m * n) { c, initialized in
+        let b = Unchecked(b)
+        return product(a, m: m, n: n, bias: bias, alignment: Int(FZ_DGEMM_COLUMN_ALIGNMENT)) { a, c, accumulate, columns in
+            var left = fz_left_d(data: a, row_stride: k, k_stride: 1), b = b.value
+            let workspace = UnsafeMutablePointer<Double>.allocate(capacity: fz_dgemm_workspace_count())
+            defer { workspace.deallocate() }
+            fz_dgemm_stored(m, n, k, &left, &b, accumulate, c, n, columns.lowerBound, columns.upperBound, workspace)
+        }
+    }
+
+    /// The m×n result of a product: the bias in every row first when there is one (the product then
+    /// accumulates onto it: `accumulate` 1), then `multiply` for the column ranges of the threads the
+    /// packed product uses (`PackedProduct.splitColumns`), each writing its own columns of every row.
+    private static func product<T>(_ a: [T], m: Int, n: Int, bias: [T]?, alignment: Int,
+                                   _ multiply: @escaping @Sendable (_ a: UnsafePointer<T>, _ c: UnsafeMutablePointer<T>,
+                                                                    _ accumulate: Int32, _ columns: Range<Int>) -> Void) -> [T] {
+        [T](unsafeUninitializedCapacity: m * n) { c, initialized in
             defer { initialized = m * n }
             guard let c0 = c.baseAddress else { return }
             if let bias { for i in 0..<m { (c0 + i * n).initialize(from: bias, count: n) } }
-            let out = Unchecked(c0)
+            let accumulate: Int32 = bias == nil ? 0 : 1
             a.withUnsafeBufferPointer { ap in
-                let operands = Unchecked((fz_left_d(data: ap.baseAddress ?? UnsafePointer(c0), row_stride: k, k_stride: 1), b))
-                inParts(count) { part in
-                    var (left, b) = operands.value
-                    let workspace = UnsafeMutablePointer<Double>.allocate(capacity: fz_dgemm_workspace_count())
-                    defer { workspace.deallocate() }
-                    fz_dgemm_stored(m, n, k, &left, &b, accumulate, out.value, n, part * columns, min(n, (part + 1) * columns), workspace)
+                let pointers = Unchecked((ap.baseAddress ?? UnsafePointer(c0), c0))
+                PackedProduct.splitColumns(n, alignment: alignment) { columns in
+                    multiply(pointers.value.0, pointers.value.1, accumulate, columns)
                 }
             }
         }
