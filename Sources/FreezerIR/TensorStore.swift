@@ -112,7 +112,7 @@ public final class TensorStore: Sendable {
     public func writer(byteCount: Int) -> PayloadWriter {
         guard byteCount >= inMemoryLimit, byteCount > 0 else { return PayloadWriter(inMemory: byteCount) }
         if let memoryFile, let offset = memoryEnd.withLock({ end -> Int? in
-            let start = (end + pageSize - 1) / pageSize * pageSize
+            let start = pageAligned(end)
             guard start + byteCount <= memoryFile.budget else { return nil }
             end = start + byteCount
             return start
@@ -120,12 +120,15 @@ public final class TensorStore: Sendable {
             return PayloadWriter(store: self, fd: memoryFile.fd, offset: offset, byteCount: byteCount)
         }
         let offset = end.withLock { end in
-            let start = (end + pageSize - 1) / pageSize * pageSize
+            let start = pageAligned(end)
             end = start + byteCount
             return start
         }
         return PayloadWriter(store: self, fd: fd, offset: offset, byteCount: byteCount)
     }
+
+    /// The first page boundary at or after `offset`: where a region starts.
+    private func pageAligned(_ offset: Int) -> Int { (offset + pageSize - 1) / pageSize * pageSize }
 
     /// Bytes of payloads placed in the memory file so far (page-aligned regions).
     public var memoryFileBytes: Int { memoryEnd.withLock { $0 } }
@@ -171,6 +174,8 @@ public final class PayloadWriter {
     private let memory: UnsafeMutableRawPointer?
     /// The store (kept alive while a region of its files is written), the file and the region's offset.
     private let file: (store: TensorStore, fd: Int32, offset: Int)?
+    /// A payload in a file that will be kept (the output's data file) goes to disk as it is written.
+    private var writeback: Writeback?
     private var handedOver = false
 
     /// A payload assembled in memory freezer owns.
@@ -184,6 +189,7 @@ public final class PayloadWriter {
         self.byteCount = byteCount
         memory = nil
         file = (store, fd, offset)
+        if fd == store.fd, store.startsWriteback { writeback = Writeback(fd: fd, origin: offset) }
     }
 
     deinit { if !handedOver { memory?.deallocate() } }
@@ -197,24 +203,13 @@ public final class PayloadWriter {
             written += chunk.count
             return
         }
-        guard let (store, fd, offset) = file else { return }
-        var done = 0
-        while done < chunk.count {
-            let n = pwrite(fd, base + done, chunk.count - done, off_t(offset + written + done))
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw .write(reason: n < 0 ? TensorStore.lastError() : "no progress") }
-            done += n
-        }
-        // A payload in a file that will be kept (the output's data file) goes to disk as it is written.
-        if fd == store.fd, store.startsWriteback, (written + chunk.count) / Self.writebackSlice > written / Self.writebackSlice {
-            let sliceStart = written / Self.writebackSlice * Self.writebackSlice
-            Writeback.start(fd, offset: offset + sliceStart, count: written + chunk.count - sliceStart)
+        guard let (_, fd, offset) = file else { return }
+        if let reason = PositionedWrite.writeAll(fd, chunk, at: offset + written) {
+            throw .write(reason: reason)
         }
         written += chunk.count
+        writeback?.written(upTo: written)
     }
-
-    /// Bytes of a payload handed to the disk at a time (`TensorStore.startsWriteback`).
-    static let writebackSlice = 64 << 20
 
     /// The complete payload: owned memory, or a read-only mapping of the store's region.
     public func finish() throws(TensorStoreError) -> Bytes {

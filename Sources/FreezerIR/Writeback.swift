@@ -2,15 +2,33 @@
 import Glibc
 #endif
 
-/// Starts the kernel writing a file's range to disk without waiting for it (Linux sync_file_range with
-/// SYNC_FILE_RANGE_WRITE; nothing elsewhere). A file written in slices this way reaches the disk while it
-/// is written, so the fsync before it is committed waits for the last slice only, and its dirty pages do
-/// not pile up until the kernel throttles every writer.
-public enum Writeback {
-    public static func start(_ fd: Int32, offset: Int, count: Int) {
-        guard count > 0, let syncFileRange else { return }
+/// Hands a file's written bytes to the disk a slice at a time, without waiting for them (Linux
+/// sync_file_range with SYNC_FILE_RANGE_WRITE; nothing elsewhere). A file written this way reaches the
+/// disk while it is written, so the fsync before it is committed waits for the last slice only, and its
+/// dirty pages do not pile up until the kernel throttles every writer.
+public struct Writeback {
+    /// Bytes handed to the disk at a time.
+    public static let slice = 64 << 20
+
+    private let fd: Int32
+    /// Where the followed range starts in the file.
+    private let origin: Int
+    /// Bytes of the range handed to the disk so far.
+    private var submitted = 0
+
+    /// Follows the range of `fd` that starts at `origin` (a whole file: 0; a payload: its offset).
+    public init(fd: Int32, origin: Int = 0) {
+        self.fd = fd
+        self.origin = origin
+    }
+
+    /// The range's first `end` bytes are written: hands the disk those not yet handed over, once they are
+    /// a slice or more.
+    public mutating func written(upTo end: Int) {
+        guard end - submitted >= Self.slice, let syncFileRange = Self.syncFileRange else { return }
         let write: UInt32 = 2  // SYNC_FILE_RANGE_WRITE
-        _ = syncFileRange(fd, offset, count, write)
+        _ = syncFileRange(fd, origin + submitted, end - submitted, write)
+        submitted = end
     }
 
     /// sync_file_range(2), which Glibc's Swift module leaves out (it needs _GNU_SOURCE).
@@ -22,4 +40,21 @@ public enum Writeback {
         return nil
         #endif
     }()
+}
+
+/// Writes at a position of a file, all of the bytes.
+public enum PositionedWrite {
+    /// Writes all of `bytes` at `offset` of `fd` (pwrite, resumed after an interruption or a short
+    /// write); nil when done, else why not.
+    public static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int) -> String? {
+        guard let base = bytes.baseAddress else { return nil }
+        var done = 0
+        while done < bytes.count {
+            let n = pwrite(fd, base + done, bytes.count - done, off_t(offset + done))
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return n < 0 ? String(cString: strerror(errno)) : "no progress" }
+            done += n
+        }
+        return nil
+    }
 }

@@ -37,37 +37,21 @@ extension ModelSaver {
                                  size: Int, options: Options, progress: (@Sendable (Int) -> Void)?) throws(ModelSaveError) -> String {
         let fd = file.file.fd, path = file.target
         func failure(_ what: String) -> ModelSaveError { .cannotWrite(path: path, reason: "\(what): \(MappedFile.errnoText())") }
-        func stopIfAsked() throws(ModelSaveError) {
-            if options.shouldStop?() == true { throw .cannotWrite(path: path, reason: "stopped: the model will not be committed") }
-        }
         // The payloads in place are hashed on another core while the others are written after them.
         let placedEnd = tensors.filter(\.inPlace).map { $0.offset + $0.bytes.count }.max() ?? 0
         let hasher = ReadBackHasher(fd: fd)
         let hashingPlaced = Background { () -> Bool in hasher.hash(upTo: placedEnd, shouldStop: options.shouldStop, progress: progress) }
         defer { _ = hashingPlaced.value() }
         for t in tensors where !t.inPlace {
-            var start = 0
-            while start < t.bytes.count {
-                try stopIfAsked()
-                let piece = t.bytes.slice(start, min(residentSlice, t.bytes.count - start))
-                var written = 0
-                var error: Int32 = 0
-                piece.withUnsafeBytes { p in
-                    while written < p.count {
-                        let n = pwrite(fd, p.baseAddress! + written, p.count - written, off_t(t.offset + start + written))
-                        if n < 0 && errno == EINTR { continue }
-                        if n <= 0 { error = n < 0 ? errno : EIO; return }
-                        written += n
-                    }
+            try writeInSlices(t.bytes, to: path, options: options) { piece, start throws(ModelSaveError) in
+                if let reason = piece.withUnsafeBytes({ PositionedWrite.writeAll(fd, $0, at: t.offset + start) }) {
+                    throw .cannotWrite(path: path, reason: "cannot write: \(reason)")
                 }
-                if error != 0 { errno = error; throw failure("cannot write") }
-                piece.dropResidentPages()
-                start += piece.count
             }
         }
         guard ftruncate(fd, off_t(size)) == 0 else { throw failure("cannot set the size") }
         guard hashingPlaced.value(), hasher.hash(upTo: size, shouldStop: options.shouldStop, progress: progress) else {
-            try stopIfAsked()
+            try stopIfAsked(options, writing: path)
             throw failure("cannot read back")
         }
         try file.file.sync()

@@ -149,17 +149,10 @@ public enum ModelSaver {
                     let zeros = [UInt8](repeating: 0, count: ProtoExport.externalAlignment)
                     for t in tensors {
                         try sink.write(Array(zeros.prefix(t.offset - sink.written)))
-                        // In slices, each slice's mapped pages given back once written: a gigabyte tensor is never
-                        // resident as a whole (the write runs beside the verification, which has its own weights).
-                        var start = 0
-                        while start < t.bytes.count {
-                            if options.shouldStop?() == true {
-                                throw ModelSaveError.cannotWrite(path: dataTarget, reason: "stopped: the model will not be committed")
+                        try writeInSlices(t.bytes, to: dataTarget, options: options) { piece, _ throws(ModelSaveError) in
+                            do { try piece.withUnsafeBytes { try sink.write($0) } } catch {
+                                throw .cannotWrite(path: dataTarget, reason: (error as? SinkError)?.reason ?? "\(error)")
                             }
-                            let piece = t.bytes.slice(start, min(residentSlice, t.bytes.count - start))
-                            try piece.withUnsafeBytes { try sink.write($0) }
-                            piece.dropResidentPages()
-                            start += piece.count
                         }
                     }
                     try sink.flush()
@@ -229,6 +222,27 @@ public enum ModelSaver {
             oldCompanion.drop()
             return saved
         }
+    }
+
+    /// Hands `bytes` to `write` in slices, each slice's mapped pages given back once written, so that a
+    /// gigabyte tensor is never resident as a whole (the write runs beside the verification, which has its
+    /// own weights); with each slice, its offset in `bytes`. Stops, refusing to write `path`, when
+    /// `options.shouldStop` says so.
+    static func writeInSlices(_ bytes: Bytes, to path: String, options: Options,
+                              _ write: (_ piece: Bytes, _ start: Int) throws(ModelSaveError) -> Void) throws(ModelSaveError) {
+        var start = 0
+        while start < bytes.count {
+            try stopIfAsked(options, writing: path)
+            let piece = bytes.slice(start, min(residentSlice, bytes.count - start))
+            try write(piece, start)
+            piece.dropResidentPages()
+            start += piece.count
+        }
+    }
+
+    /// Refuses to go on writing `path` when `options.shouldStop` says nobody will commit it.
+    static func stopIfAsked(_ options: Options, writing path: String) throws(ModelSaveError) {
+        if options.shouldStop?() == true { throw .cannotWrite(path: path, reason: "stopped: the model will not be committed") }
     }
 
     fileprivate static func commit(_ model: PreparedFile, _ data: PreparedFile?) throws(ModelSaveError) {
