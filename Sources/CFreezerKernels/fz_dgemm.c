@@ -6,7 +6,6 @@
 // zero-padded), column chunk by column chunk of NC, into a workspace that stays in L2. Accumulators
 // start from C (or 0 on the first k-block), so each element is one fma chain over k.
 #include "fz_gemm.h"
-#include "fz_half.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -27,26 +26,12 @@ static size_t min_size(size_t a, size_t b) { return a < b ? a : b; }
 
 // `count` (at most NR) elements of a stored operand from element `index` on, widened to double exactly.
 static FZ_AVX512 void load_stored_doubles(const fz_stored_b *s, size_t index, size_t count, double *dst) {
-    const unsigned char *bytes = s->data;
-    float floats[NR];
-    switch (s->type) {
-    case FZ_STORED_F64:
-        memcpy(dst, bytes + index * 8, count * sizeof(double));
+    if (s->type == FZ_STORED_F64) {
+        memcpy(dst, (const unsigned char *)s->data + index * 8, count * sizeof(double));
         return;
-    case FZ_STORED_F16:
-        fz_half_to_float((const uint16_t *)(const void *)(bytes + index * 2), floats, count);
-        break;
-    case FZ_STORED_BF16:
-        for (size_t i = 0; i < count; i++) {
-            uint16_t h;
-            memcpy(&h, bytes + (index + i) * 2, 2);
-            uint32_t bits = (uint32_t)h << 16;
-            memcpy(floats + i, &bits, 4);
-        }
-        break;
-    default:
-        memcpy(floats, bytes + index * 4, count * sizeof(float));
     }
+    float floats[NR];
+    fz_stored_to_float(s, index, count, floats);
     for (size_t i = 0; i < count; i++) dst[i] = (double)floats[i];
 }
 

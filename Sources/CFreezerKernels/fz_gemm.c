@@ -182,9 +182,9 @@ void fz_sgemm(size_t m, size_t n, size_t k, const fz_left *a, const float *b, si
                        workspace);
 }
 
-// `count` elements of a stored operand from element `index` on, as floats (exact conversions; float16
-// by the same instructions NDArray's decoding uses, so a weight read in place has the same values).
-static FZ_AVX512 void load_stored_floats(const fz_stored_b *s, size_t index, size_t count, float *dst) {
+// Exact conversions; float16 by the same instructions NDArray's decoding uses, so a weight read in place
+// has the same values.
+FZ_AVX512 void fz_stored_to_float(const fz_stored_b *s, size_t index, size_t count, float *dst) {
     const unsigned char *bytes = s->data;
     switch (s->type) {
     case FZ_STORED_F16:
@@ -214,7 +214,7 @@ static FZ_AVX512 void pack_stored_block(const void *source, size_t k0, size_t kc
         for (size_t j = 0; j < npad; j++) {
             size_t j0 = j / NR * NR, width = min_size(NR, npad - j0);
             float *dst = panels + j0 * kc + (j - j0);
-            if (j < n) load_stored_floats(s, (n0 + j) * s->ldb + k0, kc, column);
+            if (j < n) fz_stored_to_float(s, (n0 + j) * s->ldb + k0, kc, column);
             for (size_t p = 0; p < kc; p++) dst[p * width] = j < n ? column[p] : 0;
         }
         return;
@@ -223,7 +223,7 @@ static FZ_AVX512 void pack_stored_block(const void *source, size_t k0, size_t kc
         for (size_t j0 = 0; j0 < n; j0 += NR) {
             size_t width = min_size(NR, npad - j0), cols = min_size(width, n - j0);
             float *dst = panels + j0 * kc + p * width;
-            load_stored_floats(s, (k0 + p) * s->ldb + n0 + j0, cols, dst);
+            fz_stored_to_float(s, (k0 + p) * s->ldb + n0 + j0, cols, dst);
             for (size_t c = cols; c < width; c++) dst[c] = 0;
         }
     }
@@ -357,6 +357,10 @@ void fz_sgemm_stored(size_t m, size_t n, size_t k, const fz_left *a, const fz_st
                      float *c, size_t ldc, size_t column_begin, size_t column_end, float *workspace) {
     (void)m; (void)n; (void)k; (void)a; (void)b; (void)accumulate; (void)c; (void)ldc; (void)column_begin;
     (void)column_end; (void)workspace;
+}
+
+void fz_stored_to_float(const fz_stored_b *s, size_t index, size_t count, float *dst) {
+    (void)s; (void)index; (void)count; (void)dst;
 }
 
 #endif

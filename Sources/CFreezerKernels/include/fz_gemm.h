@@ -76,6 +76,10 @@ typedef struct {
     int transposed;
 } fz_stored_b;
 
+/// `count` elements of a stored operand (float32, float16 or bfloat16; `transposed` ignored) from element
+/// `index` on, converted to float exactly.
+void fz_stored_to_float(const fz_stored_b *s, size_t index, size_t count, float *dst);
+
 /// Like fz_sgemm, with B stored as float32, float16 or bfloat16 (converted to float exactly).
 void fz_sgemm_stored(size_t m, size_t n, size_t k, const fz_left *a, const fz_stored_b *b, int accumulate,
                      float *c, size_t ldc, size_t column_begin, size_t column_end, float *workspace);
