@@ -98,7 +98,7 @@ let package = Package(
         ),
         // Fixture paths and MANIFEST.json facts, and models built in code, shared by the test targets.
         .target(name: "FreezerTestSupport", dependencies: ["FreezerIR", "FreezerONNX", "FreezerLog"], path: "Tests/FreezerTestSupport"),
-        .testTarget(name: "FreezerIRTests", dependencies: ["FreezerIR"]),
+        .testTarget(name: "FreezerIRTests", dependencies: ["FreezerIR", "FreezerTestSupport"]),
         .testTarget(
             name: "FreezerONNXTests",
             dependencies: ["FreezerONNX", "FreezerIR", "OnnxProto", "FreezerTestSupport",

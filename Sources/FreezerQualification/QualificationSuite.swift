@@ -1,6 +1,7 @@
 import Foundation
 import FreezerPasses
 import FreezerVerify
+import FreezerONNX
 
 /// The qualification suite: every test, traced to the requirements it checks.
 public enum QualificationSuite {
@@ -36,7 +37,9 @@ public enum QualificationSuite {
     public static func run(workDirectory: String = NSTemporaryDirectory(), executable: String?, pipeline: Pipeline = .standard(),
                            commandLine: [CommandLineRule] = [], exitCode: @escaping @Sendable (any Error) -> Int32,
                            progress: (CheckResult) -> Void = { _ in }) throws -> (results: [CheckResult], faults: [FaultInjection.Row]) {
-        let directory = (workDirectory as NSString).appendingPathComponent("freezer-qualify-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))")
+        // A killed run cannot remove its directory: the next one does, once that run's process is gone.
+        ScratchDirectory.sweep(in: workDirectory, prefix: "freezer-qualify")
+        let directory = (workDirectory as NSString).appendingPathComponent(ScratchDirectory.name(prefix: "freezer-qualify"))
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let context = QualificationContext(directory: directory, executable: executable, exitCode: exitCode)

@@ -1,14 +1,11 @@
 import Foundation
 import Testing
 @testable import FreezerIR
+import FreezerTestSupport
 
 @Suite("TensorStore")
 struct TensorStoreTests {
-    static func directory() -> String {
-        let path = NSTemporaryDirectory() + "tensor-store-\(UUID().uuidString)"
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
+    static func directory() -> String { Fixtures.temporaryDirectory("tensor-store") }
 
     /// `count` distinct bytes, written through `writer` in chunks of `chunk`.
     static func fill(_ writer: PayloadWriter, count: Int, chunk: Int) throws -> [UInt8] {
