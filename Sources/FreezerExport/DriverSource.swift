@@ -150,6 +150,20 @@ def refusal(exc, kind, message):
     return Refusal(kind, message)
 
 
+def exporter_failure(exc, exporter, training):
+    """The exporter's error; an operator the TorchScript exporter cannot write in training mode is named
+    with what to do, without the TorchScript graph that the exporter appends to its message."""
+    text = str(exc)
+    unsupported = re.match(r"Unsupported: ONNX export of operator (\S+?),? training mode", text)
+    if unsupported and exporter == "torchscript" and training == "train":
+        return (f"torch.onnx.export cannot write {unsupported.group(1)} in training mode ({type(exc).__name__}; "
+                "the TorchScript exporter has no training-mode form for it, e.g. for Dropout2d, Dropout3d and "
+                "AlphaDropout). Export the model's inference form instead (export: training: eval; freezer still "
+                "freezes it and checks it against the framework), or use a layer the exporter can write in "
+                "training mode (nn.Dropout).")
+    return f"torch.onnx.export failed: {type(exc).__name__}: {text}"
+
+
 def sha256(path):
     h = hashlib.sha256()
     with open(path, "rb") as f:
@@ -397,7 +411,7 @@ def export_pytorch(request, result):
         try:
             torch.onnx.export(subject, args, request["exported_path"], **call)
         except Exception as e:
-            raise refusal(e, "exporter_failed", f"torch.onnx.export failed: {type(e).__name__}: {e}")
+            raise refusal(e, "exporter_failed", exporter_failure(e, exporter, training))
     result["exporter"]["warnings"] = sorted({f"{w.category.__name__}: {w.message}" for w in caught})
     if not os.path.isfile(request["exported_path"]):
         raise Refusal("exporter_failed", "torch.onnx.export returned but wrote no model")

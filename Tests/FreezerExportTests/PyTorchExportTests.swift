@@ -138,6 +138,16 @@ struct PyTorchExportTests {
         }
     }
 
+    @Test func namesAnOperatorTheExporterCannotWriteInTrainingMode() throws {
+        // AlphaDropout has no parameters, so the checkpoint still matches the model.
+        let alpha = "import torch\nfrom cnn.nets import build as base\n\ndef build():\n    m = base()\n    m.append(torch.nn.AlphaDropout(0.1))\n    return m\n"
+        try expectRefusal(recipe(replacing: "cnn.nets:build", with: "cnn.alpha:build"), modules: ["alpha": alpha]) { e in
+            guard case .exporterFailed(let m) = e else { return false }
+            return m.contains("cannot write aten::alpha_dropout in training mode") && m.contains("training: eval")
+                && !m.contains("Inputs:")
+        }
+    }
+
     @Test func stopsADriverThatRunsTooLong() throws {
         let slow = "import time\n\ndef build():\n    time.sleep(60)\n"
         let start = Date()
