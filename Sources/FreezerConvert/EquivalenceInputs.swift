@@ -6,9 +6,10 @@ import FreezerVerify
 /// The inputs the equivalence check runs on: seeded random samples shaped from the model, or the
 /// user's own files, bound to the model's inputs by `FeedDirectory`'s rule.
 enum EquivalenceInputs {
-    static func samples(for model: Model, frozen: Graph, options: ConversionOptions) throws -> ([EquivalenceChecker.Sample], [String]) {
+    static func samples(for model: Model, frozen: Graph, options: ConversionOptions, symbolicDimensions: SymbolicDimensionRule = .sized)
+        throws -> ([EquivalenceChecker.Sample], [String]) {
         try samples(for: model, frozen: frozen, inputsDirectory: options.inputsDirectory, inputShapes: options.inputShapes,
-                    count: options.samples, seed: options.seed)
+                    count: options.samples, seed: options.seed, symbolicDimensions: symbolicDimensions)
     }
 
     /// The samples for `model`: from `inputsDirectory` when given (they must give every input `frozen`
@@ -16,7 +17,7 @@ enum EquivalenceInputs {
     /// random ones shaped by the declared shapes and `inputShapes`. Also returns the defaults taken for
     /// symbolic dimensions.
     static func samples(for model: Model, frozen: Graph, inputsDirectory: String?, inputShapes: [String: [Int]], count: Int,
-                        seed: UInt64) throws -> ([EquivalenceChecker.Sample], [String]) {
+                        seed: UInt64, symbolicDimensions: SymbolicDimensionRule = .sized) throws -> ([EquivalenceChecker.Sample], [String]) {
         if let directory = inputsDirectory {
             let required = Set(frozen.runtimeInputs.map { frozen.value($0).name })
             let samples = try FeedDirectory.samples(in: directory, for: model.graph, requiring: required)
@@ -24,7 +25,7 @@ enum EquivalenceInputs {
         }
         let shapes: [String: [Int]]
         let defaults: [String]
-        do { (shapes, defaults) = try RandomInputs.shapes(for: model.graph, overrides: inputShapes) } catch {
+        do { (shapes, defaults) = try RandomInputs.shapes(for: model.graph, overrides: inputShapes, rule: symbolicDimensions) } catch {
             throw ConversionError.badOption(error.description)
         }
         for name in inputShapes.keys where model.graph.value(named: name) == nil && !Self.symbols(model.graph).contains(name) {

@@ -25,7 +25,8 @@ public enum EquivalenceRecord {
             EquivalenceSample(source: s.source, inputs: s.inputs.map { "\($0.name): \($0.elementType)\($0.shape)" + ($0.sha256.map { " sha256 \($0)" } ?? "") })
         }
         return EquivalenceResult(verdict: report.verdict.rawValue, statement: statement(report), method: method(report),
-                                 samples: samples, outputs: outputs, defaults: report.defaults, criterion: criterion(report.criterion))
+                                 samples: samples, outputs: outputs, defaults: report.defaults, criterion: criterion(report.criterion),
+                                 inputShapes: report.randomInputShapes)
     }
 
     static func statement(_ report: EquivalenceReport) -> String {

@@ -120,7 +120,7 @@ struct RecordBuilder {
             opt("MODEL", o.input, false), opt("--checkpoint", o.checkpoint ?? "(not given)", o.checkpoint == nil), opt("-o", o.output, false), opt("--log", o.logPath, o.log == nil),
             opt("--model-id", o.modelID, false), opt("--model-version", o.modelVersion, false), opt("--responsible", o.responsible, false),
             opt("--output", o.outputs.isEmpty ? "(automatic: inference outputs)" : o.outputs.joined(separator: ", "), o.outputs.isEmpty),
-            opt("--input-shape", o.inputShapes.isEmpty ? "(declared shapes; symbolic dims = 1)" : InputShapeOption.text(o.inputShapes), o.inputShapes.isEmpty),
+            opt("--input-shape", o.inputShapes.isEmpty ? "(declared shapes; symbolic dims: batch 1, others \(SymbolicDimensionRule.size))" : InputShapeOption.text(o.inputShapes), o.inputShapes.isEmpty),
             opt("--inputs", o.inputsDirectory ?? "(none: random inputs)", o.inputsDirectory == nil),
             opt("--samples", String(o.samples), o.samples == ConversionOptions.defaultSamples),
             opt("--seed", String(o.seed), o.seed == ConversionOptions.defaultSeed),

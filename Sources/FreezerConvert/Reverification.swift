@@ -1,4 +1,5 @@
 import Foundation
+import FreezerIR
 import FreezerLog
 import FreezerONNX
 import FreezerVerify
@@ -13,13 +14,27 @@ public enum Reverification {
         let options = try recordedOptions(log, original: original, frozen: frozen, threads: threads)
         let originalModel = try ModelLoader.load(path: original, options: .init(computeDigests: false)).model
         let frozenModel = try ModelLoader.load(path: frozen, options: .init(computeDigests: false)).model
-        let (samples, defaults) = try EquivalenceInputs.samples(for: originalModel, frozen: frozenModel.graph, options: options)
+        let (samples, defaults) = try inputs(log, options: options, original: originalModel, frozen: frozenModel)
         do {
             return try EquivalenceChecker.checkRecognizingRegularizers(original: originalModel, frozen: frozenModel, samples: samples, defaults: defaults,
                                                 options: .init(rtol: options.rtol, atol: options.atol, threads: threads))
         } catch {
             throw ConversionError.evaluation(error.description)
         }
+    }
+
+    /// The conversion's samples made again: from its inputs directory, or at random in the shapes the log
+    /// records (with the sizes the conversion chose for symbolic dimensions, as it reported them); a log
+    /// that does not record the shapes gave every symbolic dimension the size 1.
+    static func inputs(_ log: ConversionLog, options: ConversionOptions, original: Model, frozen: Model) throws
+        -> ([EquivalenceChecker.Sample], [String]) {
+        guard options.inputsDirectory == nil else { return try EquivalenceInputs.samples(for: original, frozen: frozen.graph, options: options) }
+        guard let recorded = log.equivalence.inputShapes else {
+            return try EquivalenceInputs.samples(for: original, frozen: frozen.graph, options: options, symbolicDimensions: .ones)
+        }
+        var shaped = options
+        shaped.inputShapes = recorded
+        return (try EquivalenceInputs.samples(for: original, frozen: frozen.graph, options: shaped).0, log.equivalence.defaults)
     }
 
     /// The conversion's options: the log's `recordedOptions`, or in a log written before those were

@@ -29,8 +29,13 @@ public struct EquivalenceResult: Codable, Sendable, Equatable {
     public var defaults: [String]
     /// The criterion that decided (absent in logs written before freezer recorded it, and when skipped).
     public var criterion: EquivalenceCriterionInfo?
+    /// The shape of each input of the random samples (declared dimensions, `--input-shape`, and the
+    /// sizes chosen for symbolic ones), so that `--reverify` makes the same samples whatever sizes a
+    /// later freezer would choose. Absent for inputs read from files, when skipped, and in logs written
+    /// before freezer recorded it (those gave every symbolic dimension the size 1).
+    public var inputShapes: [String: [Int]]?
     public init(verdict: String, statement: String, method: String, samples: [EquivalenceSample], outputs: [OutputComparison], defaults: [String],
-                criterion: EquivalenceCriterionInfo? = nil) {
+                criterion: EquivalenceCriterionInfo? = nil, inputShapes: [String: [Int]]? = nil) {
         self.verdict = verdict
         self.statement = statement
         self.method = method
@@ -38,6 +43,7 @@ public struct EquivalenceResult: Codable, Sendable, Equatable {
         self.outputs = outputs
         self.defaults = defaults
         self.criterion = criterion
+        self.inputShapes = inputShapes
     }
 }
 

@@ -12,6 +12,13 @@ public struct EquivalenceReport: Sendable, Codable, Equatable {
     /// Shapes chosen for symbolic dimensions, and other defaults the check had to take.
     public var defaults: [String]
 
+    /// The shape of each input when every sample was made at random (no input came from a file): the
+    /// same for every sample, as they are made from one set of shapes. nil for inputs read from files.
+    public var randomInputShapes: [String: [Int]]? {
+        guard let first = samples.first, samples.allSatisfy({ $0.inputs.allSatisfy { $0.sha256 == nil } }) else { return nil }
+        return Dictionary(first.inputs.map { ($0.name, $0.shape) }, uniquingKeysWith: { a, _ in a })
+    }
+
     public struct Sample: Sendable, Codable, Equatable {
         /// `random (seed S, sample k)` or the file names and digests the inputs came from.
         public var source: String

@@ -36,11 +36,14 @@ public enum RandomInputs {
     }
 
     /// The concrete shape of each runtime input: declared dims, `overrides` for whole inputs, and for
-    /// symbolic or unknown dims the override by symbol name, else 1. Returns the shapes and the
-    /// defaults it had to choose (reported in the log).
-    public static func shapes(for graph: Graph, overrides: [String: [Int]]) throws(Failure) -> (shapes: [String: [Int]], defaulted: [String]) {
+    /// symbolic or unknown dims the override by symbol name, else the size `rule` gives. Returns the
+    /// shapes and the defaults it had to choose (reported in the log and on the terminal).
+    public static func shapes(for graph: Graph, overrides: [String: [Int]], rule: SymbolicDimensionRule = .sized) throws(Failure)
+        -> (shapes: [String: [Int]], defaulted: [String]) {
         var result: [String: [Int]] = [:]
         var defaulted: [String] = []
+        // A symbol names one size wherever it appears: the first occurrence decides it.
+        var bySymbol: [String: Int] = [:]
         for id in graph.runtimeInputs {
             let value = graph.value(id)
             if let given = overrides[value.name] { result[value.name] = given; continue }
@@ -50,11 +53,14 @@ public enum RandomInputs {
                 case .value(let v): return Int(v)
                 case .symbol(let s):
                     if let o = overrides[s]?.first { return o }
-                    defaulted.append("\(value.name) dim \(k) '\(s)' = 1")
-                    return 1
+                    let size = bySymbol[s] ?? rule.size(symbol: s, position: k)
+                    if bySymbol[s] == nil { defaulted.append("\(value.name) dim \(k) '\(s)' = \(size)") }
+                    bySymbol[s] = size
+                    return size
                 case .unknown:
-                    defaulted.append("\(value.name) dim \(k) (unnamed) = 1")
-                    return 1
+                    let size = rule.size(symbol: nil, position: k)
+                    defaulted.append("\(value.name) dim \(k) (unnamed) = \(size)")
+                    return size
                 }
             }
         }
@@ -87,5 +93,30 @@ public enum RandomInputs {
             }
         }
         return feeds
+    }
+}
+
+/// The size of a symbolic or unknown input dimension that neither the model nor `--input-shape` fixes.
+public enum SymbolicDimensionRule: Sendable, Equatable {
+    /// 1 for a batch dimension, `size` (16) for every other. A batch of one loses nothing (the samples
+    /// differ), but a size of 1 elsewhere hides what a conversion may have broken: a 3×3 convolution on a
+    /// 1×1 image uses only its kernels' centre taps, attention over one token never uses its scores, a
+    /// recurrence of one step never uses its recurrent weights.
+    case sized
+    /// Every such dimension 1: how freezer checked conversions before it chose sizes (`--reverify` of a
+    /// log that does not record its input shapes).
+    case ones
+
+    /// The size of the non-batch dimensions.
+    public static let size = 16
+
+    /// A dimension is a batch when its symbol says so, or when it is the first and its symbol does not
+    /// name a sequence, time or image extent (a time-major recurrence's first dimension is its steps).
+    func size(symbol: String?, position: Int) -> Int {
+        guard self == .sized else { return 1 }
+        let name = symbol?.lowercased() ?? ""
+        if name.contains("batch") || ["n", "b", "bs", "bsz"].contains(name) { return 1 }
+        let extent = ["seq", "len", "time", "step", "token", "pos", "height", "width", "frame"].contains { name.contains($0) }
+        return position == 0 && !extent ? 1 : Self.size
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FreezerConvert
+import FreezerVerify
 
 /// The options of the equivalence check, shared by `convert` and `compare`: the inputs it runs on and
 /// the tolerance it declares, if any.
@@ -8,7 +9,7 @@ struct EquivalenceCheckOptions: ParsableArguments {
     var inputs: String?
 
     @Option(name: .customLong("input-shape"), parsing: .singleValue,
-            help: ArgumentHelp("Shape of an input, or value of a dimension symbol, for random inputs: input=1x3x224x224 or batch=4 (repeatable).", valueName: "name=AxBxC"))
+            help: ArgumentHelp("Shape of an input, or value of a dimension symbol, for random inputs: input=1x3x224x224 or batch=4 (repeatable). A symbolic dimension not given is 1 for a batch and \(SymbolicDimensionRule.size) otherwise; give the sizes the model runs at.", valueName: "name=AxBxC"))
     var inputShapes: [String] = []
 
     @Option(help: "Number of seeded random input samples.")

@@ -59,6 +59,36 @@ struct ReverificationTests {
         return expected
     }
 
+    /// A log records the shapes its random samples had: the re-run makes the same samples from them; a
+    /// log written before they were recorded gave every symbolic dimension the size 1, and so does its re-run.
+    @Test func repeatsTheCheckOnTheRecordedShapesOfSymbolicDimensions() throws {
+        let dir = Fixtures.temporaryDirectory()
+        var model = try ModelLoader.load(path: Fixtures.model("torch_cnn_train")).model
+        let input = model.graph.runtimeInputs[0]
+        var tensor = try #require(model.graph.value(input).type?.tensor)
+        #expect(tensor.shape?.count == 4)
+        tensor.shape = [.symbol("batch"), tensor.shape![1], .symbol("height"), .symbol("width")]
+        model.graph.setType(input, ValueType(tensor: tensor))
+        let path = dir + "/symbolic.onnx"
+        _ = try ModelSaver.save(model, to: path)
+        let options = ConversionOptions(input: path, output: dir + "/frozen.onnx", modelID: "CNN", modelVersion: "1", responsible: "Jane Doe", samples: 2)
+        let outcome = try Conversion.run(options, commandLine: [])
+        let channels = try #require(tensor.shape?[1]).description
+        #expect(outcome.log.equivalence.inputShapes == [model.graph.value(input).name: [1, Int(channels)!, 16, 16]])
+        #expect(outcome.log.equivalence.defaults.contains("\(model.graph.value(input).name) dim 2 'height' = 16"))
+        let log = try read(outcome.logPath)
+        #expect(try Reverification.run(log: log, original: path, frozen: outcome.saved.path) == outcome.equivalence)
+
+        let data = try Data(contentsOf: URL(fileURLWithPath: outcome.logPath))
+        let older = try ConversionLog.decode(#require(try JSONEdit.removing(["equivalence", "inputShapes"], from: data)))
+        #expect(older.equivalence.inputShapes == nil)
+        let olderOptions = try Reverification.recordedOptions(older, original: path, frozen: outcome.saved.path, threads: 1)
+        let frozen = try ModelLoader.load(path: outcome.saved.path).model
+        let (samples, defaults) = try Reverification.inputs(older, options: olderOptions, original: model, frozen: frozen)
+        #expect(samples.count == 2 && samples.allSatisfy { $0.feeds.values.map { $0.shape } == [[1, Int(channels)!, 1, 1]] })
+        #expect(defaults.contains("\(model.graph.value(input).name) dim 2 'height' = 1"))
+    }
+
     @Test(arguments: Inputs.allCases)
     func repeatsTheCheckWithExactlyTheRecordedOptions(_ inputs: Inputs) throws {
         let (options, outcome) = try converted(inputs)

@@ -28,6 +28,27 @@ struct EquivalenceTests {
         #expect(s1["x"]!.floats.allSatisfy { $0 >= -1 && $0 < 1 })
     }
 
+    @Test func symbolicDimensionsAreOneForABatchAndSixteenElsewhere() throws {
+        func graph(_ inputs: [(String, [Dimension])]) -> Graph {
+            let infos = inputs.map { ValueInfo(name: $0.0, type: ValueType(tensor: TensorType(elementType: .float, shape: $0.1))) }
+            return Graph(name: "g", inputs: infos, outputs: [ValueInfo(name: "y", type: infos[0].type)],
+                         nodes: [NodeSpec(opType: "Identity", opsetVersion: 17, inputs: [inputs[0].0], outputs: ["y"])])
+        }
+        // An image with unnamed dimensions: a batch of one, and 16×16 so that a 3×3 kernel's every tap sees data.
+        let image = try RandomInputs.shapes(for: graph([("x", [.unknown, .value(3), .unknown, .unknown])]), overrides: [:])
+        #expect(image.shapes["x"] == [1, 3, 16, 16])
+        #expect(image.defaulted == ["x dim 0 (unnamed) = 1", "x dim 2 (unnamed) = 16", "x dim 3 (unnamed) = 16"])
+        // A time-major sequence: the first dimension names the steps, the second the batch.
+        #expect(try RandomInputs.shapes(for: graph([("x", [.symbol("seq_len"), .symbol("batch_size"), .value(8)])]), overrides: [:]).shapes["x"] == [16, 1, 8])
+        // Token ids and their mask share their symbols, and so their sizes, wherever the symbol stands.
+        let tokens = try RandomInputs.shapes(for: graph([("ids", [.symbol("s0"), .symbol("s1")]), ("mask", [.symbol("s1"), .symbol("s0")])]), overrides: [:])
+        #expect(tokens.shapes["ids"] == [1, 16] && tokens.shapes["mask"] == [16, 1])
+        #expect(tokens.defaulted == ["ids dim 0 's0' = 1", "ids dim 1 's1' = 16"])
+        #expect(try RandomInputs.shapes(for: graph([("x", [.symbol("n"), .symbol("c"), .symbol("h"), .symbol("w")])]), overrides: ["h": [7]]).shapes["x"] == [1, 16, 7, 16])
+        // The rule of logs written before the sizes were chosen: every one 1.
+        #expect(try RandomInputs.shapes(for: graph([("x", [.unknown, .value(3), .symbol("h"), .unknown])]), overrides: [:], rule: .ones).shapes["x"] == [1, 3, 1, 1])
+    }
+
     @Test func identicalModelsAreEquivalentWithZeroError() throws {
         let m = identityModel()
         var gen = SeededGenerator(seed: 1)
