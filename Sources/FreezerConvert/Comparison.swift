@@ -74,7 +74,7 @@ public enum Comparison {
                                                   options: .init(rtol: options.rtol, atol: options.atol, threads: options.threads),
                                                   progress: ProgressEvents.verification(progress))
         } catch {
-            throw ComparisonError.cannotEvaluate(error)
+            throw ComparisonError.cannotEvaluate(error, defaults: defaults)
         }
         return Outcome(a: .init(path: options.a, sha256: a.source.sha256), b: .init(path: options.b, sha256: b.source.sha256), report: report)
     }
@@ -115,12 +115,13 @@ extension Comparison {
 /// Why `freezer compare` could not compare (a verdict of "not equivalent" is not an error of this kind).
 public enum ComparisonError: Error, CustomStringConvertible {
     case signatureMismatch(String)
-    case cannotEvaluate(EvaluationError)
+    /// The evaluation failed; `defaults` are the sizes chosen for symbolic dimensions, which may be why.
+    case cannotEvaluate(EvaluationError, defaults: [String] = [])
 
     public var description: String {
         switch self {
         case .signatureMismatch(let why): "the two models do not have the same inputs and outputs: \(why)"
-        case .cannotEvaluate(let error): "the models cannot be evaluated: \(error)"
+        case .cannotEvaluate(let error, let defaults): "the models cannot be evaluated: \(error)" + EquivalenceInputs.sizesNote(defaults)
         }
     }
 }

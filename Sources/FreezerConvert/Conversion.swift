@@ -122,7 +122,7 @@ public enum Conversion {
                                                           options: .init(rtol: options.rtol, atol: options.atol, threads: options.threads),
                                                           progress: ProgressEvents.verification(progress))
                 } catch {
-                    throw refuse(ConversionError.evaluation(error.description))
+                    throw refuse(ConversionError.evaluation(error.description + EquivalenceInputs.sizesNote(defaults)))
                 }
                 equivalence = report
                 if report.verdict != .equivalent {

@@ -44,6 +44,13 @@ enum EquivalenceInputs {
         return (samples, defaults)
     }
 
+    /// For an evaluation that failed on random inputs shaped with sizes freezer chose: which sizes, and
+    /// how to give the model's own (a model may accept only the sizes it was exported at).
+    static func sizesNote(_ defaults: [String]) -> String {
+        defaults.isEmpty ? "" : ". The random inputs had sizes freezer chose for symbolic dimensions (\(defaults.joined(separator: ", "))): "
+            + "give the sizes the model runs at with --input-shape NAME=N, or real inputs with --inputs DIR"
+    }
+
     static func symbols(_ g: Graph) -> Set<String> {
         var s = Set<String>()
         for id in g.runtimeInputs {

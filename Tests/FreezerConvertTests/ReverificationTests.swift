@@ -61,8 +61,8 @@ struct ReverificationTests {
 
     /// A log records the shapes its random samples had: the re-run makes the same samples from them; a
     /// log written before they were recorded gave every symbolic dimension the size 1, and so does its re-run.
-    @Test func repeatsTheCheckOnTheRecordedShapesOfSymbolicDimensions() throws {
-        let dir = Fixtures.temporaryDirectory()
+    /// torch_cnn_train with symbolic batch, height and width.
+    func symbolicImageModel(in dir: String) throws -> (path: String, model: Model, input: ValueID, tensor: TensorType) {
         var model = try ModelLoader.load(path: Fixtures.model("torch_cnn_train")).model
         let input = model.graph.runtimeInputs[0]
         var tensor = try #require(model.graph.value(input).type?.tensor)
@@ -71,6 +71,26 @@ struct ReverificationTests {
         model.graph.setType(input, ValueType(tensor: tensor))
         let path = dir + "/symbolic.onnx"
         _ = try ModelSaver.save(model, to: path)
+        return (path, model, input, tensor)
+    }
+
+    /// An evaluation that fails on sizes freezer chose says so, and how to give the model's own.
+    @Test func aFailureOnChosenSizesNamesThem() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let path = try symbolicImageModel(in: dir).path
+        // A width the model's flattening layer does not take; the height is chosen.
+        let options = ConversionOptions(input: path, output: dir + "/frozen.onnx", modelID: "CNN", modelVersion: "1", responsible: "Jane Doe",
+                                        inputShapes: ["width": [3]], samples: 1)
+        #expect { try Conversion.run(options, commandLine: []) } throws: { error in
+            guard case ConversionError.evaluation(let message) = error else { return false }
+            return message.contains("inner dimensions differ") && message.contains("'height' = 16") && message.contains("--input-shape NAME=N")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir + "/frozen.onnx"))
+    }
+
+    @Test func repeatsTheCheckOnTheRecordedShapesOfSymbolicDimensions() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let (path, model, input, tensor) = try symbolicImageModel(in: dir)
         let options = ConversionOptions(input: path, output: dir + "/frozen.onnx", modelID: "CNN", modelVersion: "1", responsible: "Jane Doe", samples: 2)
         let outcome = try Conversion.run(options, commandLine: [])
         let channels = try #require(tensor.shape?[1]).description
