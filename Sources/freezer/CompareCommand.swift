@@ -55,11 +55,7 @@ struct CompareCommand: ParsableCommand {
             let outcome = try Comparison.run(options, progress: display?.report)
             display?.finish()
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-                FileHandle.standardOutput.write(try encoder.encode(outcome))
-                print()
+                try JSONOutput.print(outcome)
             } else {
                 print("A  \(outcome.a.path)  sha256 \(outcome.a.sha256)")
                 print("B  \(outcome.b.path)  sha256 \(outcome.b.sha256)")

@@ -86,14 +86,20 @@ struct ConvertCommand: ParsableCommand {
     @OptionGroup(title: "Equivalence check")
     var check: EquivalenceCheckOptions
 
-    @Flag(help: "Print the conversion summary as JSON.")
+    @Flag(help: "Print the conversion summary as JSON; a refusal too (refused, exitCode, error and, for a model that is not equivalent, the check as the log records it).")
     var json = false
 
     @Flag(help: "Show progress on stderr even when it is not a terminal.")
     var progress = false
 
     func run() throws {
-        try runReportingErrors { try convert() }
+        try runReportingErrors {
+            do { try convert() } catch where json && !(error is ExitCode) {
+                // A program reading --json learns of a refusal from standard output too.
+                try JSONOutput.print(ConversionRefusal(error))
+                throw error
+            }
+        }
     }
 
     private func convert() throws {
@@ -109,10 +115,7 @@ struct ConvertCommand: ParsableCommand {
             let outcome = try Conversion.run(options, commandLine: CommandLine.arguments, progress: display?.report)
             display?.finish()
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                FileHandle.standardOutput.write(try encoder.encode(ConversionSummary(outcome)))
-                print()
+                try JSONOutput.print(ConversionSummary(outcome))
             } else {
                 print(ConversionSummary(outcome).text, terminator: "")
             }

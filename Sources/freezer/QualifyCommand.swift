@@ -78,9 +78,7 @@ struct QualifyCommand: ParsableCommand {
         let written = try files.map { try write($0.1, name: $0.0) }
         let s = report.summary
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(s), as: UTF8.self))
+            try JSONOutput.print(s)
         } else {
             print("\(s.passed ? "QUALIFIED" : "NOT QUALIFIED"): \(s.requirements) requirements, \(s.tests) tests, \(s.failedTests.count) failed, \(s.untestedRequirements.count) untested, \(String(format: "%.1f", s.seconds)) s")
             for area in s.byArea { print("  \(area.area.title): \(area.passed) of \(area.requirements) requirements passed") }

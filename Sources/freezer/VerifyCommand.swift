@@ -91,10 +91,7 @@ struct VerifyCommand: ParsableCommand {
                 addReverification(decoded, original: original, frozen: frozen, into: &report)
             }
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                FileHandle.standardOutput.write(try encoder.encode(report))
-                print()
+                try JSONOutput.print(report)
             } else {
                 print(VerifyReportText.render(report), terminator: "")
             }
@@ -107,10 +104,7 @@ struct VerifyCommand: ParsableCommand {
     private func verifyReport(_ path: String, trusted: [Curve25519.Signing.PublicKey]) throws {
         let (checked, failures) = try QualificationReport.read(path).integrityFailures(trusted: trusted)
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            FileHandle.standardOutput.write(try encoder.encode(["report": [path], "passed": checked, "failed": failures]))
-            print()
+            try JSONOutput.print(["report": [path], "passed": checked, "failed": failures])
         } else {
             for line in checked { print("  ok      \(line)") }
             for line in failures { print("  FAILED  \(line)") }

@@ -79,4 +79,26 @@ struct ConvertCLITests {
         #expect(r.stderr.contains("cycle"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
     }
+
+    /// With --json a refusal is JSON on standard output too (the message also goes to standard error):
+    /// the exit code, the message, and for a model that is not equivalent, the check as the log records it.
+    @Test func jsonStatesARefusalOnStandardOutput() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let r = try CLI.run(convertArguments(Fixtures.model("torch_cnn_train"), dir + "/f.onnx", ["--samples", "2", "--rtol", "0", "--atol", "0", "--json"]))
+        #expect(r.status == 4, "\(r.stderr)")
+        #expect(r.stderr.contains("does not compute what the original computes"))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "\(r.stdout)")
+        #expect(json["refused"] as? Bool == true && json["exitCode"] as? Int == 4)
+        #expect((json["error"] as? String)?.contains("does not compute what the original computes") == true)
+        let equivalence = try #require(json["equivalence"] as? [String: Any])
+        #expect(equivalence["verdict"] as? String == "notEquivalent")
+        #expect((equivalence["outputs"] as? [[String: Any]])?.first?["passed"] as? Bool == false)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+
+        let digest = try CLI.run(convertArguments(Fixtures.model("torch_cnn_train"), dir + "/f.onnx", ["--expect-sha256", String(repeating: "0", count: 64), "--json"]))
+        #expect(digest.status == 65)
+        let refusal = try #require(try JSONSerialization.jsonObject(with: Data(digest.stdout.utf8)) as? [String: Any], "\(digest.stdout)")
+        #expect(refusal["exitCode"] as? Int == 65 && refusal["equivalence"] == nil)
+        #expect((refusal["error"] as? String)?.contains("not the model that passed verification") == true)
+    }
 }
