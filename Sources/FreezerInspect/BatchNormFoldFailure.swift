@@ -26,6 +26,8 @@ public enum BatchNormFoldFailure: Error, Sendable, Equatable, CustomStringConver
     case quantizedWeightNotFoldable(node: String, reason: String)
     /// A factor ≤ 0 would need a scale ≤ 0 (or negated integers).
     case quantizedScaleSign(node: String, channel: Int, multiplier: Double)
+    /// A factor or shift that is infinite or NaN (a variance + ε of 0, statistics that overflow).
+    case nonFiniteFactor(channel: Int, factor: Double, shift: Double)
     case unreadable(role: String, value: String, reason: String)
     /// A tensor the fold would rewrite is not float32, float16, bfloat16 or float64.
     case unsupportedType(role: String, value: String, type: String)
@@ -64,6 +66,8 @@ public enum BatchNormFoldFailure: Error, Sendable, Equatable, CustomStringConver
             "channel \(channel)'s BatchNormalization factor is \(multiplier), so the scale of '\(node)' would not stay positive; a quantized model keeps its integers, so the BatchNormalization stays in inference form"
         case let .quantizedOperand(role, value, node, op, quantizer):
             "\(role) '\(value)' of \(op) '\(node)' is dequantized by '\(quantizer)': a quantized model keeps its integer weights and their scales as quantization chose them, so the BatchNormalization stays in inference form rather than change them"
+        case let .nonFiniteFactor(channel, factor, shift):
+            "channel \(channel)'s factor scale/√(var + ε) is \(factor) and its shift \(shift): folded weights would hold infinities or NaN for every input, where the BatchNormalization gives them only for some, so it stays in inference form"
         case let .unreadable(role, value, reason): "the \(role) '\(value)' cannot be read: \(reason)"
         case let .unsupportedType(role, value, type):
             "the \(role) '\(value)' is \(type); folds are computed for float32, float16, bfloat16 and float64 tensors"

@@ -89,6 +89,9 @@ public enum BatchNormFoldability {
         }
         let (target, axis) = try shapes(linear, add: add?.node, weight: quantized?.integers ?? weight.tensor, bias: bias,
                                         channels: multiplier.count, in: scope)
+        if let c = multiplier.indices.first(where: { !multiplier[$0].isFinite || !shift[$0].isFinite }) {
+            throw .nonFiniteFactor(channel: c, factor: multiplier[c], shift: shift[c])
+        }
         if let quantized, let c = multiplier.firstIndex(where: { !($0 > 0) }) {
             throw .quantizedScaleSign(node: scope.name(quantized.dequantize), channel: c, multiplier: multiplier[c])
         }

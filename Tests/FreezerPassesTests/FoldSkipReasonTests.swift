@@ -11,7 +11,7 @@ struct FoldSkipReasonTests {
     enum Reason: String, CaseIterable, Sendable {
         case trainingMode, perActivation, missingInput, inputNotFromNode, producerNotLinear, addNotBinary, addWithoutMatMul
         case addBiasNotConstant, notFirstOutput, outputIsGraphOutput, outputReadByOthers, missingOperand, operandNotConstant
-        case statisticNotConstant, quantizedOperand, quantizedWeightNotFoldable, quantizedScaleSign, unreadable, unsupportedType, emptyWeight, statisticsDifferInLength, noChannels
+        case statisticNotConstant, quantizedOperand, quantizedWeightNotFoldable, quantizedScaleSign, nonFiniteFactor, unreadable, unsupportedType, emptyWeight, statisticsDifferInLength, noChannels
         case channelMismatch, groupMismatch, weightNot2D, biasShape, gemmBiasShape, matMulRankUnknown, matMulRank
     }
 
@@ -34,6 +34,7 @@ struct FoldSkipReasonTests {
         case .quantizedOperand: .quantizedOperand
         case .quantizedWeightNotFoldable: .quantizedWeightNotFoldable
         case .quantizedScaleSign: .quantizedScaleSign
+        case .nonFiniteFactor: .nonFiniteFactor
         case .unreadable: .unreadable
         case .unsupportedType: .unsupportedType
         case .emptyWeight: .emptyWeight
@@ -110,6 +111,11 @@ struct FoldSkipReasonTests {
             quantizedWeight(dims: weightDims, scale: [0.02, 0.03], axis: 0)
             s.node("Conv", ["x", "W"], ["c"], name: "conv")
             statistics = BatchNormStats(scale: [1, -1], bias: stats.bias, mean: stats.mean, variance: stats.variance)
+        case .nonFiniteFactor:
+            // ε = 0 and a variance of 0: channel 1's factor is infinite.
+            conv()
+            statistics = BatchNormStats(scale: stats.scale, bias: stats.bias, mean: stats.mean, variance: [stats.variance[0], 0])
+            bnAttributes = [Attribute(name: "epsilon", value: .float(0))]
         case .statisticNotConstant:
             conv()
             s.input("bn_scale", [2])

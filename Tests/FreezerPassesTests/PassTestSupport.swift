@@ -79,7 +79,7 @@ struct GraphSketch {
                             _ attributes: [Attribute] = []) {
         if let stats { statistics(stats, for: name, type: type) }
         node("BatchNormalization", [x, "\(name)_scale", "\(name)_bias", "\(name)_mean", "\(name)_var"], [y], name: name,
-             [Attribute(name: "epsilon", value: .float(1e-5))] + attributes)
+             (attributes.contains { $0.name == "epsilon" } ? [] : [Attribute(name: "epsilon", value: .float(1e-5))]) + attributes)
     }
 
     var graph: Graph {

@@ -22,7 +22,7 @@ public struct FoldBatchNorm: Pass {
         ],
         formula: "a_c = scale_c / √(var_c + ε);  W'[c,…] = a_c · W[c,…] (quantized Conv: scale'_c = a_c · scale_c);  b'_c = a_c · (b_c − mean_c) + B_c. Gemm: C' = a · (β·C − mean) + B with β' = 1. Computed in Double from the stored values, rounded once to the weight's type, chunk by chunk.",
         limits: [
-            PassLimit("A BatchNormalization that cannot be folded: no Conv, ConvTranspose, Gemm or 2-D MatMul(+Add) producer, a producer whose output is read elsewhere, parameters or weights that are not constants, per-activation statistics (spatial = 0), mismatched channels, weights of another type than float32, float16, bfloat16 or float64", exitCode: nil),
+            PassLimit("A BatchNormalization that cannot be folded: no Conv, ConvTranspose, Gemm or 2-D MatMul(+Add) producer, a producer whose output is read elsewhere, parameters or weights that are not constants, per-activation statistics (spatial = 0), mismatched channels, weights of another type than float32, float16, bfloat16 or float64, a factor or shift that is infinite or NaN (var + ε = 0)", exitCode: nil),
             PassLimit("A BatchNormalization after a dequantized weight other than a per-output-channel quantized Conv weight with positive factors", exitCode: nil),
         ])
 
