@@ -50,7 +50,8 @@ public enum EvaluationError: Error, Equatable, CustomStringConvertible {
         case let .unsupportedFeature(node, op, feature):
             "node '\(node)' (\(op)): \(feature) is not supported by the reference evaluator"
         case let .outOfMemory(node, available, resident, reserve, samples):
-            "memory is running out: after node '\(node)' only \(MemoryGuard.text(available)) are available (this process holds \(MemoryGuard.text(resident)); at least \(MemoryGuard.text(reserve)) must stay free), evaluating \(samples) sample\(samples == 1 ? "" : "s") together. Stopped before the system would kill the process; nothing was written. Verify with fewer samples (--samples), or on a machine with more memory"
+            "memory is running out: after node '\(node)' only \(MemoryGuard.text(available)) are available (this process holds \(MemoryGuard.text(resident)); at least \(MemoryGuard.text(reserve)) must stay free), evaluating \(samples) sample\(samples == 1 ? "" : "s") together. Stopped before the system would kill the process; nothing was written. "
+                + (samples == 1 ? "Verify on smaller inputs (--input-shape), or on a machine with more memory" : "Verify with fewer samples (--samples), or on a machine with more memory")
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Stops an evaluation with a clear error while memory can still be reported, instead of letting the
 /// system kill the process (or an allocation trap) once it runs out: after each main-graph node, the
@@ -7,8 +8,29 @@ import Foundation
 public struct MemoryGuard: Sendable, Equatable {
     /// Bytes that must stay available after every node.
     public var reserveBytes: Int
+    /// For tests of what callers do when memory runs out: memory "runs out" whenever more samples than
+    /// this are evaluated together. nil on every real run.
+    public var simulatedSampleLimit: Int?
 
-    public init(reserveBytes: Int) { self.reserveBytes = reserveBytes }
+    /// Shared by the evaluations that hold memory at the same time (lanes side by side): once one of them
+    /// finds memory short, the others stop at their next node too, rather than take what is left.
+    private let tripped = Tripwire()
+
+    public init(reserveBytes: Int, simulatedSampleLimit: Int? = nil) {
+        self.reserveBytes = reserveBytes
+        self.simulatedSampleLimit = simulatedSampleLimit
+    }
+
+    /// The same limits, for a new set of evaluations that share only with each other.
+    public func renewed() -> MemoryGuard { MemoryGuard(reserveBytes: reserveBytes, simulatedSampleLimit: simulatedSampleLimit) }
+
+    public static func == (a: MemoryGuard, b: MemoryGuard) -> Bool {
+        a.reserveBytes == b.reserveBytes && a.simulatedSampleLimit == b.simulatedSampleLimit
+    }
+
+    private final class Tripwire: Sendable {
+        let state = Atomic<Bool>(false)
+    }
 
     /// 256 MiB, or 2% of the machine's memory when that is more: room for the next node's result.
     public static var standard: MemoryGuard {
@@ -18,8 +40,11 @@ public struct MemoryGuard: Sendable, Equatable {
     /// Throws `outOfMemory` when less than the reserve is available (checks nothing where the system does
     /// not say: non-Linux).
     func check(after node: String, samples: Int) throws(EvaluationError) {
-        guard let available = Self.availableBytes(), available < reserveBytes else { return }
-        throw .outOfMemory(node: node, availableBytes: available, residentBytes: Self.residentBytes() ?? 0,
+        let simulated = simulatedSampleLimit.map { samples > $0 } ?? false
+        let available = simulated ? 0 : Self.availableBytes()
+        guard simulated || tripped.state.load(ordering: .relaxed) || (available.map { $0 < reserveBytes } ?? false) else { return }
+        tripped.state.store(true, ordering: .relaxed)
+        throw .outOfMemory(node: node, availableBytes: available ?? 0, residentBytes: Self.residentBytes() ?? 0,
                            reserveBytes: reserveBytes, samples: samples)
     }
 

@@ -22,11 +22,14 @@ public enum EquivalenceChecker {
         public var threads: Int
         /// Runs the exact reference beside the other two evaluations when the machine has two cores.
         public var sideBySide: Bool
-        public init(rtol: Double? = nil, atol: Double? = nil, threads: Int = 1, sideBySide: Bool = true) {
+        /// Stops an evaluation before memory runs out (nil: `MemoryGuard.standard`).
+        public var memoryGuard: MemoryGuard?
+        public init(rtol: Double? = nil, atol: Double? = nil, threads: Int = 1, sideBySide: Bool = true, memoryGuard: MemoryGuard? = nil) {
             self.rtol = rtol
             self.atol = atol
             self.threads = threads
             self.sideBySide = sideBySide
+            self.memoryGuard = memoryGuard
         }
 
         public var criterion: EquivalenceCriterion { EquivalenceCriterion(rtol: rtol, atol: atol) }
@@ -78,32 +81,12 @@ public enum EquivalenceChecker {
                              progress: (@Sendable (Progress) -> Void)? = nil) throws(EvaluationError) -> EquivalenceReport {
         let names = frozen.graph.outputs.map { frozen.graph.value($0).name }
         let criterion = options.criterion
-        let threads = options.threads
-        let lanes = LaneProgress(progress)
-        let exactLane = { @Sendable () throws(EvaluationError) -> [[String: NDArray]] in
-            defer { lanes.exactReferenceFinished() }
-            return try evaluate(original, samples: samples, outputs: names, stage: .exactReference,
-                         options: .init(inferenceSemantics: true, threads: threads, precision: .float64), progress: lanes.reporter(lane: 0))
-        }
-        let ownPrecisionLane = { @Sendable () throws(EvaluationError) -> ([[String: NDArray]], [[String: NDArray]]) in
-            let report = lanes.reporter(lane: 1)
-            let reference = try evaluate(original, samples: samples, outputs: names, stage: .original,
-                                         options: .init(inferenceSemantics: true, threads: threads), progress: report)
-            let actual = try evaluate(frozen, samples: samples, outputs: names, stage: .frozen,
-                                      options: .init(inferenceSemantics: frozenInInferenceSemantics, threads: threads), progress: report)
-            return (reference, actual)
-        }
-        let exact: [[String: NDArray]], reference: [[String: NDArray]], actual: [[String: NDArray]]
-        if options.sideBySide && ProcessInfo.processInfo.activeProcessorCount >= 2 && sideBySideFits(original) {
-            let beside = Background(exactLane)
-            let ownPrecision: Result<([[String: NDArray]], [[String: NDArray]]), EvaluationError> = Result { () throws(EvaluationError) in try ownPrecisionLane() }
-            // Both lanes end before anything is thrown, so no evaluation outlives the check.
-            let exactResult = Result { () throws(EvaluationError) in try beside.value() }
-            exact = try exactResult.get()
-            (reference, actual) = try ownPrecision.get()
-        } else {
-            exact = try exactLane()
-            (reference, actual) = try ownPrecisionLane()
+        var groups: [Int] = []
+        let (exact, reference, actual) = try evaluateInGroups(original: original, frozen: frozen, samples: samples[...], outputs: names, options: options,
+                                                              frozenInInferenceSemantics: frozenInInferenceSemantics, progress: progress, groups: &groups)
+        var defaults = defaults
+        if groups.count > 1 {
+            defaults.append("samples evaluated in groups of \(groups.map(String.init).joined(separator: ", ")), one after the other: memory ran out with all \(samples.count) together")
         }
         var evidence = names.map { OutputEvidence(name: $0) }
         for k in samples.indices {
@@ -121,6 +104,64 @@ public enum EquivalenceChecker {
         return EquivalenceReport(verdict: outputs.allSatisfy(\.passed) ? .equivalent : .notEquivalent,
                                  originalSemantics: originalSemantics(note: semanticsNote), criterion: describe(criterion),
                                  samples: described, outputs: outputs, defaults: defaults)
+    }
+
+    /// The three evaluations of `samples`, all together; when memory runs out, the check starts again on
+    /// halves, one after the other (each weight is then read once per group), down to one sample at a
+    /// time. `groups` receives the size of each group evaluated, in order. Evaluations are independent per
+    /// sample, so the results are the same either way.
+    static func evaluateInGroups(original: Model, frozen: Model, samples: ArraySlice<Sample>, outputs: [String], options: Options,
+                                 frozenInInferenceSemantics: Bool, progress: (@Sendable (Progress) -> Void)?, groups: inout [Int])
+        throws(EvaluationError) -> (exact: [[String: NDArray]], reference: [[String: NDArray]], actual: [[String: NDArray]]) {
+        do {
+            let result = try evaluateTogether(original: original, frozen: frozen, samples: Array(samples), outputs: outputs, options: options,
+                                              frozenInInferenceSemantics: frozenInInferenceSemantics, progress: progress)
+            groups.append(samples.count)
+            return result
+        } catch {
+            guard case .outOfMemory = error, samples.count > 1 else { throw error }
+            let half = samples.startIndex + samples.count / 2
+            let first = try evaluateInGroups(original: original, frozen: frozen, samples: samples[..<half], outputs: outputs, options: options,
+                                             frozenInInferenceSemantics: frozenInInferenceSemantics, progress: progress, groups: &groups)
+            let second = try evaluateInGroups(original: original, frozen: frozen, samples: samples[half...], outputs: outputs, options: options,
+                                              frozenInInferenceSemantics: frozenInInferenceSemantics, progress: progress, groups: &groups)
+            return (first.exact + second.exact, first.reference + second.reference, first.actual + second.actual)
+        }
+    }
+
+    /// The three evaluations of `samples` together: side by side in two lanes where that fits, else one after the other.
+    static func evaluateTogether(original: Model, frozen: Model, samples: [Sample], outputs names: [String], options: Options,
+                                 frozenInInferenceSemantics: Bool, progress: (@Sendable (Progress) -> Void)?)
+        throws(EvaluationError) -> (exact: [[String: NDArray]], reference: [[String: NDArray]], actual: [[String: NDArray]]) {
+        let threads = options.threads
+        // One guard for the lanes of this group: when one finds memory short, the other stops too.
+        let memoryGuard = (options.memoryGuard ?? .standard).renewed()
+        let lanes = LaneProgress(progress)
+        let exactLane = { @Sendable () throws(EvaluationError) -> [[String: NDArray]] in
+            defer { lanes.exactReferenceFinished() }
+            return try evaluate(original, samples: samples, outputs: names, stage: .exactReference,
+                         options: .init(inferenceSemantics: true, threads: threads, precision: .float64, memoryGuard: memoryGuard), progress: lanes.reporter(lane: 0))
+        }
+        let ownPrecisionLane = { @Sendable () throws(EvaluationError) -> ([[String: NDArray]], [[String: NDArray]]) in
+            let report = lanes.reporter(lane: 1)
+            let reference = try evaluate(original, samples: samples, outputs: names, stage: .original,
+                                         options: .init(inferenceSemantics: true, threads: threads, memoryGuard: memoryGuard), progress: report)
+            let actual = try evaluate(frozen, samples: samples, outputs: names, stage: .frozen,
+                                      options: .init(inferenceSemantics: frozenInInferenceSemantics, threads: threads, memoryGuard: memoryGuard), progress: report)
+            return (reference, actual)
+        }
+        if options.sideBySide && ProcessInfo.processInfo.activeProcessorCount >= 2 && sideBySideFits(original) {
+            let beside = Background(exactLane)
+            let ownPrecision: Result<([[String: NDArray]], [[String: NDArray]]), EvaluationError> = Result { () throws(EvaluationError) in try ownPrecisionLane() }
+            // Both lanes end before anything is thrown, so no evaluation outlives the check.
+            let exactResult = Result { () throws(EvaluationError) in try beside.value() }
+            let exact = try exactResult.get()
+            let (reference, actual) = try ownPrecision.get()
+            return (exact, reference, actual)
+        }
+        let exact = try exactLane()
+        let (reference, actual) = try ownPrecisionLane()
+        return (exact, reference, actual)
     }
 
     /// Runs `model` on every sample, node by node (each weight is read once for all samples, held only

@@ -27,6 +27,16 @@ struct MemoryGuardTests {
         #expect(try interpreter.run(batch: Self.batch).map { $0["y"]!.floats } == [[-1, 0], [-3, -4]])
     }
 
+    /// Evaluations side by side share a guard: once one finds memory short, the other stops at its next
+    /// node too; a renewed guard starts afresh.
+    @Test func oneEvaluationRunningShortStopsTheOthersSharingItsGuard() throws {
+        let shared = MemoryGuard(reserveBytes: 0, simulatedSampleLimit: 1)
+        #expect(throws: EvaluationError.self) { try shared.check(after: "a", samples: 2) }
+        #expect(throws: EvaluationError.self) { try shared.check(after: "b", samples: 1) }
+        try shared.renewed().check(after: "c", samples: 1)
+        #expect(shared.renewed() == shared)
+    }
+
     @Test func procFieldsAreReadInBytes() throws {
         guard let total = MemoryGuard.physicalBytes(), let available = MemoryGuard.availableBytes() else { return }
         #expect(total > 1 << 26 && available > 0 && available <= total)

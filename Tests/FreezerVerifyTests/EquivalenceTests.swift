@@ -49,6 +49,30 @@ struct EquivalenceTests {
         #expect(try RandomInputs.shapes(for: graph([("x", [.unknown, .value(3), .symbol("h"), .unknown])]), overrides: [:], rule: .ones).shapes["x"] == [1, 3, 1, 1])
     }
 
+    /// When memory runs out with every sample together, the check evaluates halves one after the other
+    /// (down to one sample at a time), gives the same figures, and says so among its defaults.
+    @Test func samplesAreEvaluatedInGroupsWhenMemoryRunsOut() throws {
+        // A frozen side slightly off, so that every statistic (and its worst sample) depends on each sample.
+        let m = affineModel(w: 0.7), frozen = affineModel(w: 0.70001)
+        var gen = SeededGenerator(seed: 3)
+        let samples = try (0..<5).map { k in
+            EquivalenceChecker.Sample(feeds: try RandomInputs.sample(for: m.graph, shapes: ["x": [2, 3]], generator: &gen), source: "s\(k)")
+        }
+        let together = try EquivalenceChecker.check(original: m, frozen: frozen, samples: samples)
+        #expect(together.outputs[0].maxAbsError > 0)
+        for (limit, groups) in [(1, "1, 1, 1, 1, 1"), (2, "2, 1, 2"), (3, "2, 3")] {
+            let guardrail = MemoryGuard(reserveBytes: 0, simulatedSampleLimit: limit)
+            let grouped = try EquivalenceChecker.check(original: m, frozen: frozen, samples: samples, options: .init(memoryGuard: guardrail))
+            #expect(grouped.outputs == together.outputs && grouped.samples == together.samples)
+            #expect(grouped.defaults == ["samples evaluated in groups of \(groups), one after the other: memory ran out with all 5 together"])
+        }
+        let never = MemoryGuard(reserveBytes: 0, simulatedSampleLimit: 0)
+        let error = #expect(throws: EvaluationError.self) { try EquivalenceChecker.check(original: m, frozen: m, samples: samples, options: .init(memoryGuard: never)) }
+        guard case .outOfMemory(_, _, _, _, let together)? = error else { Issue.record("expected outOfMemory, got \(String(describing: error))"); return }
+        #expect(together == 1)
+        #expect(error?.description.contains("--input-shape") == true)
+    }
+
     @Test func identicalModelsAreEquivalentWithZeroError() throws {
         let m = identityModel()
         var gen = SeededGenerator(seed: 1)
