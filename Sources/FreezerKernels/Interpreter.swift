@@ -213,13 +213,19 @@ public struct Interpreter {
         for (index, step) in plan.steps.enumerated() {
             // A weight multiplied in place is not decoded, unless the product turns out not to apply.
             let inPlace = isMain && !options.keepsConstants ? weightReadInPlace(step, graph) : nil
-            for (slot, v) in step.loads where slot != inPlace?.slot {
+            // Likewise a large table a Gather picks rows from: only those rows are decoded.
+            let byRows = isMain && !options.keepsConstants ? tableReadByRows(step, graph) : nil
+            for (slot, v) in step.loads where slot != inPlace?.slot && slot != byRows?.slot {
                 try load(slot, v, graph, into: &envs, isMain: isMain)
             }
             var done = false
             if let inPlace {
                 done = try runReadingWeightInPlace(step, inPlace.weight, envs: &envs, profile: profile)
                 if !done { try load(inPlace.slot, inPlace.value, graph, into: &envs, isMain: isMain) }
+            }
+            if let byRows {
+                done = try runGatheringRows(step, byRows.table, envs: &envs, profile: profile)
+                if !done { try load(byRows.slot, byRows.value, graph, into: &envs, isMain: isMain) }
             }
             if !done, try !runStacked(step, envs: &envs, inputs: inputs, profile: profile) {
                 for s in envs.indices {
@@ -257,6 +263,35 @@ public struct Interpreter {
               let load = step.loads.first(where: { $0.slot == slot }),
               let weight = StoredWeightProduct.weight(of: step.node, in: graph) else { return nil }
         return (slot, load.value, weight)
+    }
+
+    /// The table of a Gather step that `StoredTableGather` reads by rows: loaded by this step and read by
+    /// no later one.
+    private func tableReadByRows(_ step: ExecutionPlan.Step, _ graph: Graph) -> (slot: Int, value: ValueID, table: Tensor)? {
+        guard step.inputs.count == 2, let slot = step.inputs[0], step.inputs[1] != slot, step.released.contains(slot),
+              let load = step.loads.first(where: { $0.slot == slot }),
+              let table = StoredTableGather.table(of: step.node, in: graph) else { return nil }
+        return (slot, load.value, table)
+    }
+
+    /// Runs a Gather step reading only the rows of its table that the samples' indices pick. Returns
+    /// false, with nothing changed, when the indices do not suit it (the decoded path then reports why).
+    private func runGatheringRows(_ step: ExecutionPlan.Step, _ table: Tensor, envs: inout [[RuntimeValue?]],
+                                  profile: RunProfile?) throws(EvaluationError) -> Bool {
+        guard let indexSlot = step.inputs[1], step.outputs.count == 1, let outSlot = step.outputs[0] else { return false }
+        var indices: [NDArray] = []
+        for env in envs {
+            guard let i = env[indexSlot]?.tensor else { return false }
+            indices.append(i)
+        }
+        let start = profile == nil ? nil : ContinuousClock.now
+        guard let results = try StoredTableGather.gather(table, indices: indices, precision: options.precision) else { return false }
+        for s in envs.indices {
+            envs[s][outSlot] = RuntimeValue.tensor(results[s]).adopted(by: options.precision)
+            for slot in step.released { envs[s][slot] = nil }
+        }
+        if let profile, let start { profile.record(step.node.qualifiedOpType, seconds: (ContinuousClock.now - start).seconds) }
+        return true
     }
 
     /// Runs a MatMul step with its weight read in place (`StoredWeightProduct`), all samples' rows
