@@ -81,7 +81,7 @@ public enum Conversion {
             throw refuse(ConversionError(passFailure: error, outputDirectory: Paths.directory(of: options.output)))
         }
 
-        let frozenIssues = Validator.validate(result.model)
+        let frozenIssues = Validator.validate(result.model, derivedFrom: original)
         guard frozenIssues.isEmpty else { throw refuse(ConversionError.invalidFrozenModel(frozenIssues)) }
         let remaining = TrainingAudit.violations(in: result.model)
         guard remaining.isEmpty else { throw refuse(ConversionError.trainingConstructsRemain(remaining)) }

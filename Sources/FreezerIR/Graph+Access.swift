@@ -23,6 +23,9 @@ extension Graph {
 
     public func isGraphOutput(_ id: ValueID) -> Bool { outputs.contains(id) }
 
+    /// Non-empty names that two or more nodes of this graph bear, sorted.
+    public var repeatedNodeNames: [String] { nodeNameCount.filter { $0.value > 1 }.map(\.key).sorted() }
+
     /// The node's name, or `#N OpType` for unnamed nodes, for messages.
     public func displayName(_ id: NodeID) -> String {
         let node = node(id)

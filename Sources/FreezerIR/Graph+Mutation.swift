@@ -1,17 +1,33 @@
 /// Mutations that keep def-use chains right. Each method updates the use lists it affects; none of
 /// them leaves a read of a value that no longer exists.
 extension Graph {
-    /// A name not yet used in this graph, based on `base`.
-    public func uniqueName(_ base: String) -> String {
-        if valueByName[base] == nil { return base }
+    /// `base`, or `base_1`, `base_2`, …: the first that `taken` does not hold. The one rule for every
+    /// name freezer makes (values, initializers, nodes), so a made name reads the same wherever it is.
+    public static func freshName(_ base: String, taken: (String) -> Bool) -> String {
+        if !taken(base) { return base }
         var k = 1
-        while valueByName["\(base)_\(k)"] != nil { k += 1 }
+        while taken("\(base)_\(k)") { k += 1 }
         return "\(base)_\(k)"
+    }
+
+    /// A value name not yet used in this graph, based on `base`.
+    public func uniqueName(_ base: String) -> String {
+        Self.freshName(base) { valueByName[$0] != nil }
+    }
+
+    /// A node name no node of this graph bears, based on `base`. Node names are their own namespace:
+    /// onnxruntime refuses a graph in which two nodes share one.
+    public func uniqueNodeName(_ base: String) -> String {
+        Self.freshName(base) { nodeNameCount[$0] != nil }
     }
 
     /// Adds a node reading `inputs` and producing fresh values named after `outputNames` (made unique).
     /// It is placed right after `after` (or at the end), so the order stays a valid schedule when the
     /// caller places it after its last producer.
+    ///
+    /// The node is named `name`, or after its first output when `name` is empty, made unique among this
+    /// graph's node names: passes name new nodes after the node they replace, and two unnamed ones would
+    /// otherwise give two new nodes one name. Names the file repeats are left as they are.
     @discardableResult
     public mutating func addNode(opType: String, domain: String = "", opsetVersion: Int64?, name: String = "",
                                  inputs: [ValueID?], outputNames: [String], attributes: [Attribute] = [],
@@ -26,8 +42,11 @@ extension Graph {
             valueByName[unique] = vid
             outs.append(vid)
         }
+        let firstOutput = outs.lazy.compactMap { $0 }.first.map { values[$0.index].name }
+        let nodeName = uniqueNodeName(name.isEmpty ? firstOutput ?? opType : name)
+        countNodeName(nodeName, by: 1)
         let captures = Self.freeNames(of: attributes).compactMap { valueByName[$0] }
-        nodeStore.append(Node(id: id, name: name, opType: opType, domain: domain, opsetVersion: opsetVersion,
+        nodeStore.append(Node(id: id, name: nodeName, opType: opType, domain: domain, opsetVersion: opsetVersion,
                               inputs: inputs, outputs: outs, attributes: attributes, captures: captures,
                               docString: "", residual: .none))
         if let after, let at = nodeOrder.firstIndex(of: after) { nodeOrder.insert(id, at: at + 1) }
@@ -54,6 +73,7 @@ extension Graph {
             valueByName[values[output.index].name] = nil
             values[output.index].producer = .missing
         }
+        countNodeName(node.name, by: -1)
         nodeStore[id.index] = nil
         nodeOrder.removeAll { $0 == id }
     }
@@ -167,6 +187,8 @@ extension Graph {
         var header = NodeHeader(name: node.name, opType: node.opType, domain: node.domain,
                                 opsetVersion: node.opsetVersion, docString: node.docString)
         body(&header)
+        countNodeName(node.name, by: -1)
+        countNodeName(header.name, by: 1)
         nodeStore[nodeID.index]!.name = header.name
         nodeStore[nodeID.index]!.opType = header.opType
         nodeStore[nodeID.index]!.domain = header.domain

@@ -12,6 +12,8 @@ public struct Graph: Sendable, Equatable {
     public internal(set) var nodeOrder: [NodeID] = []
     public internal(set) var values: [Value] = []
     var valueByName: [String: ValueID] = [:]
+    /// How many live nodes bear each non-empty name: a file may repeat one, a node freezer adds may not.
+    var nodeNameCount: [String: Int] = [:]
     public internal(set) var inputs: [ValueID] = []
     public internal(set) var outputs: [ValueID] = []
     var initializerStore: [ValueID: Tensor] = [:]
@@ -99,6 +101,7 @@ public struct Graph: Sendable, Equatable {
                                   attributes: spec.attributes, captures: captures,
                                   docString: spec.docString, residual: spec.residual))
             nodeOrder.append(nodeID)
+            countNodeName(spec.name, by: 1)
         }
         for info in outputs {
             let id = resolve(info.name, outerScope: outerScope) { .danglingOutput(name: info.name) }
@@ -118,6 +121,12 @@ public struct Graph: Sendable, Equatable {
         values.append(Value(id: id, name: name, producer: producer, uses: []))
         valueByName[name] = id
         return id
+    }
+
+    mutating func countNodeName(_ name: String, by delta: Int) {
+        guard !name.isEmpty else { return }
+        let count = nodeNameCount[name, default: 0] + delta
+        nodeNameCount[name] = count > 0 ? count : nil
     }
 
     private mutating func resolve(_ name: String, outerScope: Set<String>, defect: () -> GraphDefect) -> ValueID {

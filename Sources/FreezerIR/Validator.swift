@@ -3,19 +3,36 @@
 /// Run before anything is derived from a model and after every rewrite: a model that fails here is
 /// refused, never "fixed" silently.
 public enum Validator {
-    public static func validate(_ model: Model) -> [ValidationIssue] {
+    /// - Parameter original: the model `model` was made from. Given, a node name that two nodes of one
+    ///   graph bear is an issue unless `original` already repeated it (onnxruntime refuses such a graph;
+    ///   a repeat freezer made is its own bug, a repeat the input has is the user's and stays).
+    public static func validate(_ model: Model, derivedFrom original: Model? = nil) -> [ValidationIssue] {
         var issues: [ValidationIssue] = []
-        let imported = Set(model.opsetImports.map { Domain.key($0.domain) })
-        check(model.graph, path: "main", isMain: true, imported: imported, into: &issues)
+        let context = Context(imported: Set(model.opsetImports.map { Domain.key($0.domain) }),
+                              repeatedBefore: original.map(repeatedNodeNames(in:)))
+        check(model.graph, path: "main", isMain: true, context, into: &issues)
         for (k, info) in model.trainingInfo.enumerated() {
-            if let g = info.initialization { check(g, path: "training_info[\(k)].initialization", isMain: false, imported: imported, into: &issues) }
-            if let g = info.algorithm { check(g, path: "training_info[\(k)].algorithm", isMain: false, imported: imported, into: &issues) }
+            if let g = info.initialization { check(g, path: "training_info[\(k)].initialization", isMain: false, context, into: &issues) }
+            if let g = info.algorithm { check(g, path: "training_info[\(k)].algorithm", isMain: false, context, into: &issues) }
         }
         return issues
     }
 
-    private static func check(_ graph: Graph, path: String, isMain: Bool, imported: Set<String>,
+    private struct Context {
+        var imported: Set<String>
+        /// Node names some graph of the original repeats (nil: no original, names are not checked).
+        var repeatedBefore: Set<String>?
+    }
+
+    /// Node names repeated within some graph of `model` (main, subgraphs, training_info).
+    private static func repeatedNodeNames(in model: Model) -> Set<String> {
+        let graphs = [model.graph] + model.trainingInfo.flatMap { [$0.initialization, $0.algorithm].compactMap { $0 } }
+        return Set(graphs.flatMap { g in g.repeatedNodeNames + g.subgraphs().flatMap(\.graph.repeatedNodeNames) })
+    }
+
+    private static func check(_ graph: Graph, path: String, isMain: Bool, _ context: Context,
                               into issues: inout [ValidationIssue]) {
+        let imported = context.imported
         for defect in graph.defects {
             let kind: ValidationIssue.Kind = switch defect {
             case .duplicateDefinition: .duplicateDefinition
@@ -35,7 +52,7 @@ public enum Validator {
                 if let t = attribute.tensorValue { checkTensor(t, owner: "attribute '\(attribute.name)' of node '\(graph.displayName(node.id))'", path: path, into: &issues) }
                 for (k, sub) in attribute.subgraphs.enumerated() {
                     let label = attribute.subgraphs.count > 1 ? "\(attribute.name)[\(k)]" : attribute.name
-                    check(sub, path: "\(path)/\(graph.displayName(node.id)).\(label)", isMain: false, imported: imported, into: &issues)
+                    check(sub, path: "\(path)/\(graph.displayName(node.id)).\(label)", isMain: false, context, into: &issues)
                 }
             }
         }
@@ -43,6 +60,12 @@ public enum Validator {
             let shown = nodes.prefix(3).map { "'\($0)'" }.joined(separator: ", ") + (nodes.count > 3 ? " and \(nodes.count - 3) more" : "")
             issues.append(.init(kind: .missingOpsetImport, graph: path,
                                 message: "domain '\(domain)' is used by node \(shown) but the model does not import an opset for it"))
+        }
+        if let before = context.repeatedBefore {
+            for name in graph.repeatedNodeNames where !before.contains(name) {
+                issues.append(.init(kind: .duplicateNodeName, graph: path,
+                                    message: "two nodes are named '\(name)', which the input's nodes were not; onnxruntime refuses a graph whose node names repeat"))
+            }
         }
         for (_, tensor) in graph.initializers {
             checkTensor(tensor, owner: "initializer", path: path, into: &issues)
@@ -69,7 +92,7 @@ public enum Validator {
 /// One problem found by the `Validator`.
 public struct ValidationIssue: Sendable, Equatable, CustomStringConvertible, Codable {
     public enum Kind: String, Sendable, Codable {
-        case cycle, danglingInput, danglingOutput, duplicateDefinition, missingOpsetImport, tensorSizeMismatch, untypedGraphIO
+        case cycle, danglingInput, danglingOutput, duplicateDefinition, duplicateNodeName, missingOpsetImport, tensorSizeMismatch, untypedGraphIO
     }
     public var kind: Kind
     /// Which graph: `main`, a subgraph path such as `main/If_0.then_branch`, or a training_info graph.

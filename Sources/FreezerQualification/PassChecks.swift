@@ -59,7 +59,7 @@ enum PassChecks {
             let frozen = try pipeline.run(subject.model).model
             let violations = TrainingAudit.violations(in: frozen)
             try require(violations.isEmpty, "inspect still finds: \(violations.map { "\($0.category) \($0.node ?? "")" }.joined(separator: "; "))")
-            let issues = Validator.validate(frozen)
+            let issues = Validator.validate(frozen, derivedFrom: subject.model)
             try require(issues.isEmpty, "the frozen model is invalid: \(issues.map(\.description).joined(separator: "; "))")
             let left = frozen.graph.nodes.map(\.opType).filter(subject.removedOperators.contains)
             try require(left.isEmpty, "the frozen model still holds \(left.joined(separator: ", "))")

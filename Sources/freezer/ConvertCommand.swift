@@ -38,7 +38,8 @@ struct ConvertCommand: ParsableCommand {
               freezer convert model.onnx -o frozen.onnx ... --inputs calibration_inputs/   (npy or pb files)
 
             Exit codes: 0 converted and equivalent; 3 conversion impossible (e.g. a running statistic is \
-            read at inference, parameters without values, training ops left); 4 equivalence failed; \
+            read at inference, an --output that exists only in training such as a Dropout mask, parameters \
+            without values, training ops left); 4 equivalence failed; \
             64 usage; 65 invalid model; 66 missing input; 73 cannot write. See `freezer --help`.
             """
     )

@@ -40,6 +40,7 @@ struct ConversionTests {
         let metadata = Dictionary(uniqueKeysWithValues: frozen.metadataProps.map { ($0.key, $0.value) })
         #expect(metadata["freezer.conversion_id"] == table.modelConversionID)
         #expect(metadata["freezer.verified_learning_model_sha256"] == table.verifiedLearningModel.sha256)
+        #expect(frozen.graph.repeatedNodeNames.isEmpty)
     }
 
     @Test func trainingInfoIsRecordedWithItsOptimizerAndSchedule() throws {
@@ -102,6 +103,34 @@ struct ConversionTests {
         let outcome = try Conversion.run(o, commandLine: [])
         #expect(outcome.log.equivalence.verdict == "equivalent")
         #expect(outcome.log.equivalence.samples.first?.inputs.map { $0.prefix { $0 != ":" } } == ["x"])
+    }
+
+    /// Two BatchNormalizations without names folded into MatMuls: each gets its own bias Add, and the saved
+    /// model has no two nodes of one name (onnxruntime refuses to load such a model).
+    @Test func theSavedModelHasNoRepeatedNodeName() throws {
+        func float(_ name: String) -> ValueInfo {
+            ValueInfo(name: name, type: ValueType(tensor: TensorType(elementType: .float, shape: [.value(4), .value(2)])))
+        }
+        var initializers: [Tensor] = [], nodes: [NodeSpec] = []
+        for i in 0..<2 {
+            initializers.append(Tensor.make(name: "W\(i)", type: .float, dims: [2, 2], values: [1, -2, 0.5, 3]))
+            for (role, v) in [("s", 1.5), ("b", 0.25), ("m", -0.5), ("v", 2)] {
+                initializers.append(Tensor.make(name: "bn\(i).\(role)", type: .float, dims: [2], values: [v, v / 2]))
+            }
+            nodes.append(NodeSpec(opType: "MatMul", opsetVersion: 17, inputs: [i == 0 ? "x" : "y0", "W\(i)"], outputs: ["m\(i)"]))
+            nodes.append(NodeSpec(opType: "BatchNormalization", opsetVersion: 17, inputs: ["m\(i)"] + ["s", "b", "m", "v"].map { "bn\(i).\($0)" },
+                                  outputs: ["y\(i)", "rm\(i)", "rv\(i)"], attributes: [Attribute(name: "training_mode", value: .int(1))]))
+        }
+        let graph = Graph(name: "unnamed", inputs: [float("x")], outputs: [float("y1")], initializers: initializers, nodes: nodes)
+        let dir = Fixtures.temporaryDirectory()
+        try ModelSaver.save(Model(irVersion: 8, opsetImports: [OpsetImport(domain: "", version: 17)], graph: graph), to: dir + "/model.onnx")
+        var o = options("torch_cnn_train", dir)
+        o.input = dir + "/model.onnx"
+        _ = try Conversion.run(o, commandLine: [])
+        let frozen = try ModelLoader.load(path: dir + "/frozen.onnx").model
+        #expect(frozen.graph.nodes.map(\.opType) == ["MatMul", "Add", "MatMul", "Add"])
+        #expect(frozen.graph.nodes.filter { $0.opType == "Add" }.map(\.name) == ["m0_biased", "m1_biased"])
+        #expect(frozen.graph.repeatedNodeNames.isEmpty)
     }
 
     @Test func badOptionsAreRefusedBeforeAnythingIsRead() {

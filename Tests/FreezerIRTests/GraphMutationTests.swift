@@ -50,6 +50,24 @@ struct GraphMutationTests {
         expectConsistentUses(g)
     }
 
+    /// Node names are their own namespace: a name is made unique among the nodes (the values are not
+    /// asked), an empty one is taken from the first output, and names the graph repeats stay.
+    @Test func addNodeNamesTheNodeUniquely() throws {
+        var g = Graph(name: "g", inputs: [f32("x", [2])], outputs: [f32("y", [2])],
+                      nodes: [node("Relu", ["x"], ["r"], name: "n"), node("Neg", ["r"], ["y"], name: "n")])
+        let named = g.addNode(opType: "Abs", opsetVersion: 17, name: "n", inputs: [g.id("x")], outputNames: ["x_abs"])
+        let again = g.addNode(opType: "Abs", opsetVersion: 17, name: "n", inputs: [g.id("x")], outputNames: ["x_abs"])
+        let unnamed = g.addNode(opType: "Abs", opsetVersion: 17, inputs: [g.id("x")], outputNames: ["r"])
+        #expect([named, again, unnamed].map { g.node($0).name } == ["n_1", "n_2", "r_1"])
+        #expect(g.nodes.prefix(2).map(\.name) == ["n", "n"])
+        #expect(g.repeatedNodeNames == ["n"])
+        // A removed node's name is free again; renaming keeps the count.
+        try g.removeNode(again)
+        #expect(g.uniqueNodeName("n") == "n_2")
+        g.updateNode(named) { $0.name = "m" }
+        #expect(g.uniqueNodeName("n") == "n_1" && g.uniqueNodeName("m") == "m_1")
+    }
+
     @Test func initializersAddRemoveAndReplace() throws {
         var g = chainGraph()
         let b = g.addInitializer(weights("w", [5, 6]))

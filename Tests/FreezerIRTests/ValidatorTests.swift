@@ -25,6 +25,20 @@ struct ValidatorTests {
         #expect(issues.first { $0.kind == .tensorSizeMismatch }!.message.contains("'w'"))
     }
 
+    /// Judged against the model it was made from, a node name repeated in one graph is an issue unless
+    /// the original repeated it too (the user's names stay as they are).
+    @Test func repeatedNodeNamesAgainstTheOriginal() {
+        let original = model(chainGraph())
+        var g = chainGraph()
+        g.updateNode(g.nodeID("neg")) { $0.name = "add" }
+        let made = model(g)
+        #expect(Validator.validate(made).isEmpty, "without an original, names are not checked")
+        let issues = Validator.validate(made, derivedFrom: original)
+        #expect(issues.map(\.kind) == [.duplicateNodeName])
+        #expect(issues.first?.message.contains("'add'") == true)
+        #expect(Validator.validate(made, derivedFrom: made).isEmpty)
+    }
+
     @Test func findsCyclesInsideSubgraphsWithTheirPath() {
         let body = Graph(name: "body", outputs: [f32("o", [1])],
                          nodes: [node("Add", ["x", "b"], ["a"], name: "p"), node("Neg", ["a"], ["b"], name: "q"),

@@ -17,7 +17,8 @@ struct PipelineTests {
     func freezesToAValidModelWithoutTrainingConstructs(name: String) throws {
         let loaded = try ModelLoader.load(path: Fixtures.model(name))
         let result = try Pipeline.standard().run(loaded.model)
-        #expect(Validator.validate(result.model).isEmpty, "\(Validator.validate(result.model))")
+        let issues = Validator.validate(result.model, derivedFrom: loaded.model)
+        #expect(issues.isEmpty, "\(issues)")
         let violations = TrainingAudit.violations(in: result.model)
         #expect(violations.isEmpty, "\(violations.map(\.detail))")
         #expect(result.model.trainingInfo.isEmpty)

@@ -124,6 +124,19 @@ struct SelectInferenceOutputsTests {
         }
     }
 
+    /// A Dropout mask and a BatchNormalization statistic exist only in training (the passes remove them):
+    /// asked for with --output, they are refused, naming the output and why inference has none.
+    @Test(arguments: [("mask", "the mask of Dropout 'drop', which exists only in training: at inference Dropout drops nothing, so its mask would be all true"),
+                      ("stat_mean", "output 1 of BatchNormalization 'bn' (a running or saved statistic), which exists only in training")])
+    func refusesARequestedOutputThatExistsOnlyInTraining(output: String, reason: String) throws {
+        #expect {
+            try apply(SelectInferenceOutputs(requested: ["logits", output]), to: Self.trainingModel())
+        } throws: { error in
+            let message = (error as? PassError)?.message ?? ""
+            return message.contains("--output '\(output)' is \(reason)") && message.contains("Choose inference outputs with --output")
+        }
+    }
+
     /// onnxruntime-training's training_model.onnx declares only the loss and gradients: the prediction the
     /// loss operator scores becomes the output, with the element type the graph proves.
     @Test func choosesTheScoredPredictionWhenEveryOutputIsTrainingOnly() throws {

@@ -72,6 +72,17 @@ struct ConvertCLITests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
     }
 
+    /// --output naming what freezing removes (a Dropout mask, a running statistic): exit 3, nothing written.
+    @Test(arguments: [("dropout_opset12", "d4_mask", "the mask of Dropout 'drop_mask_used'"),
+                      ("batchnorm_opset14_training", "bn1_running_mean", "output 1 of BatchNormalization 'bn1'")])
+    func anOutputThatExistsOnlyInTrainingIsRefused(model: String, output: String, what: String) throws {
+        let dir = Fixtures.temporaryDirectory()
+        let r = try CLI.run(convertArguments(Fixtures.model(model), dir + "/f.onnx", ["--output", "Y", "--output", output]))
+        #expect(r.status == 3, "\(r.stderr)")
+        #expect(r.stderr.contains("--output '\(output)' is \(what)") && r.stderr.contains("exists only in training"), "\(r.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+    }
+
     @Test func badModelIsRefusedWithNothingWritten() throws {
         let dir = Fixtures.temporaryDirectory()
         let r = try CLI.run(convertArguments(Fixtures.path("bad/cycle.onnx"), dir + "/f.onnx"))

@@ -57,7 +57,7 @@ extension StochasticRegularizers {
             shape = graph.addInitializer(.make(name: graph.uniqueName("\(base)_noise_shape"), type: .int64,
                                                dims: [Int64(dims.count)], values: dims.map(Double.init)))
         case .like(let template):
-            let node = graph.addNode(opType: "Shape", opsetVersion: opset, name: graph.uniqueName("\(base)_noise_shape"),
+            let node = graph.addNode(opType: "Shape", opsetVersion: opset, name: "\(base)_noise_shape",
                                      inputs: [template], outputNames: [graph.uniqueName("\(base)_noise_shape")],
                                      after: r.randomNodes[0])
             shape = graph.node(node).outputs[0]!

@@ -85,8 +85,9 @@ struct BatchNormFoldApplier {
         let bn = g.node(plan.batchNormalization)
         let name = freshName("\(g.displayName(plan.batchNormalization))_bias", in: g)
         let bias = g.addInitializer(.make(name: name, type: plan.weight.tensor.elementType, dims: [Int64(plan.channels)], values: plan.shift))
+        // An unnamed BatchNormalization leaves the Add unnamed: addNode names it after its output.
         let add = g.addNode(opType: "Add", opsetVersion: max(g.node(linear).opsetVersion ?? 7, 7),
-                            name: "\(bn.name.isEmpty ? "bn" : bn.name)_bias", inputs: [output, bias],
+                            name: bn.name.isEmpty ? "" : "\(bn.name)_bias", inputs: [output, bias],
                             outputNames: [freshName("\(g.value(output).name)_biased", in: g)], after: linear)
         evidence["bias '\(g.value(bias).name)': added"] = "\(plan.channels) values"
         return g.node(add).outputs[0]
@@ -129,11 +130,7 @@ struct BatchNormFoldApplier {
     /// `base`, or `base_1`, `base_2`, …: a name no value of this graph or of an enclosing graph has, so
     /// the new value shadows nothing.
     private func freshName(_ base: String, in g: Graph) -> String {
-        func taken(_ name: String) -> Bool { g.value(named: name) != nil || enclosing.contains { $0.value(named: name) != nil } }
-        if !taken(base) { return base }
-        var k = 1
-        while taken("\(base)_\(k)") { k += 1 }
-        return "\(base)_\(k)"
+        Graph.freshName(base) { name in g.value(named: name) != nil || enclosing.contains { $0.value(named: name) != nil } }
     }
 }
 

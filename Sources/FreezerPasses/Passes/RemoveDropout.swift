@@ -83,9 +83,10 @@ public struct RemoveDropout: Pass {
         let one = Tensor.make(name: "", type: maskType, dims: [1], values: [1])
         let replacement: ValueID
         if opset >= 9 {
-            let shape = graph.addNode(opType: "Shape", opsetVersion: opset, name: "\(node.name)_mask_shape",
+            // Unnamed, they are named after their outputs (addNode).
+            let shape = graph.addNode(opType: "Shape", opsetVersion: opset, name: node.name.isEmpty ? "" : "\(node.name)_mask_shape",
                                       inputs: [x], outputNames: ["\(graph.value(mask).name)_shape"], after: node.id)
-            let fill = graph.addNode(opType: "ConstantOfShape", opsetVersion: opset, name: "\(node.name)_mask",
+            let fill = graph.addNode(opType: "ConstantOfShape", opsetVersion: opset, name: node.name.isEmpty ? "" : "\(node.name)_mask",
                                      inputs: [graph.node(shape).outputs[0]], outputNames: ["\(graph.value(mask).name)_all_true"],
                                      attributes: [Attribute(name: "value", value: .tensor(one))], after: shape)
             replacement = graph.node(fill).outputs[0]!

@@ -11,7 +11,7 @@ public struct SelectInferenceOutputs: Pass {
         after: "graph outputs [logits] (or exactly the --output names, in the order given)",
         conditions: [
             "An output is training-only when it is a BatchNormalization statistic or a Dropout mask, when it is computed from a loss, gradient or optimizer operator, when its name says loss/gradient/regularization/accumulator, or when it depends on no runtime input other than labels.",
-            "--output NAME overrides the choice; a name that is not a value of the graph is refused.",
+            "--output NAME overrides the choice; a name that is not a value of the graph is refused, and so is an output that exists only in training, which freezing removes (a BatchNormalization running or saved statistic, a Dropout mask).",
             "If every output is training-only, the predictions the loss operators score (their first input, when computed from the graph's inputs) become the outputs, as in onnxruntime-training's training_model.onnx; with no loss operator either, the conversion is refused: name the inference outputs with --output.",
             "A chosen output without a declared type gets the element type and rank that the operators computing it prove (dimensions left open); when they cannot be proven the conversion is refused.",
         ],
@@ -19,6 +19,7 @@ public struct SelectInferenceOutputs: Pass {
         limits: [
             PassLimit("A model whose every output is training-only and that has no loss operator whose predictions could become the outputs", exitCode: 3),
             PassLimit("An --output name that is not a value of the graph, or a chosen output whose element type and rank cannot be proven", exitCode: 3),
+            PassLimit("An --output that exists only in training: a BatchNormalization running or saved statistic, a Dropout mask", exitCode: 3),
         ])
 
     /// The outputs the user asked for, or nil for the automatic choice.
@@ -33,6 +34,11 @@ public struct SelectInferenceOutputs: Pass {
             for name in requested {
                 guard let id = graph.value(named: name), graph.value(id).producer != .missing else {
                     throw PassError(pass: Self.name, "--output '\(name)' is not a value of the model. Graph outputs are: \(original.joined(separator: ", ")).")
+                }
+                if let removed = Self.removedByFreezing(id, in: graph) {
+                    let kept = graph.outputs.filter { Self.removedByFreezing($0, in: graph) == nil }.map { graph.value($0).name }
+                    throw PassError(pass: Self.name, "--output '\(name)' is \(removed.what), which exists only in training: \(removed.why) Choose inference outputs with --output"
+                                    + (kept.isEmpty ? "" : " (graph outputs that exist at inference: \(kept.joined(separator: ", ")))") + " and convert again.")
                 }
                 ids.append(id)
             }
@@ -128,14 +134,27 @@ public struct SelectInferenceOutputs: Pass {
         return labels
     }
 
+    /// An output the passes remove because it exists only in training (MakeBatchNormInference drops the
+    /// statistics, RemoveDropout the Dropout): what it is, why inference has none, and its category. Neither
+    /// chosen automatically nor by --output.
+    static func removedByFreezing(_ id: ValueID, in g: Graph) -> (category: FindingCategory, what: String, why: String)? {
+        guard case .node(let n, let slot) = g.value(id).producer, slot > 0 else { return nil }
+        let node = g.node(n)
+        if node.isOnnx("BatchNormalization") || node.isOperator("BatchNormInternal", of: Domain.microsoft) {
+            return (.batchNormalization, "output \(slot) of \(node.qualifiedOpType) '\(g.displayName(n))' (a running or saved statistic)",
+                    "at inference BatchNormalization normalizes with the stored running mean and variance and computes no statistic.")
+        }
+        if node.isOnnx("Dropout") && slot == 1 {
+            return (.dropout, "the mask of Dropout '\(g.displayName(n))'",
+                    "at inference Dropout drops nothing, so its mask would be all true, and the frozen model has no Dropout to compute it.")
+        }
+        return nil
+    }
+
     /// Why an output is training-only (with its category), or nil when it is an inference output.
     static func trainingOnly(_ id: ValueID, in g: Graph, labels: Set<ValueID>) -> (FindingCategory, String)? {
         let name = g.value(id).name
-        if case .node(let n, let slot) = g.value(id).producer {
-            let node = g.node(n)
-            if node.opType == "BatchNormalization" && slot > 0 { return (.batchNormalization, "output \(slot) of BatchNormalization '\(g.displayName(n))' (a running or saved statistic)") }
-            if node.opType == "Dropout" && slot == 1 { return (.dropout, "the mask of Dropout '\(g.displayName(n))'") }
-        }
+        if let removed = removedByFreezing(id, in: g) { return (removed.category, removed.what) }
         // Walk the cone of nodes that compute the output.
         var stack = [id], seen: Set<ValueID> = [id]
         var readsRuntimeInput = false
