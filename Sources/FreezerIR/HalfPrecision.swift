@@ -1,6 +1,7 @@
 /// Bit-exact conversions for float16 and bfloat16, independent of platform `Float16` support.
 public enum HalfPrecision {
-    /// IEEE binary16 bits to Float; exact.
+    /// IEEE binary16 bits to Float; exact. Inlinable, as the folds of float16 weights call it per element.
+    @inlinable
     public static func float(fromHalf h: UInt16) -> Float {
         let sign = UInt32(h & 0x8000) << 16
         let exp = Int((h >> 10) & 0x1F)
@@ -14,24 +15,32 @@ public enum HalfPrecision {
         return Float(bitPattern: sign | UInt32(exp + 112) << 23 | mant << 13)
     }
 
-    /// Double to IEEE binary16 bits, rounded once to nearest even (overflow gives infinity).
+    /// Double to IEEE binary16 bits, rounded once to nearest even (overflow gives infinity, NaN the quiet
+    /// NaN 0x7E00). Read from the double's bits: the 10 bits of the half's significand are kept and the
+    /// rest decides the rounding (halfway: to the even one), so no division and no library call.
+    @inlinable
     public static func half(fromDouble d: Double) -> UInt16 {
-        if d.isNaN { return 0x7E00 }
-        let sign: UInt16 = d.sign == .minus ? 0x8000 : 0
-        let a = abs(d)
-        if a >= 65520 { return sign | 0x7C00 } // rounds to infinity
-        if a < 0x1p-14 {
-            // Subnormal range: quantum 2^-24.
-            let q = (a * 0x1p24).rounded(.toNearestOrEven)
-            return sign | UInt16(q)
-        }
-        let e = Int(a.exponent)
-        let scaled = (a / Double(sign: .plus, exponent: e, significand: 1) - 1) * 1024
-        var m = scaled.rounded(.toNearestOrEven)
-        var exp = e + 15
-        if m >= 1024 { m = 0; exp += 1 }
-        if exp >= 31 { return sign | 0x7C00 }
-        return sign | UInt16(exp) << 10 | UInt16(m)
+        let bits = d.bitPattern
+        let sign = UInt16(truncatingIfNeeded: (bits >> 48) & 0x8000)
+        let biased = Int((bits >> 52) & 0x7FF)
+        let mantissa = bits & 0x000F_FFFF_FFFF_FFFF
+        if biased == 0x7FF { return mantissa != 0 ? 0x7E00 : sign | 0x7C00 }
+        let e = biased - 1023
+        if e >= 16 { return sign | 0x7C00 }
+        if e < -25 { return sign } // below 2^-25, half the smallest subnormal: rounds to zero
+        // The significand (with its leading 1) scaled so that one unit of the result is `shift` bits up:
+        // 42 bits for a normal half, more in the subnormal range, whose quantum is 2^-24.
+        let significand = mantissa | (1 << 52)
+        let shift = e >= -14 ? 42 : 28 - e
+        var kept = significand >> UInt64(shift)
+        let rest = significand & ((1 << UInt64(shift)) - 1)
+        let halfway: UInt64 = 1 << UInt64(shift - 1)
+        if rest > halfway || (rest == halfway && kept & 1 == 1) { kept += 1 }
+        guard e >= -14 else { return sign | UInt16(kept) } // 1024 is the smallest normal's bits: still right
+        // kept holds the leading 1 at bit 10; rounding up may carry it to bit 11 (the next binade).
+        let exponent = UInt64(e + 15) + (kept >> 11)
+        if exponent >= 31 { return sign | 0x7C00 }
+        return sign | UInt16(exponent << 10 | (kept & 0x3FF))
     }
 
     public static func float(fromBFloat16 b: UInt16) -> Float { Float(bitPattern: UInt32(b) << 16) }

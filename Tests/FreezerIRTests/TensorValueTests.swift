@@ -32,6 +32,41 @@ struct TensorValueTests {
         }
     }
 
+    /// Rounding to float16 by its arithmetic definition: the nearest multiple of the quantum of the value's
+    /// binade, ties to even, with division and library rounding (what the bit-level conversion replaced).
+    static func halfByArithmetic(_ d: Double) -> UInt16 {
+        if d.isNaN { return 0x7E00 }
+        let sign: UInt16 = d.sign == .minus ? 0x8000 : 0
+        let a = abs(d)
+        if a >= 65520 { return sign | 0x7C00 }
+        if a < 0x1p-14 { return sign | UInt16((a * 0x1p24).rounded(.toNearestOrEven)) }
+        let e = Int(a.exponent)
+        var m = ((a / Double(sign: .plus, exponent: e, significand: 1) - 1) * 1024).rounded(.toNearestOrEven)
+        var exp = e + 15
+        if m >= 1024 { m = 0; exp += 1 }
+        if exp >= 31 { return sign | 0x7C00 }
+        return sign | UInt16(exp) << 10 | UInt16(m)
+    }
+
+    @Test func halfConversionFromTheBitsEqualsTheArithmeticDefinition() {
+        var generator = SystemRandomNumberGenerator()
+        var values: [Double] = [0, -0, 1, -1, 65504, 65519.99, 65520, 65536, 1e300, .infinity, -.infinity, .nan, -.nan,
+                                0x1p-24, 0x1p-25, 0x1.0000001p-25, 0x1p-26, 0x1.8p-24, 0x1.ffcp-15, 0x1.ffep-15, 0x1p-14,
+                                .leastNonzeroMagnitude, .leastNormalMagnitude, 1 + 0x1p-11, 1 + 3 * 0x1p-11, 2047, 2049, 4097]
+        // Every half value, the midpoints between neighbours (ties) and points just beside them.
+        for bits in UInt16(0)..<0x7C00 {
+            let v = Double(HalfPrecision.float(fromHalf: bits)), next = Double(HalfPrecision.float(fromHalf: bits + 1))
+            let middle = (v + next) / 2
+            values += [v, -v, middle, -middle, middle.nextUp, middle.nextDown]
+        }
+        for _ in 0..<200_000 {
+            values.append(Double(bitPattern: UInt64.random(in: 0x3E40_0000_0000_0000...0x40F0_0000_0000_0000, using: &generator)))
+        }
+        for d in values {
+            #expect(HalfPrecision.half(fromDouble: d) == Self.halfByArithmetic(d), "\(d) (bits \(String(d.bitPattern, radix: 16)))")
+        }
+    }
+
     @Test func bfloat16RoundsOnce() {
         #expect(HalfPrecision.float(fromBFloat16: 0x3F80) == 1)
         #expect(HalfPrecision.bfloat16(fromDouble: 1) == 0x3F80)

@@ -63,7 +63,7 @@ enum ChunkedFold {
 
 extension ChunkedFold {
     /// Rounds the first `n` values once to `type` into `bytes`, and gives back the stored values as Double.
-    /// float32, the common case, without a per-element switch on the type.
+    /// float32 and float16, the common cases, without a per-element switch on the type.
     static func encode(_ values: [Double], _ n: Int, _ type: ElementType, into bytes: UnsafeMutableRawBufferPointer,
                        storedValues: UnsafeMutableBufferPointer<Double>) {
         if type == .float {
@@ -73,6 +73,14 @@ extension ChunkedFold {
                     bytes.storeBytes(of: f.bitPattern.littleEndian, toByteOffset: k * 4, as: UInt32.self)
                     storedValues[k] = Double(f)
                 }
+            }
+            return
+        }
+        if type == .float16 {
+            for k in 0..<n {
+                let h = HalfPrecision.half(fromDouble: values[k])
+                bytes.storeBytes(of: h.littleEndian, toByteOffset: k * 2, as: UInt16.self)
+                storedValues[k] = Double(HalfPrecision.float(fromHalf: h))
             }
             return
         }
@@ -108,6 +116,10 @@ struct StoredElements {
                 #endif
                 for (k, e) in range.enumerated() {
                     out[k] = Double(Float(bitPattern: UInt32(littleEndian: p.loadUnaligned(fromByteOffset: e * 4, as: UInt32.self))))
+                }
+            } else if type == .float16 {
+                for (k, e) in range.enumerated() {
+                    out[k] = Double(HalfPrecision.float(fromHalf: UInt16(littleEndian: p.loadUnaligned(fromByteOffset: e * 2, as: UInt16.self))))
                 }
             } else {
                 for (k, e) in range.enumerated() { out[k] = Tensor.decodeElement(p, e, type) }
