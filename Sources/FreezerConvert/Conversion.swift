@@ -52,7 +52,10 @@ public enum Conversion {
             (try? digesting.value()).flatMap { digestMismatch($0.0, options) } ?? error
         }
         let protected = parsed.source.protectedPaths + (checkpointFile.map { [$0.canonicalPath] } ?? [])
-        for path in [options.output, options.logPath] {
+        // With --external-data the frozen model certainly has a data file: its name is checked now too,
+        // not after the passes and the check (auto writes one only for a model too large for one file).
+        let certainDataFile = options.externalData == .always ? ModelSaver.dataFilePath(forModelAt: options.output) : nil
+        for path in [options.output, options.logPath] + (certainDataFile.map { [$0] } ?? []) {
             if let target = Paths.canonicalTarget(path), protected.contains(target) { throw refuse(ConversionError.outputPathIsInput(path)) }
         }
         let issues = Validator.validate(parsed.model)

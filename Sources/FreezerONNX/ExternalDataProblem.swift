@@ -36,4 +36,18 @@ public enum ExternalDataProblem: Sendable, Equatable, CustomStringConvertible {
         case let .rangePastEnd(offset, length, size): "offset \(offset) + length \(length) runs past the end of the \(size)-byte file"
         }
     }
+
+    /// What to do about it, for the message's last sentence.
+    public var advice: String {
+        switch self {
+        case .missingLocation, .badOffset, .badLength, .nulByte:
+            "The model's record of its external data is malformed: export the model again."
+        case .absoluteLocation, .climbsOut, .outsideModelDirectory:
+            "External data files must lie in the model's directory (or below it), next to the model as the exporter wrote them."
+        case .missingFile, .isDirectory, .notRegularFile, .unreadable:
+            "Put the data file where the model says, next to the model as the exporter wrote them."
+        case .offsetPastEnd, .rangePastEnd:
+            "The data file is shorter than the model says: it was cut off in a copy, or belongs to another export of the model. Copy it again, or export again."
+        }
+    }
 }

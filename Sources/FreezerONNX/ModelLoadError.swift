@@ -40,7 +40,7 @@ public enum ModelLoadError: Error, Equatable, CustomStringConvertible {
         case let .missingOpsetImport(p):
             "'\(p)' has no opset_import, so the version of every operator is unknown. ONNX requires at least one opset import; export the model again with a current exporter."
         case let .externalData(p, tensor, location, problem):
-            "tensor '\(tensor)' of model '\(p)' stores its data externally at location '\(location)', but \(problem). External data files must lie in the model's directory (or below it), next to the model as the exporter wrote them."
+            "tensor '\(tensor)' of model '\(p)' stores its data externally at location '\(location)', but \(problem). \(problem.advice)"
         }
     }
 }

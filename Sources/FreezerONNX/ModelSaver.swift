@@ -86,11 +86,22 @@ public enum ModelSaver {
     /// Writes `model` (and its data file) in full beside its target without making it visible: `commit`
     /// puts it in place; dropped uncommitted, it leaves nothing (`convert` writes the frozen model this
     /// way while it is verified, and commits it only if the check passes).
+    /// The name of the data file a model saved at `target` has (in its directory): `options.dataFileName`,
+    /// or the model's file name with `.data` appended.
+    static func dataFileName(of target: String, options: Options) -> String {
+        options.dataFileName ?? "\(Paths.fileName(of: target)).data"
+    }
+
+    /// The path of the data file a model saved at `path` would have, or nil when its directory does not exist.
+    public static func dataFilePath(forModelAt path: String, options: Options = .init()) -> String? {
+        Paths.canonicalTarget(path).map { Paths.directory(of: $0) + "/" + dataFileName(of: $0, options: options) }
+    }
+
     public static func prepare(_ model: Model, to path: String, options: Options = .init()) throws(ModelSaveError) -> PreparedSave {
         guard let target = Paths.canonicalTarget(path) else { throw .missingDirectory(Paths.directory(of: path)) }
         let protected = Set(options.protectedPaths.compactMap { Paths.canonical($0) ?? $0 })
         if protected.contains(target) { throw .wouldOverwriteInput(path: path, input: describeProtected(target, options)) }
-        let dataName = options.dataFileName ?? "\(Paths.fileName(of: target)).data"
+        let dataName = dataFileName(of: target, options: options)
         let dataTarget = Paths.directory(of: target) + "/" + dataName
 
         let token = PayloadToken()

@@ -1,4 +1,5 @@
 import Foundation
+import FreezerONNX
 import FreezerTestSupport
 import Testing
 
@@ -51,6 +52,15 @@ struct ConvertCLITests {
         let data = try CLI.run(convertArguments(dir + "/m/model.onnx", dir + "/m/weights.bin", ["--no-verify"]))
         #expect(data.status == 73)
         #expect(bytes(dir + "/m/model.onnx") == before)
+        // With --external-data the frozen model's data file would be the input's own: refused before any work.
+        let loaded = try ModelLoader.load(path: dir + "/m/model.onnx").model
+        try ModelSaver.save(loaded, to: dir + "/m/source.onnx", options: .init(externalData: .always, dataFileName: "frozen.onnx.data", externalThreshold: 16))
+        let sourceData = bytes(dir + "/m/frozen.onnx.data")
+        #expect(sourceData != nil)
+        let collision = try CLI.run(convertArguments(dir + "/m/source.onnx", dir + "/m/frozen.onnx", ["--external-data"]))
+        #expect(collision.status == 73, "\(collision.stderr)")
+        #expect(collision.stderr.contains("frozen.onnx.data' is the input model or one of its data files"))
+        #expect(bytes(dir + "/m/frozen.onnx.data") == sourceData && !FileManager.default.fileExists(atPath: dir + "/m/frozen.onnx"))
         let missing = try CLI.run(convertArguments(dir + "/m/model.onnx", dir + "/nowhere/frozen.onnx", ["--no-verify"]))
         #expect(missing.status == 73)
         #expect(missing.stderr.contains("does not exist"))

@@ -25,7 +25,12 @@ struct ExitStatusTests {
 
     @Test func externalDataMessagesKeepTheirText() {
         let error = ModelLoadError.externalData(path: "m.onnx", tensor: "W", location: "w.bin", problem: .unreadable(path: "/d/w.bin", reason: "Permission denied"))
-        #expect(error.description == "tensor 'W' of model 'm.onnx' stores its data externally at location 'w.bin', but /d/w.bin cannot be read: Permission denied. External data files must lie in the model's directory (or below it), next to the model as the exporter wrote them.")
+        #expect(error.description == "tensor 'W' of model 'm.onnx' stores its data externally at location 'w.bin', but /d/w.bin cannot be read: Permission denied. Put the data file where the model says, next to the model as the exporter wrote them.")
+        // Each problem gets the advice that fits it: a cut-off file is not a file in the wrong place.
+        let cut = ModelLoadError.externalData(path: "m.onnx", tensor: "W", location: "w.bin", problem: .rangePastEnd(offset: 0, length: 9, fileSize: 8))
+        #expect(cut.description.hasSuffix("The data file is shorter than the model says: it was cut off in a copy, or belongs to another export of the model. Copy it again, or export again."))
+        let outside = ModelLoadError.externalData(path: "m.onnx", tensor: "W", location: "../w.bin", problem: .climbsOut)
+        #expect(outside.description.hasSuffix("External data files must lie in the model's directory (or below it), next to the model as the exporter wrote them."))
     }
 
     static let feedCodes: [(FeedError, Int32)] = [
