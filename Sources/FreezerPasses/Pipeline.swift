@@ -73,7 +73,7 @@ public enum TrainingAudit {
     /// The post-condition, as a requirement of `freezer qualify`'s specification.
     public static let requirement = (
         id: "FREEZE-AUDIT",
-        statement: "After the passes, inspect finds no training-specific construct in the frozen model (every category searched) and the IR validator finds no problem; otherwise the conversion is refused (exit 3) and nothing is written.")
+        statement: "After the passes, inspect finds no training-specific construct in the frozen model (every category searched), else the conversion is refused (exit 3), and the IR validator finds no problem (a node name repeated that the input did not repeat included), else the conversion stops as freezer's internal error (exit 70); either way nothing is written.")
 
     /// Findings that show training content still present (anything not already in inference form).
     public static func violations(in model: Model) -> [Finding] {
