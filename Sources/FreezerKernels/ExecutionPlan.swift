@@ -216,7 +216,9 @@ final class ExecutionPlan: @unchecked Sendable {
 
     /// Operators that may be computed while planning when their inputs are constants: ONNX operators
     /// without subgraphs, except those whose result is random (and Dropout, random in training mode).
-    private static func isComputedAhead(_ node: Node) -> Bool {
+    /// Whether `node` computes the same outputs from the same inputs on every run (no random draw, no
+    /// subgraph, no captured value): then its outputs from constant inputs are constants too.
+    static func isComputedAhead(_ node: Node) -> Bool {
         guard node.isDefaultDomain, !node.inputs.isEmpty,
               node.inputs.contains(where: { $0 != nil }), !node.hasSubgraphs, node.captures.isEmpty else { return false }
         return !["Dropout", "RandomNormal", "RandomNormalLike", "RandomUniform", "RandomUniformLike", "Multinomial",

@@ -209,6 +209,15 @@ public struct Interpreter {
             }
         }
 
+        // Slots that hold the same value in every sample: constants, and what nodes compute from them
+        // alone (a weight standardized at run time, rotary tables): such a node runs once for all samples.
+        var shared = Set<Int>()
+        for (slot, source) in plan.sources {
+            switch source {
+            case .constant, .computed: shared.insert(slot)
+            case .graphInput, .outerScope: break
+            }
+        }
         let inputs = KernelInputs()
         for (index, step) in plan.steps.enumerated() {
             // A weight multiplied in place is not decoded, unless the product turns out not to apply.
@@ -217,8 +226,19 @@ public struct Interpreter {
             let byRows = isMain && !options.keepsConstants ? tableReadByRows(step, graph) : nil
             for (slot, v) in step.loads where slot != inPlace?.slot && slot != byRows?.slot {
                 try load(slot, v, graph, into: &envs, isMain: isMain)
+                shared.insert(slot)
             }
             var done = false
+            if envs.count > 1, inPlace == nil, byRows == nil, ExecutionPlan.isComputedAhead(step.node),
+               step.inputs.allSatisfy({ $0.map(shared.contains) ?? true }) {
+                try run(step, env: &envs[0], inputs: inputs, outer: outer, profile: profile)
+                for s in envs.indices.dropFirst() {
+                    for slot in step.outputs.compactMap({ $0 }) { envs[s][slot] = envs[0][slot] }
+                    for slot in step.released { envs[s][slot] = nil }
+                }
+                shared.formUnion(step.outputs.compactMap { $0 })
+                done = true
+            }
             if let inPlace {
                 done = try runReadingWeightInPlace(step, inPlace.weight, envs: &envs, profile: profile)
                 if !done { try load(inPlace.slot, inPlace.value, graph, into: &envs, isMain: isMain) }

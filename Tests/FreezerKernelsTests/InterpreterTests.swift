@@ -61,3 +61,35 @@ struct InterpreterTests {
         #expect(i.ints == [.min, .max])
     }
 }
+
+/// Nodes that read only constants (a weight standardized at run time) run once for all samples of a
+/// batch that does not keep constants, their results shared; the results are those of one sample at a time.
+@Suite("Constant subgraphs in a batch")
+struct SharedConstantSubgraphTests {
+    /// y = x · (W − mean(W)) + b, with the standardized weight computed at run time.
+    static func model() -> Model {
+        let w = Tensor.make(name: "W", type: .float, dims: [4, 3], values: (0..<12).map { Double($0) * 0.37 - 1.1 })
+        let b = Tensor.make(name: "b", type: .float, dims: [3], values: [0.5, -0.25, 2])
+        let axes = Tensor.makeInt64(name: "axes", dims: [1], values: [0])
+        let x = ValueInfo(name: "x", type: ValueType(tensor: TensorType(elementType: .float, shape: [.value(2), .value(4)])))
+        let nodes = [NodeSpec(name: "mean", opType: "ReduceMean", opsetVersion: 18, inputs: ["W", "axes"], outputs: ["m"]),
+                     NodeSpec(name: "center", opType: "Sub", opsetVersion: 18, inputs: ["W", "m"], outputs: ["w"]),
+                     NodeSpec(name: "product", opType: "MatMul", opsetVersion: 18, inputs: ["x", "w"], outputs: ["p"]),
+                     NodeSpec(name: "bias", opType: "Add", opsetVersion: 18, inputs: ["p", "b"], outputs: ["y"])]
+        let graph = Graph(name: "g", inputs: [x], outputs: [ValueInfo(name: "y", type: nil)], initializers: [w, b, axes], nodes: nodes)
+        return Model(irVersion: 8, opsetImports: [.init(domain: "", version: 18)], graph: graph)
+    }
+
+    @Test(arguments: [Precision.own, .float64])
+    func nodesReadingOnlyConstantsRunOnceForTheBatch(_ precision: Precision) throws {
+        let batch = (0..<3).map { k in ["x": NDArray(floats: (0..<8).map { Float($0 + k) * 0.25 - 1 }, shape: [2, 4])] }
+        let profile = RunProfile()
+        let together = try Interpreter(model: Self.model(), options: .init(precision: precision, keepsConstants: false))
+            .run(batch: batch, profile: profile)
+        let apart = try batch.map { try Interpreter(model: Self.model(), options: .init(precision: precision, keepsConstants: false)).run($0) }
+        #expect(together == apart)
+        let calls = Dictionary(uniqueKeysWithValues: profile.operators.map { ($0.opType, $0.calls) })
+        #expect(calls["ReduceMean"] == 1 && calls["Sub"] == 1)
+        #expect(calls["Add"] == 3)
+    }
+}
