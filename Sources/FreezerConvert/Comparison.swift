@@ -2,6 +2,7 @@ import FreezerIR
 import FreezerKernels
 import FreezerLog
 import FreezerONNX
+import FreezerPasses
 import FreezerVerify
 
 /// `freezer compare A B`: the equivalence check of `convert`, for any two models with the same inputs and
@@ -38,14 +39,17 @@ public enum Comparison {
         public var a: ModelIdentity
         public var b: ModelIdentity
         public var equivalence: EquivalenceResult
+        /// What the reader should know to read the verdict: B still computes training constructs as written.
+        public var warnings: [String]
         /// The report the record was made from (for the text rendering); not encoded.
         public var report: EquivalenceReport
-        private enum CodingKeys: String, CodingKey { case a, b, equivalence }
+        private enum CodingKeys: String, CodingKey { case a, b, equivalence, warnings }
 
-        init(a: ModelIdentity, b: ModelIdentity, report: EquivalenceReport) {
+        init(a: ModelIdentity, b: ModelIdentity, report: EquivalenceReport, warnings: [String] = []) {
             self.a = a
             self.b = b
             self.report = report
+            self.warnings = warnings
             equivalence = EquivalenceRecord.make(report)
         }
     }
@@ -76,7 +80,18 @@ public enum Comparison {
         } catch {
             throw ComparisonError.cannotEvaluate(error, defaults: defaults)
         }
-        return Outcome(a: .init(path: options.a, sha256: a.source.sha256), b: .init(path: options.b, sha256: b.source.sha256), report: report)
+        return Outcome(a: .init(path: options.a, sha256: a.source.sha256), b: .init(path: options.b, sha256: b.source.sha256), report: report,
+                       warnings: trainingWarnings(b.model))
+    }
+
+    /// B is evaluated as written: a training construct left in it (a BatchNormalization in training mode
+    /// computes batch statistics) makes it differ from A for that reason alone, which the reader is told.
+    static func trainingWarnings(_ b: Model) -> [String] {
+        let left = TrainingAudit.violations(in: b)
+        guard !left.isEmpty else { return [] }
+        let named = left.prefix(5).map { "\($0.opType ?? "value") '\($0.node ?? $0.value ?? "?")' (\($0.detail))" }
+        return ["B still holds \(left.count) training construct\(left.count == 1 ? "" : "s"), computed as written: " + named.joined(separator: "; ")
+                + (left.count > 5 ? "; …" : "") + ". Compare its inference form, or freeze it first (freezer convert)."]
     }
 
     /// B must read only inputs A has and give outputs A can compute, each with the same element type.

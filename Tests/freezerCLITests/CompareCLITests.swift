@@ -54,6 +54,21 @@ struct CompareCLITests {
         #expect(r.stderr.contains("Dropout"))
     }
 
+    /// B is evaluated as written: a BatchNormalization left in training mode computes batch statistics,
+    /// and the output says so beside the verdict (and --json in `warnings`).
+    @Test func aTrainingConstructLeftInBIsNamedBesideTheVerdict() throws {
+        let training = Fixtures.model("batchnorm_opset14_training")
+        let r = try CLI.run(["compare", training, training, "--samples", "2"])
+        #expect(r.status == 4, "\(r.stderr)")
+        #expect(r.stdout.contains("warning: B still holds 1 training construct, computed as written: BatchNormalization 'bn1'"))
+        let j = try CLI.run(["compare", training, training, "--samples", "2", "--json"])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as? [String: Any])
+        #expect((json["warnings"] as? [String])?.first?.contains("freeze it first") == true)
+        let (original, frozen) = try frozenPair()
+        let clean = try CLI.run(["compare", original, frozen, "--samples", "1", "--json"])
+        #expect((try JSONSerialization.jsonObject(with: Data(clean.stdout.utf8)) as? [String: Any])?["warnings"] as? [String] == [])
+    }
+
     @Test func modelsWithDifferentSignaturesAreRefusedWithExit65() throws {
         let r = try CLI.run(["compare", Fixtures.model("torch_cnn_train"), Fixtures.model("torch_mlp_train_opset12")])
         #expect(r.status == 65, "\(r.stderr)")
