@@ -7,6 +7,8 @@ extension FeedDirectory {
                          expectedOutputs: Bool) throws(FeedError) -> FeedSample {
         let data: TestDataSet
         do { data = try TestDataSet.load(directory: directory) } catch { throw .file(error) }
+        // A set without input_K.pb files may hold files named after the inputs (test_data_set_0/input.npy).
+        if data.inputs.isEmpty && data.outputs.isEmpty { return try namedFiles(directory, graph: graph, required: required) }
         let runtime = graph.runtimeInputs.map { graph.value($0) }
         let parameters = Set(graph.inputs.map { graph.value($0).name }).subtracting(runtime.map(\.name))
         let inputNames = try bind(data.inputs, directory, prefix: "input", role: .input, to: runtime.map(\.name), parameters: parameters)

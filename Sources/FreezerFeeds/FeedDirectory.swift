@@ -9,7 +9,8 @@ import FreezerONNX
 /// Layouts, tried in this order:
 /// - DIR holds `input_K.pb` / `output_K.pb` files (serialized TensorProtos, numbered from 0 without
 ///   gaps): one sample.
-/// - DIR holds `test_data_set_N` directories of such files: one sample each, in the order of N.
+/// - DIR holds `test_data_set_N` directories of such files, or of files named after inputs (below): one
+///   sample each, in the order of N.
 /// - DIR holds files named after inputs, `<input>.npy` or `<input>.pb` (the name made a file name by
 ///   `TensorFileName`): one sample, without expected outputs. Other files are ignored.
 ///

@@ -5,7 +5,7 @@ import FreezerVerify
 /// The options of the equivalence check, shared by `convert` and `compare`: the inputs it runs on and
 /// the tolerance it declares, if any.
 struct EquivalenceCheckOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Check on these inputs instead of random ones: a directory of <input>.npy/.pb files or ONNX test_data_set_N folders.", valueName: "dir"))
+    @Option(help: ArgumentHelp("Check on these inputs instead of random ones: a directory of <input>.npy/.pb files, or of ONNX test_data_set_N folders (each holding input_K.pb files or files named after the inputs).", valueName: "dir"))
     var inputs: String?
 
     @Option(name: .customLong("input-shape"), parsing: .singleValue,

@@ -54,6 +54,20 @@ struct FeedDirectoryTests {
         #expect(sample.outputs.isEmpty)
     }
 
+    /// test_data_set_N directories may hold files named after the inputs, as numpy users write them.
+    @Test func testDataSetsOfFilesNamedAfterInputs() throws {
+        let dir = Fixtures.temporaryDirectory()
+        for n in 0..<2 {
+            let set = dir + "/test_data_set_\(n)"
+            try FileManager.default.createDirectory(atPath: set, withIntermediateDirectories: true)
+            try NumpyFile.write(ParametersFirstModel.tensor(ParametersFirstModel.a), to: set + "/a.npy")
+            try NumpyFile.write(ParametersFirstModel.tensor(ParametersFirstModel.b), to: set + "/b.npy")
+        }
+        let samples = try FeedDirectory.samples(in: dir, for: graph)
+        #expect(samples.map { $0.inputs.map(\.path) } == (0..<2).map { ["\(dir)/test_data_set_\($0)/a.npy", "\(dir)/test_data_set_\($0)/b.npy"] })
+        #expect(samples[1].feeds["b"]?.floats == ParametersFirstModel.b.map(Float.init))
+    }
+
     @Test func expectedOutputsAreReadOnlyWhenAskedFor() throws {
         let dir = Fixtures.temporaryDirectory()
         try ParametersFirstModel.writeTensors([("input_0", ParametersFirstModel.a, ""), ("input_1", ParametersFirstModel.b, ""),
