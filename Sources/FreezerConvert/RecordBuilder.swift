@@ -159,6 +159,11 @@ struct RecordBuilder {
         for s in result.context.skips where s.category == .batchNormalization && !s.nothingToDo {
             w.append("BatchNormalization '\(s.node)' in \(s.graph) was not folded: \(s.reason).")
         }
+        // freezer renames no node of the user's; a runtime that requires unique names refuses both models.
+        let repeated = result.model.graph.repeatedNodeNames
+        if !repeated.isEmpty {
+            w.append("The verified learning model repeats node names (\(repeated.prefix(5).map { "'\($0)'" }.joined(separator: ", "))\(repeated.count > 5 ? ", …" : "")), and so does the frozen model, which keeps the names as they are: onnxruntime refuses to load a model whose nodes share a name.")
+        }
         return w
     }
 }
