@@ -221,7 +221,7 @@ public struct Interpreter {
         let inputs = KernelInputs()
         for (index, step) in plan.steps.enumerated() {
             // A weight multiplied in place is not decoded, unless the product turns out not to apply.
-            let inPlace = isMain && !options.keepsConstants ? weightReadInPlace(step, graph) : nil
+            let inPlace = isMain && !options.keepsConstants ? weightReadInPlace(step, graph) ?? convolutionWeightReadInPlace(step, graph) : nil
             // Likewise a large table a Gather picks rows from: only those rows are decoded.
             let byRows = isMain && !options.keepsConstants ? tableReadByRows(step, graph) : nil
             for (slot, v) in step.loads where slot != inPlace?.slot && slot != byRows?.slot {
@@ -240,7 +240,9 @@ public struct Interpreter {
                 done = true
             }
             if let inPlace {
-                done = try runReadingWeightInPlace(step, inPlace.weight, envs: &envs, profile: profile)
+                done = step.node.isOnnx("Conv")
+                    ? try runConvolutionReadingWeightInPlace(step, inPlace.weight, envs: &envs, profile: profile)
+                    : try runReadingWeightInPlace(step, inPlace.weight, envs: &envs, profile: profile)
                 if !done { try load(inPlace.slot, inPlace.value, graph, into: &envs, isMain: isMain) }
             }
             if let byRows {
@@ -283,6 +285,39 @@ public struct Interpreter {
               let load = step.loads.first(where: { $0.slot == slot }),
               let weight = StoredWeightProduct.weight(of: step.node, in: graph) else { return nil }
         return (slot, load.value, weight)
+    }
+
+    /// The weight of a Conv step of the exact reference (float64) that `StoredWeightConvolution` reads in
+    /// place: loaded by this step and read by no later one.
+    private func convolutionWeightReadInPlace(_ step: ExecutionPlan.Step, _ graph: Graph) -> (slot: Int, value: ValueID, weight: StoredWeightProduct.Weight)? {
+        guard options.precision == .float64, step.inputs.count >= 2, let slot = step.inputs[1], step.inputs[0] != slot,
+              step.released.contains(slot), !step.inputs.dropFirst(2).contains(slot),
+              let load = step.loads.first(where: { $0.slot == slot }),
+              let weight = StoredWeightConvolution.weight(of: step.node, in: graph) else { return nil }
+        return (slot, load.value, weight)
+    }
+
+    /// Runs a Conv step of the exact reference with its weight read in place, all samples' patches in one
+    /// product. Returns false, with nothing changed, when the inputs do not suit it.
+    private func runConvolutionReadingWeightInPlace(_ step: ExecutionPlan.Step, _ weight: StoredWeightProduct.Weight,
+                                                    envs: inout [[RuntimeValue?]], profile: RunProfile?) throws(EvaluationError) -> Bool {
+        guard step.outputs.count == 1, let outSlot = step.outputs[0] else { return false }
+        var contexts: [KernelContext] = []
+        for env in envs {
+            let box = KernelInputs()
+            box.values = step.inputs.enumerated().map { k, slot in k == 1 ? nil : slot.flatMap { env[$0] } }
+            contexts.append(KernelContext(info: step.info, box: box, inferenceSemantics: options.inferenceSemantics,
+                                          precision: options.precision, subgraphRunner: nil))
+        }
+        let start = profile == nil ? nil : ContinuousClock.now
+        guard let results = try StoredWeightConvolution.convolve(contexts, weight: weight) else { return false }
+        for s in envs.indices {
+            envs[s][outSlot] = RuntimeValue.tensor(results[s]).adopted(by: options.precision)
+            for slot in step.released { envs[s][slot] = nil }
+        }
+        if case .raw(let bytes) = weight.tensor.payload { bytes.dropResidentPages() }
+        if let profile, let start { profile.record(step.node.qualifiedOpType, seconds: (ContinuousClock.now - start).seconds) }
+        return true
     }
 
     /// The table of a Gather step that `StoredTableGather` reads by rows: loaded by this step and read by

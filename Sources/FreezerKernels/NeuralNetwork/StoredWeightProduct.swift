@@ -24,6 +24,9 @@ enum StoredWeightProduct {
         let transposed: Bool
         /// A Gemm's, whose left operand must be a matrix (a MatMul's may have batch dimensions).
         var isGemm = false
+        /// A convolution weight viewed as the matrix `[M, C·k…]` (`StoredWeightConvolution`): its kernel's
+        /// spatial dimensions k…; empty for a MatMul or Gemm weight.
+        var kernel: [Int] = []
         /// Rows (the inner dimension) and columns of op(B).
         var k: Int { Int(transposed ? tensor.dims[1] : tensor.dims[0]) }
         var n: Int { Int(transposed ? tensor.dims[0] : tensor.dims[1]) }
