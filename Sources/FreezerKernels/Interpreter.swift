@@ -311,13 +311,20 @@ public struct Interpreter {
         }
         let start = profile == nil ? nil : ContinuousClock.now
         guard let results = try StoredWeightConvolution.convolve(contexts, weight: weight) else { return false }
+        store(results, of: step, at: outSlot, in: &envs, readFrom: weight.tensor, profile: profile, since: start)
+        return true
+    }
+
+    /// Puts each sample's result of `step`, computed outside its kernel, in `outSlot`, releases what the
+    /// step read for the last time, gives back the pages of the stored tensor it read, and records the time.
+    private func store(_ results: [NDArray], of step: ExecutionPlan.Step, at outSlot: Int, in envs: inout [[RuntimeValue?]],
+                       readFrom stored: Tensor, profile: RunProfile?, since start: ContinuousClock.Instant?) {
         for s in envs.indices {
             envs[s][outSlot] = RuntimeValue.tensor(results[s]).adopted(by: options.precision)
             for slot in step.released { envs[s][slot] = nil }
         }
-        if case .raw(let bytes) = weight.tensor.payload { bytes.dropResidentPages() }
+        if case .raw(let bytes) = stored.payload { bytes.dropResidentPages() }
         if let profile, let start { profile.record(step.node.qualifiedOpType, seconds: (ContinuousClock.now - start).seconds) }
-        return true
     }
 
     /// The table of a Gather step that `StoredTableGather` reads by rows: loaded by this step and read by
@@ -341,11 +348,7 @@ public struct Interpreter {
         }
         let start = profile == nil ? nil : ContinuousClock.now
         guard let results = try StoredTableGather.gather(table, indices: indices, precision: options.precision) else { return false }
-        for s in envs.indices {
-            envs[s][outSlot] = RuntimeValue.tensor(results[s]).adopted(by: options.precision)
-            for slot in step.released { envs[s][slot] = nil }
-        }
-        if let profile, let start { profile.record(step.node.qualifiedOpType, seconds: (ContinuousClock.now - start).seconds) }
+        store(results, of: step, at: outSlot, in: &envs, readFrom: table, profile: profile, since: start)
         return true
     }
 
@@ -378,12 +381,7 @@ public struct Interpreter {
                 products.append(product)
             }
         }
-        for s in envs.indices {
-            envs[s][outSlot] = RuntimeValue.tensor(products[s]).adopted(by: options.precision)
-            for slot in step.released { envs[s][slot] = nil }
-        }
-        if case .raw(let bytes) = weight.tensor.payload { bytes.dropResidentPages() }
-        if let profile, let start { profile.record(step.node.qualifiedOpType, seconds: (ContinuousClock.now - start).seconds) }
+        store(products, of: step, at: outSlot, in: &envs, readFrom: weight.tensor, profile: profile, since: start)
         return true
     }
 

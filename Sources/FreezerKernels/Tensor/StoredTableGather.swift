@@ -48,7 +48,6 @@ enum StoredTableGather {
                 }
             }
         }
-        bytes.dropResidentPages()
         var subset = table
         subset.externalSource = nil
         subset.dims[0] = Int64(picked.count)
