@@ -280,21 +280,26 @@ public struct Interpreter {
     /// The weight of a MatMul or Gemm step that `StoredWeightProduct` multiplies in place: loaded by this
     /// step and read by no later one.
     private func weightReadInPlace(_ step: ExecutionPlan.Step, _ graph: Graph) -> (slot: Int, value: ValueID, weight: StoredWeightProduct.Weight)? {
-        guard step.inputs.count >= 2, let slot = step.inputs[1], step.inputs[0] != slot, step.released.contains(slot),
-              !step.inputs.dropFirst(2).contains(slot),
-              let load = step.loads.first(where: { $0.slot == slot }),
+        guard let (slot, value) = loadedForThisStepAlone(step, input: 1),
               let weight = StoredWeightProduct.weight(of: step.node, in: graph) else { return nil }
-        return (slot, load.value, weight)
+        return (slot, value, weight)
+    }
+
+    /// The slot of `step`'s input `k` and the initializer it holds, when this step loads it, reads it only
+    /// as that input, and no later step reads it: then it may be read from its stored bytes instead.
+    private func loadedForThisStepAlone(_ step: ExecutionPlan.Step, input k: Int) -> (slot: Int, value: ValueID)? {
+        guard k < step.inputs.count, let slot = step.inputs[k], step.released.contains(slot),
+              step.inputs.indices.allSatisfy({ $0 == k || step.inputs[$0] != slot }),
+              let load = step.loads.first(where: { $0.slot == slot }) else { return nil }
+        return (slot, load.value)
     }
 
     /// The weight of a Conv step of the exact reference (float64) that `StoredWeightConvolution` reads in
     /// place: loaded by this step and read by no later one.
     private func convolutionWeightReadInPlace(_ step: ExecutionPlan.Step, _ graph: Graph) -> (slot: Int, value: ValueID, weight: StoredWeightProduct.Weight)? {
-        guard options.precision == .float64, step.inputs.count >= 2, let slot = step.inputs[1], step.inputs[0] != slot,
-              step.released.contains(slot), !step.inputs.dropFirst(2).contains(slot),
-              let load = step.loads.first(where: { $0.slot == slot }),
+        guard options.precision == .float64, let (slot, value) = loadedForThisStepAlone(step, input: 1),
               let weight = StoredWeightConvolution.weight(of: step.node, in: graph) else { return nil }
-        return (slot, load.value, weight)
+        return (slot, value, weight)
     }
 
     /// Runs a Conv step of the exact reference with its weight read in place, all samples' patches in one
@@ -330,10 +335,9 @@ public struct Interpreter {
     /// The table of a Gather step that `StoredTableGather` reads by rows: loaded by this step and read by
     /// no later one.
     private func tableReadByRows(_ step: ExecutionPlan.Step, _ graph: Graph) -> (slot: Int, value: ValueID, table: Tensor)? {
-        guard step.inputs.count == 2, let slot = step.inputs[0], step.inputs[1] != slot, step.released.contains(slot),
-              let load = step.loads.first(where: { $0.slot == slot }),
+        guard step.inputs.count == 2, let (slot, value) = loadedForThisStepAlone(step, input: 0),
               let table = StoredTableGather.table(of: step.node, in: graph) else { return nil }
-        return (slot, load.value, table)
+        return (slot, value, table)
     }
 
     /// Runs a Gather step reading only the rows of its table that the samples' indices pick. Returns
