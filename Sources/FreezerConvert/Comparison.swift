@@ -75,7 +75,7 @@ public enum Comparison {
         let report: EquivalenceReport
         do {
             report = try EquivalenceChecker.checkRecognizingRegularizers(original: a.model, frozen: b.model, samples: samples, defaults: defaults,
-                                                  options: .init(rtol: options.rtol, atol: options.atol, threads: options.threads),
+                                                  options: .init(rtol: options.rtol, atol: options.atol, threads: options.threads, names: .comparison),
                                                   progress: ProgressEvents.verification(progress))
         } catch {
             throw ComparisonError.cannotEvaluate(error, defaults: defaults)

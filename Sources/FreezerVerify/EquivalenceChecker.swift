@@ -24,12 +24,16 @@ public enum EquivalenceChecker {
         public var sideBySide: Bool
         /// Stops an evaluation before memory runs out (nil: `MemoryGuard.standard`).
         public var memoryGuard: MemoryGuard?
-        public init(rtol: Double? = nil, atol: Double? = nil, threads: Int = 1, sideBySide: Bool = true, memoryGuard: MemoryGuard? = nil) {
+        /// What the reasons call the two models: the frozen model and the original, or B and A.
+        public var names: EquivalenceReport.Names
+        public init(rtol: Double? = nil, atol: Double? = nil, threads: Int = 1, sideBySide: Bool = true, memoryGuard: MemoryGuard? = nil,
+                    names: EquivalenceReport.Names = .conversion) {
             self.rtol = rtol
             self.atol = atol
             self.threads = threads
             self.sideBySide = sideBySide
             self.memoryGuard = memoryGuard
+            self.names = names
         }
 
         public var criterion: EquivalenceCriterion { EquivalenceCriterion(rtol: rtol, atol: atol) }
@@ -91,7 +95,7 @@ public enum EquivalenceChecker {
         var evidence = names.map { OutputEvidence(name: $0) }
         for k in samples.indices {
             for (j, name) in names.enumerated() {
-                evidence[j].add(exact: exact[k][name]!, original: reference[k][name]!, frozen: actual[k][name]!, sample: k, criterion: criterion)
+                evidence[j].add(exact: exact[k][name]!, original: reference[k][name]!, frozen: actual[k][name]!, sample: k, criterion: criterion, names: options.names)
             }
         }
         let described = samples.map { sample in
@@ -100,7 +104,7 @@ public enum EquivalenceChecker {
                 return .init(name: name, elementType: a.elementType.description, shape: a.shape, sha256: sample.digests[name])
             })
         }
-        let outputs = evidence.map { $0.statistics(criterion: criterion) }
+        let outputs = evidence.map { $0.statistics(criterion: criterion, names: options.names) }
         return EquivalenceReport(verdict: outputs.allSatisfy(\.passed) ? .equivalent : .notEquivalent,
                                  originalSemantics: originalSemantics(note: semanticsNote), criterion: describe(criterion),
                                  samples: described, outputs: outputs, defaults: defaults)

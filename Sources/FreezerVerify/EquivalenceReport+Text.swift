@@ -5,7 +5,7 @@ import Foundation
 extension EquivalenceReport {
     /// What the two models are called: the frozen model and the original (`convert`), or B and A
     /// (`compare`).
-    public struct Names: Sendable {
+    public struct Names: Sendable, Equatable {
         public var candidate: String
         public var reference: String
         public init(candidate: String, reference: String) {
@@ -13,6 +13,12 @@ extension EquivalenceReport {
             self.reference = reference
         }
         public static let conversion = Names(candidate: "frozen", reference: "original")
+        /// `freezer compare A B`.
+        public static let comparison = Names(candidate: "B", reference: "A")
+
+        /// The models as a sentence names them: "the frozen model" and "the original", or "B" and "A".
+        var candidateModel: String { self == .conversion ? "the frozen model" : candidate }
+        var referenceModel: String { self == .conversion ? "the original" : reference }
     }
 
     public func text(histograms: Bool = true, names: Names = .conversion) -> String {

@@ -20,11 +20,12 @@ struct OutputEvidence {
 
     init(name: String) { self.name = name }
 
-    mutating func add(exact: NDArray, original: NDArray, frozen: NDArray, sample: Int, criterion: EquivalenceCriterion) {
+    mutating func add(exact: NDArray, original: NDArray, frozen: NDArray, sample: Int, criterion: EquivalenceCriterion,
+                      names: EquivalenceReport.Names = .conversion) {
         type = original.elementType
         shape = original.shape
         guard frozen.shape == original.shape, frozen.elementType == original.elementType, exact.shape == original.shape else {
-            structuralProblem = "the frozen model gives \(frozen.elementType)\(frozen.shape) where the original gives \(original.elementType)\(original.shape)"
+            structuralProblem = "\(names.candidateModel) gives \(frozen.elementType)\(frozen.shape) where \(names.referenceModel) gives \(original.elementType)\(original.shape)"
             compared += max(original.count, frozen.count)
             outside += max(original.count, frozen.count, 1)
             return
@@ -53,7 +54,8 @@ struct OutputEvidence {
         }
     }
 
-    func statistics(criterion: EquivalenceCriterion) -> EquivalenceReport.OutputStatistics {
+    func statistics(criterion: EquivalenceCriterion, names: EquivalenceReport.Names = .conversion) -> EquivalenceReport.OutputStatistics {
+        let (b, a, bModel, aModel) = (names.candidate, names.reference, names.candidateModel, names.referenceModel)
         let type = type ?? .float
         let tolerance = criterion.tolerance(for: type)
         let decades = ClosedRange<Int>.spanning([frozenVsExact.decades, originalVsExact.decades, frozenVsOriginal.decades])
@@ -76,16 +78,16 @@ struct OutputEvidence {
             s.roundingTies = roundingTies
             s.passed = outside == 0
             s.reason = outside == 0
-                ? "every element equals the original's" + (roundingTies > 0 ? " except \(roundingTies) within rounding of a tie (the exact reference differs from the original there or equals the frozen value)" : "")
-                : "\(outside) of \(compared) elements differ from the original's where the original equals the exact reference"
+                ? "every element equals \(aModel)'s" + (roundingTies > 0 ? " except \(roundingTies) within rounding of a tie (the exact reference differs from \(aModel) there or equals \(bModel)'s value)" : "")
+                : "\(outside) of \(compared) elements differ from \(aModel)'s where \(aModel) equals the exact reference"
             return s
         }
         s.frozenVsExact = fx
         s.originalVsExact = ox
         s.nonFiniteMismatches = nonFiniteMismatches
         let nonFiniteNote = nonFiniteMismatches > 0
-            ? "; \(nonFiniteMismatches) elements that are NaN or infinite in the original are not the same in the frozen model" : ""
-        let outsideText = "\(outside) of \(compared) elements outside |frozen − original| ≤ \(tolerance.atol) + \(tolerance.rtol)·|original|"
+            ? "; \(nonFiniteMismatches) elements that are NaN or infinite in \(aModel) are not the same in \(bModel)" : ""
+        let outsideText = "\(outside) of \(compared) elements outside |\(b) − \(a)| ≤ \(tolerance.atol) + \(tolerance.rtol)·|\(a)|"
         switch criterion {
         case .declaredTolerance:
             s.rule = .declaredTolerance
@@ -94,7 +96,7 @@ struct OutputEvidence {
         case .asExactAsOriginal where type == .double && ox.maxAbs == 0:
             s.rule = .perTypeTolerance
             s.passed = outside == 0
-            s.reason = "the original computes this float64 output without rounding to a narrower type, so no wider reference exists: the per-type tolerance decides (" + outsideText + ")"
+            s.reason = "\(aModel) computes this float64 output without rounding to a narrower type, so no wider reference exists: the per-type tolerance decides (" + outsideText + ")"
         case .asExactAsOriginal:
             let n = EquivalenceReport.number
             let k = EquivalenceCriterion.errorFactor
@@ -105,8 +107,8 @@ struct OutputEvidence {
             s.bound = bound
             s.boundRatio = ratio
             s.passed = ratio <= 1 && nonFiniteMismatches == 0
-            s.reason = (s.passed ? "as exact as the original" : "NOT as exact as the original")
-                + ": max |frozen − exact| \(n(fx.maxAbs)) (bound \(n(bound.maxAbs))), rms \(n(fx.rms)) (bound \(n(bound.rms))); original's own error max \(n(ox.maxAbs)), rms \(n(ox.rms)); bound = \(n(k)) × own + floor \(n(floor))" + nonFiniteNote
+            s.reason = (s.passed ? "as exact as \(aModel)" : "NOT as exact as \(aModel)")
+                + ": max |\(b) − exact| \(n(fx.maxAbs)) (bound \(n(bound.maxAbs))), rms \(n(fx.rms)) (bound \(n(bound.rms))); \(a)'s own error max \(n(ox.maxAbs)), rms \(n(ox.rms)); bound = \(n(k)) × own + floor \(n(floor))" + nonFiniteNote
         }
         if s.rule != .asExactAsOriginal, nonFiniteMismatches > 0 {
             s.passed = false

@@ -60,7 +60,7 @@ struct CompareCommand: ParsableCommand {
                 print("A  \(outcome.a.path)  sha256 \(outcome.a.sha256)")
                 print("B  \(outcome.b.path)  sha256 \(outcome.b.sha256)")
                 for warning in outcome.warnings { print("warning: \(warning)") }
-                print(outcome.report.text(names: .init(candidate: "B", reference: "A")), terminator: "")
+                print(outcome.report.text(names: .comparison), terminator: "")
             }
             if outcome.report.verdict != .equivalent { throw ExitCode(ExitStatus.notEquivalent) }
         }

@@ -61,6 +61,8 @@ struct CompareCLITests {
         let r = try CLI.run(["compare", training, training, "--samples", "2"])
         #expect(r.status == 4, "\(r.stderr)")
         #expect(r.stdout.contains("warning: B still holds 1 training construct, computed as written: BatchNormalization 'bn1'"))
+        // The reasons name the models as compare does: A and B.
+        #expect(r.stdout.contains("NOT as exact as A: max |B − exact|") && r.stdout.contains("A's own error"), "\(r.stdout)")
         let j = try CLI.run(["compare", training, training, "--samples", "2", "--json"])
         let json = try #require(try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as? [String: Any])
         #expect((json["warnings"] as? [String])?.first?.contains("freeze it first") == true)
