@@ -96,6 +96,13 @@ public struct Bytes: Sendable, Equatable, CustomStringConvertible {
         return Bytes(storage: storage, offset: offset + start, count: length)
     }
 
+    /// Consecutive slices of at most `size` bytes covering these bytes, each with its offset in them: a
+    /// large payload written piece by piece, each piece's mapped pages given back once written.
+    public func slices(of size: Int) -> [(start: Int, piece: Bytes)] {
+        precondition(size > 0)
+        return stride(from: 0, to: count, by: size).map { ($0, slice($0, Swift.min(size, count - $0))) }
+    }
+
     /// Byte-wise equality; cheap when both are the same slice of the same storage.
     public static func == (a: Bytes, b: Bytes) -> Bool {
         if a.count != b.count { return false }

@@ -241,13 +241,10 @@ public enum ModelSaver {
     /// `options.shouldStop` says so.
     static func writeInSlices(_ bytes: Bytes, to path: String, options: Options,
                               _ write: (_ piece: Bytes, _ start: Int) throws(ModelSaveError) -> Void) throws(ModelSaveError) {
-        var start = 0
-        while start < bytes.count {
+        for (start, piece) in bytes.slices(of: residentSlice) {
             try stopIfAsked(options, writing: path)
-            let piece = bytes.slice(start, min(residentSlice, bytes.count - start))
             try write(piece, start)
             piece.dropResidentPages()
-            start += piece.count
         }
     }
 

@@ -138,9 +138,12 @@ struct PayloadExpander {
                 header.tag(field, 2)
                 header.varint(UInt64(payloads[index].count))
                 try header.bytes.withUnsafeBytes { try sink.write($0) }
-                try payloads[index].withUnsafeBytes { try sink.write($0) }
-                // Written: a payload mapped from a file need not stay resident (gigabyte models).
-                payloads[index].dropResidentPages()
+                // Slice by slice: a payload mapped from a file need not stay resident once written, and a
+                // gigabyte one must not become resident as a whole while it is written.
+                for (_, piece) in payloads[index].slices(of: ModelSaver.residentSlice) {
+                    try piece.withUnsafeBytes { try sink.write($0) }
+                    piece.dropResidentPages()
+                }
                 copyStart = reader.position
             } else if let child = kind.child(field) {
                 let n = size(child, payload)
