@@ -60,52 +60,12 @@ static FZ_AVX512 void pack_block(const fz_stored_b *s, size_t k0, size_t kc, siz
     }
 }
 
-static inline FZ_AVX512 __mmask8 column_mask(size_t cols) {
-    return cols >= 8 ? (__mmask8)0xFF : (__mmask8)((1u << cols) - 1u);
-}
-
-// One tile: ROWS rows × (8·VECS) columns of C, of which `cols` are stored; accumulators in registers.
-static inline __attribute__((always_inline)) FZ_AVX512 void
-tile(const int ROWS, const int VECS, size_t kc, const double *restrict a, size_t rs, size_t ks,
-     const double *restrict b, double *restrict c, size_t ldc, size_t cols, int load_c) {
-    __m512d acc[MR][2];
-    __mmask8 mask0 = column_mask(cols), mask1 = column_mask(cols > 8 ? cols - 8 : 0);
-    for (int r = 0; r < ROWS; r++) {
-        acc[r][0] = load_c ? _mm512_maskz_loadu_pd(mask0, c + r * ldc) : _mm512_setzero_pd();
-        if (VECS > 1) acc[r][1] = load_c ? _mm512_maskz_loadu_pd(mask1, c + r * ldc + 8) : _mm512_setzero_pd();
-    }
-    for (size_t p = 0; p < kc; p++) {
-        __m512d b0 = _mm512_loadu_pd(b + p * 8 * VECS);
-        __m512d b1 = VECS > 1 ? _mm512_loadu_pd(b + p * 8 * VECS + 8) : b0;
-        for (int r = 0; r < ROWS; r++) {
-            __m512d x = _mm512_set1_pd(a[r * rs + p * ks]);
-            acc[r][0] = _mm512_fmadd_pd(x, b0, acc[r][0]);
-            if (VECS > 1) acc[r][1] = _mm512_fmadd_pd(x, b1, acc[r][1]);
-        }
-    }
-    for (int r = 0; r < ROWS; r++) {
-        _mm512_mask_storeu_pd(c + r * ldc, mask0, acc[r][0]);
-        if (VECS > 1) _mm512_mask_storeu_pd(c + r * ldc + 8, mask1, acc[r][1]);
-    }
-}
-
-typedef void (*tile_fn)(size_t, const double *, size_t, size_t, const double *, double *, size_t, size_t, int);
-
-#define TILE(R, V)                                                                                          \
-    static FZ_AVX512 void dtile_##R##_##V(size_t kc, const double *a, size_t rs, size_t ks, const double *b, \
-                                          double *c, size_t ldc, size_t cols, int load_c) {                 \
-        tile(R, V, kc, a, rs, ks, b, c, ldc, cols, load_c);                                                 \
-    }
-#define TILES(R) TILE(R, 1) TILE(R, 2)
-TILES(1) TILES(2) TILES(3) TILES(4) TILES(5) TILES(6) TILES(7) TILES(8) TILES(9) TILES(10) TILES(11) TILES(12)
-
-// By rows, then 8-column vectors.
-static const tile_fn tiles[MR + 1][3] = {
-    {0, 0, 0},
-    {0, dtile_1_1, dtile_1_2}, {0, dtile_2_1, dtile_2_2}, {0, dtile_3_1, dtile_3_2}, {0, dtile_4_1, dtile_4_2},
-    {0, dtile_5_1, dtile_5_2}, {0, dtile_6_1, dtile_6_2}, {0, dtile_7_1, dtile_7_2}, {0, dtile_8_1, dtile_8_2},
-    {0, dtile_9_1, dtile_9_2}, {0, dtile_10_1, dtile_10_2}, {0, dtile_11_1, dtile_11_2}, {0, dtile_12_1, dtile_12_2},
-};
+#define FZ_TILE_T double
+#define FZ_TILE_VEC __m512d
+#define FZ_TILE_MASK __mmask8
+#define FZ_TILE_LANES 8
+#define FZ_TILE_SFX pd
+#include "fz_tile.h"
 
 void fz_dgemm_stored(size_t m, size_t n, size_t k, const fz_left_d *a, const fz_stored_b *b, int accumulate,
                      double *c, size_t ldc, size_t column_begin, size_t column_end, double *workspace) {

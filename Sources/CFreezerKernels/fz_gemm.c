@@ -76,54 +76,12 @@ static int finish_if_empty(size_t m, size_t k, int accumulate, float *c, size_t 
 
 #define FZ_AVX512 __attribute__((target("avx512f")))
 
-static inline FZ_AVX512 __mmask16 column_mask(size_t cols) {
-    return cols >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << cols) - 1u);
-}
-
-// One tile: ROWS rows × (16·VECS) columns of C, of which `cols` are stored. Written once as an inline
-// function with constant ROWS and VECS, so each instantiation keeps its accumulators in registers.
-// A is read in place: element (r, p) of the tile's rows is a[r·rs + p·ks].
-static inline __attribute__((always_inline)) FZ_AVX512 void
-tile(const int ROWS, const int VECS, size_t kc, const float *restrict a, size_t rs, size_t ks,
-     const float *restrict b, float *restrict c, size_t ldc, size_t cols, int load_c) {
-    __m512 acc[MR][2];
-    __mmask16 mask0 = column_mask(cols), mask1 = column_mask(cols > 16 ? cols - 16 : 0);
-    for (int r = 0; r < ROWS; r++) {
-        acc[r][0] = load_c ? _mm512_maskz_loadu_ps(mask0, c + r * ldc) : _mm512_setzero_ps();
-        if (VECS > 1) acc[r][1] = load_c ? _mm512_maskz_loadu_ps(mask1, c + r * ldc + 16) : _mm512_setzero_ps();
-    }
-    for (size_t p = 0; p < kc; p++) {
-        __m512 b0 = _mm512_loadu_ps(b + p * 16 * VECS);
-        __m512 b1 = VECS > 1 ? _mm512_loadu_ps(b + p * 16 * VECS + 16) : b0;
-        for (int r = 0; r < ROWS; r++) {
-            __m512 x = _mm512_set1_ps(a[r * rs + p * ks]);
-            acc[r][0] = _mm512_fmadd_ps(x, b0, acc[r][0]);
-            if (VECS > 1) acc[r][1] = _mm512_fmadd_ps(x, b1, acc[r][1]);
-        }
-    }
-    for (int r = 0; r < ROWS; r++) {
-        _mm512_mask_storeu_ps(c + r * ldc, mask0, acc[r][0]);
-        if (VECS > 1) _mm512_mask_storeu_ps(c + r * ldc + 16, mask1, acc[r][1]);
-    }
-}
-
-typedef void (*tile_fn)(size_t, const float *, size_t, size_t, const float *, float *, size_t, size_t, int);
-
-#define TILE(R, V)                                                                                          \
-    static FZ_AVX512 void tile_##R##_##V(size_t kc, const float *a, size_t rs, size_t ks, const float *b,   \
-                                         float *c, size_t ldc, size_t cols, int load_c) {                   \
-        tile(R, V, kc, a, rs, ks, b, c, ldc, cols, load_c);                                                 \
-    }
-#define TILES(R) TILE(R, 1) TILE(R, 2)
-TILES(1) TILES(2) TILES(3) TILES(4) TILES(5) TILES(6) TILES(7) TILES(8) TILES(9) TILES(10) TILES(11) TILES(12)
-
-// By rows, then 16-column vectors.
-static const tile_fn tiles[MR + 1][3] = {
-    {0, 0, 0},
-    {0, tile_1_1, tile_1_2}, {0, tile_2_1, tile_2_2}, {0, tile_3_1, tile_3_2}, {0, tile_4_1, tile_4_2},
-    {0, tile_5_1, tile_5_2}, {0, tile_6_1, tile_6_2}, {0, tile_7_1, tile_7_2}, {0, tile_8_1, tile_8_2},
-    {0, tile_9_1, tile_9_2}, {0, tile_10_1, tile_10_2}, {0, tile_11_1, tile_11_2}, {0, tile_12_1, tile_12_2},
-};
+#define FZ_TILE_T float
+#define FZ_TILE_VEC __m512
+#define FZ_TILE_MASK __mmask16
+#define FZ_TILE_LANES 16
+#define FZ_TILE_SFX ps
+#include "fz_tile.h"
 
 // C's columns [column_begin, column_end) for k-block k0..<k0+kc: A times B's panels, the first of which
 // holds column `column_begin`; `npad` is the padded width the panels were packed for.
