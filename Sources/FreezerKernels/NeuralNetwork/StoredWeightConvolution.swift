@@ -13,16 +13,12 @@ enum StoredWeightConvolution {
     static let patchLimit = 16 << 20
 
     /// The weight of `node`, viewed as the `[M, C·k…]` matrix it is, when the node is a Conv with one group
-    /// whose weight is a constant float32, float16 or bfloat16 initializer that `StoredWeightProduct` reads
-    /// in place (at least `StoredWeightProduct.minimumBytes`, raw bytes, one reader).
+    /// whose float32, float16 or bfloat16 weight may be read from its stored bytes
+    /// (`StoredWeightProduct.storedOperand`).
     static func weight(of node: Node, in graph: Graph) -> StoredWeightProduct.Weight? {
-        guard node.isOnnx("Conv"), node.attribute("group")?.intValue ?? 1 == 1, node.inputs.count >= 2, let id = node.inputs[1],
-              graph.isConstant(id), graph.consumers(of: id).count == 1, !graph.isGraphOutput(id),
-              var tensor = graph.initializer(id), tensor.dims.count >= 3, tensor.dims.allSatisfy({ $0 > 0 }),
-              [ElementType.float, .float16, .bfloat16].contains(tensor.elementType),
-              case .raw(let bytes) = tensor.payload, bytes.count >= StoredWeightProduct.minimumBytes,
-              let width = tensor.elementType.byteWidth, let count = tensor.elementCount, count * width == bytes.count,
-              NativeKernels.isAvailable else { return nil }
+        guard NativeKernels.isAvailable, node.isOnnx("Conv"), node.attribute("group")?.intValue ?? 1 == 1, node.inputs.count >= 2,
+              var tensor = StoredWeightProduct.storedOperand(node.inputs[1], in: graph), tensor.dims.count >= 3,
+              tensor.dims.allSatisfy({ $0 > 0 }), [ElementType.float, .float16, .bfloat16].contains(tensor.elementType) else { return nil }
         let kernel = tensor.dims.dropFirst(2).map { Int($0) }
         tensor.dims = [tensor.dims[0], tensor.dims.dropFirst().reduce(1, *)]
         return StoredWeightProduct.Weight(tensor: tensor, transposed: true, isGemm: true, kernel: kernel)

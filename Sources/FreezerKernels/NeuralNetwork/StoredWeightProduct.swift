@@ -17,6 +17,17 @@ enum StoredWeightProduct {
     /// Smaller weights take the decoded path: a fresh copy of them costs less than it saves to avoid.
     static let minimumBytes = 1 << 20
 
+    /// Initializer `id` when it may be read straight from its stored bytes (by a product, a convolution, a
+    /// gather of rows): a constant that only one node reads and that is no graph output, stored as raw
+    /// bytes of its full size (fixed-width elements), at least `minimumBytes`.
+    static func storedOperand(_ id: ValueID?, in graph: Graph) -> Tensor? {
+        guard let id, graph.isConstant(id), graph.consumers(of: id).count == 1, !graph.isGraphOutput(id),
+              let tensor = graph.initializer(id), let width = tensor.elementType.byteWidth,
+              case .raw(let bytes) = tensor.payload, bytes.count >= minimumBytes,
+              let count = tensor.elementCount, count * width == bytes.count else { return nil }
+        return tensor
+    }
+
     /// A weight read in place, as its node reads it.
     struct Weight {
         let tensor: Tensor
@@ -39,11 +50,8 @@ enum StoredWeightProduct {
     /// a CPU that runs freezer's kernels. Whether a given run takes this path also depends on the left
     /// operand (a float matrix of matching type); otherwise the weight is decoded.
     static func weight(of node: Node, in graph: Graph) -> Weight? {
-        guard NativeKernels.isAvailable, node.inputs.count >= 2, let id = node.inputs[1],
-              graph.isConstant(id), graph.consumers(of: id).count == 1, !graph.isGraphOutput(id),
-              let tensor = graph.initializer(id), tensor.dims.count == 2, storedType(tensor.elementType) != nil,
-              case .raw(let bytes) = tensor.payload, bytes.count >= minimumBytes,
-              let count = tensor.elementCount, count * tensor.elementType.storedWidth == bytes.count else { return nil }
+        guard NativeKernels.isAvailable, node.inputs.count >= 2, let tensor = storedOperand(node.inputs[1], in: graph),
+              tensor.dims.count == 2, storedType(tensor.elementType) != nil else { return nil }
         if node.isOnnx("MatMul") { return node.inputs.count == 2 ? Weight(tensor: tensor, transposed: false) : nil }
         guard node.isOnnx("Gemm"), (node.opsetVersion ?? 0) >= 11, node.inputs.count <= 3,
               node.attribute("transA")?.intValue ?? 0 == 0, node.attribute("alpha")?.floatValue ?? 1 == 1 else { return nil }
@@ -135,16 +143,5 @@ enum StoredWeightProduct {
     private struct Unchecked<T>: @unchecked Sendable {
         let value: T
         init(_ value: T) { self.value = value }
-    }
-}
-
-extension ElementType {
-    /// Bytes per element of the float types a product reads in place.
-    fileprivate var storedWidth: Int {
-        switch self {
-        case .float16, .bfloat16: 2
-        case .double: 8
-        default: 4
-        }
     }
 }

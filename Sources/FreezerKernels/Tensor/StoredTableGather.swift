@@ -7,15 +7,11 @@ import FreezerIR
 /// tokens reads a few rows. Here the picked rows are copied from the stored bytes (the mapped file) into a
 /// table of their own, decoded exactly as the whole table would be, and gathered from it: the same values.
 enum StoredTableGather {
-    /// The table of `node` when it is read by rows: a Gather on axis 0 whose data is a constant initializer
-    /// of at least `StoredWeightProduct.minimumBytes` of a fixed-width type, stored as raw bytes and read by
-    /// no other node.
+    /// The table of `node` when it is read by rows: a Gather on axis 0 whose data may be read from its stored
+    /// bytes (`StoredWeightProduct.storedOperand`).
     static func table(of node: Node, in graph: Graph) -> Tensor? {
-        guard node.isOnnx("Gather"), node.attribute("axis")?.intValue ?? 0 == 0, node.inputs.count == 2, let id = node.inputs[0],
-              graph.isConstant(id), graph.consumers(of: id).count == 1, !graph.isGraphOutput(id),
-              let tensor = graph.initializer(id), !tensor.dims.isEmpty, let width = tensor.elementType.byteWidth,
-              case .raw(let bytes) = tensor.payload, bytes.count >= StoredWeightProduct.minimumBytes,
-              let count = tensor.elementCount, count * width == bytes.count else { return nil }
+        guard node.isOnnx("Gather"), node.attribute("axis")?.intValue ?? 0 == 0, node.inputs.count == 2,
+              let tensor = StoredWeightProduct.storedOperand(node.inputs[0], in: graph), !tensor.dims.isEmpty else { return nil }
         return tensor
     }
 
