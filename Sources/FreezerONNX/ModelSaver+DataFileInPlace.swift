@@ -23,7 +23,7 @@ extension ModelSaver {
     /// that path is protected (`prepare` refuses it).
     public static func prepareDataFile(forModelAt path: String, options: Options) throws(ModelSaveError) -> PreparedDataFile? {
         guard let target = Paths.canonicalTarget(path) else { throw .missingDirectory(Paths.directory(of: path)) }
-        let dataTarget = Paths.directory(of: target) + "/" + dataFileName(of: target, options: options)
+        let dataTarget = dataFileTarget(of: target, options: options)
         let protected = Set(options.protectedPaths.compactMap { Paths.canonical($0) ?? $0 })
         if protected.contains(target) || protected.contains(Paths.canonical(dataTarget) ?? dataTarget) { return nil }
         StaleTemporaries.sweep(directory: Paths.directory(of: target))

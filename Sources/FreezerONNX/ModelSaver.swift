@@ -92,9 +92,14 @@ public enum ModelSaver {
         options.dataFileName ?? "\(Paths.fileName(of: target)).data"
     }
 
+    /// The path of that data file, beside the model saved at `target`.
+    static func dataFileTarget(of target: String, options: Options) -> String {
+        Paths.directory(of: target) + "/" + dataFileName(of: target, options: options)
+    }
+
     /// The path of the data file a model saved at `path` would have, or nil when its directory does not exist.
     public static func dataFilePath(forModelAt path: String, options: Options = .init()) -> String? {
-        Paths.canonicalTarget(path).map { Paths.directory(of: $0) + "/" + dataFileName(of: $0, options: options) }
+        Paths.canonicalTarget(path).map { dataFileTarget(of: $0, options: options) }
     }
 
     public static func prepare(_ model: Model, to path: String, options: Options = .init()) throws(ModelSaveError) -> PreparedSave {
@@ -102,7 +107,7 @@ public enum ModelSaver {
         let protected = Set(options.protectedPaths.compactMap { Paths.canonical($0) ?? $0 })
         if protected.contains(target) { throw .wouldOverwriteInput(path: path, input: describeProtected(target, options)) }
         let dataName = dataFileName(of: target, options: options)
-        let dataTarget = Paths.directory(of: target) + "/" + dataName
+        let dataTarget = dataFileTarget(of: target, options: options)
 
         let token = PayloadToken()
         var external = options.externalData == .always

@@ -125,8 +125,7 @@ struct RunCommand: ParsableCommand {
                 if let recorder { report.profile = .init(recorder, totalMs: latency.meanMs * Double(recorder.runs)) }
             }
             if json {
-                FileHandle.standardOutput.write(try report.jsonData())
-                print()
+                try JSONOutput.print(report)
             } else {
                 print(report.text, terminator: "")
             }

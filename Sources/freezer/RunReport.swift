@@ -100,10 +100,6 @@ struct RunReport: Codable {
         }
     }
 
-    func jsonData() throws -> Data {
-        try JSONOutput.data(self)
-    }
-
     var text: String {
         var lines: [String] = []
         if let dataSets, let tolerance {
