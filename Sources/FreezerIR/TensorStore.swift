@@ -151,17 +151,11 @@ public final class TensorStore: Sendable {
         fileRegions.withLock { $0.map { $0.offset..<($0.offset + $0.storage.count) } }
     }
 
-    /// A memory file (Linux `memfd_create`, looked up at run time: Glibc's Swift module leaves it out),
-    /// or -1 where there is none.
+    /// A memory file (Linux `memfd_create`), or -1 where there is none.
     private static func createMemoryFile() -> Int32 {
-        #if os(Linux)
-        typealias MemfdCreate = @convention(c) (UnsafePointer<CChar>, UInt32) -> Int32
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "memfd_create") else { return -1 }
+        guard let memfdCreate = LinuxFunction.lookUp("memfd_create", as: (@convention(c) (UnsafePointer<CChar>, UInt32) -> Int32).self) else { return -1 }
         let closeOnExec: UInt32 = 1  // MFD_CLOEXEC
-        return unsafeBitCast(symbol, to: MemfdCreate.self)("freezer-folded-tensors", closeOnExec)
-        #else
-        return -1
-        #endif
+        return memfdCreate("freezer-folded-tensors", closeOnExec)
     }
 
     static func lastError() -> String { String(cString: strerror(errno)) }

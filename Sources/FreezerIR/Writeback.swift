@@ -32,14 +32,7 @@ public struct Writeback {
     }
 
     /// sync_file_range(2), which Glibc's Swift module leaves out (it needs _GNU_SOURCE).
-    private static let syncFileRange: (@convention(c) (Int32, Int, Int, UInt32) -> Int32)? = {
-        #if os(Linux)
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sync_file_range") else { return nil }
-        return unsafeBitCast(symbol, to: (@convention(c) (Int32, Int, Int, UInt32) -> Int32).self)
-        #else
-        return nil
-        #endif
-    }()
+    private static let syncFileRange = LinuxFunction.lookUp("sync_file_range", as: (@convention(c) (Int32, Int, Int, UInt32) -> Int32).self)
 }
 
 /// Writes at a position of a file, all of the bytes.
@@ -56,5 +49,18 @@ public enum PositionedWrite {
             done += n
         }
         return nil
+    }
+}
+
+/// A libc function that Glibc's Swift module leaves out (it needs _GNU_SOURCE), looked up at run time.
+enum LinuxFunction {
+    /// The function `name` as `type` (a `@convention(c)` function type), or nil where there is none.
+    static func lookUp<F>(_ name: String, as type: F.Type) -> F? {
+        #if os(Linux)
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), name) else { return nil }
+        return unsafeBitCast(symbol, to: type)
+        #else
+        return nil
+        #endif
     }
 }
