@@ -14,13 +14,14 @@ public enum Comparison {
         public var b: String
         public var inputsDirectory: String?
         public var inputShapes: [String: [Int]]
-        public var samples: Int
+        /// `--samples`; nil: up to `ConversionOptions.defaultSamples`, as `SampleRule.automatic` decides.
+        public var samples: Int?
         public var seed: UInt64
         public var rtol: Double?
         public var atol: Double?
         public var threads: Int
         public init(a: String, b: String, inputsDirectory: String? = nil, inputShapes: [String: [Int]] = [:],
-                    samples: Int = ConversionOptions.defaultSamples, seed: UInt64 = ConversionOptions.defaultSeed,
+                    samples: Int? = nil, seed: UInt64 = ConversionOptions.defaultSeed,
                     rtol: Double? = nil, atol: Double? = nil, threads: Int = ConversionOptions.defaultThreads) {
             self.a = a
             self.b = b
@@ -71,11 +72,13 @@ public enum Comparison {
         }
         try checkSignatures(a: a.model.graph, b: b.model.graph, pathA: options.a, pathB: options.b)
         let (samples, defaults) = try EquivalenceInputs.samples(for: a.model, frozen: b.model.graph, inputsDirectory: options.inputsDirectory,
-                                                                inputShapes: options.inputShapes, count: options.samples, seed: options.seed)
+                                                                inputShapes: options.inputShapes, count: options.samples ?? ConversionOptions.defaultSamples,
+                                                                seed: options.seed)
         let report: EquivalenceReport
         do {
             report = try EquivalenceChecker.checkRecognizingRegularizers(original: a.model, frozen: b.model, samples: samples, defaults: defaults,
-                                                  options: .init(rtol: options.rtol, atol: options.atol, threads: options.threads, names: .comparison),
+                                                  options: .init(rtol: options.rtol, atol: options.atol, threads: options.threads, names: .comparison,
+                                                                 sampleRule: ConversionOptions.sampleRule(samples: options.samples, inputsDirectory: options.inputsDirectory)),
                                                   progress: ProgressEvents.verification(progress))
         } catch {
             throw ComparisonError.cannotEvaluate(error, defaults: defaults)

@@ -122,7 +122,8 @@ public enum Conversion {
                 let report: EquivalenceReport
                 do {
                     report = try EquivalenceChecker.checkRecognizingRegularizers(original: original, frozen: result.model, samples: samples, defaults: defaults,
-                                                          options: .init(rtol: options.rtol, atol: options.atol, threads: options.threads),
+                                                          options: .init(rtol: options.rtol, atol: options.atol, threads: options.threads, sampleRule: options.sampleRule,
+                                                                         yielding: true),
                                                           progress: ProgressEvents.verification(progress))
                 } catch {
                     throw refuse(ConversionError.evaluation(error.description + EquivalenceInputs.sizesNote(defaults)))

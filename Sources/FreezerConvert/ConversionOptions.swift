@@ -1,4 +1,5 @@
 import FreezerONNX
+import FreezerVerify
 
 /// Everything that decides a conversion, as given on the command line (or by a caller).
 ///
@@ -6,7 +7,9 @@ import FreezerONNX
 public struct ConversionOptions: Sendable, Equatable {
     // The defaults, defined here only: the initializer, the CLI's option declarations and the log's
     // `isDefault` all read them.
-    public static let defaultSamples = 8
+    /// The most random samples the check evaluates when `--samples` is not given; it evaluates fewer
+    /// where they already give every output `SampleRule.valuesPerOutput` values.
+    public static let defaultSamples = SampleRule.defaultSamples
     public static let defaultSeed: UInt64 = 0
     public static let defaultExternalData = ModelSaver.Options.ExternalData.auto
     public static let defaultVerify = true
@@ -26,7 +29,8 @@ public struct ConversionOptions: Sendable, Equatable {
     public var outputs: [String]
     public var inputShapes: [String: [Int]]
     public var inputsDirectory: String?
-    public var samples: Int
+    /// `--samples`; nil: up to `defaultSamples`, as `SampleRule.automatic` decides.
+    public var samples: Int?
     public var seed: UInt64
     public var rtol: Double?
     public var atol: Double?
@@ -39,7 +43,7 @@ public struct ConversionOptions: Sendable, Equatable {
 
     public init(input: String, output: String, log: String? = nil, modelID: String, modelVersion: String, responsible: String,
                 outputs: [String] = [], inputShapes: [String: [Int]] = [:], inputsDirectory: String? = nil,
-                samples: Int = defaultSamples, seed: UInt64 = defaultSeed, rtol: Double? = nil, atol: Double? = nil,
+                samples: Int? = nil, seed: UInt64 = defaultSeed, rtol: Double? = nil, atol: Double? = nil,
                 externalData: ModelSaver.Options.ExternalData = defaultExternalData, expectSHA256: String? = nil,
                 verify: Bool = defaultVerify, keepFailed: Bool = defaultKeepFailed, threads: Int = defaultThreads,
                 recordHost: Bool = defaultRecordHost, checkpoint: String? = nil) {
@@ -74,10 +78,21 @@ public struct ConversionOptions: Sendable, Equatable {
 
     /// The settings of an equivalence check (`convert`, `compare`, `verify --reverify`): at least one
     /// sample, and declared tolerances that are finite and not negative.
-    public static func checkEquivalenceSettings(samples: Int, rtol: Double?, atol: Double?, samplesHint: String = "") throws(ConversionError) {
-        if samples < 1 { throw .badOption("--samples must be at least 1 (got \(samples))" + samplesHint) }
+    public static func checkEquivalenceSettings(samples: Int?, rtol: Double?, atol: Double?, samplesHint: String = "") throws(ConversionError) {
+        if let samples, samples < 1 { throw .badOption("--samples must be at least 1 (got \(samples))" + samplesHint) }
         if let r = rtol, !(r.isFinite && r >= 0) { throw .badOption("--rtol must be a finite non-negative number (got \(r))") }
         if let a = atol, !(a.isFinite && a >= 0) { throw .badOption("--atol must be a finite non-negative number (got \(a))") }
+    }
+
+    /// The random samples made for the check: those asked for, or the most the default evaluates.
+    public var sampleCandidates: Int { samples ?? Self.defaultSamples }
+
+    /// How many of the samples the check evaluates: every one given (`--samples`, `--inputs`), or as few as
+    /// the default rule needs.
+    public var sampleRule: SampleRule { Self.sampleRule(samples: samples, inputsDirectory: inputsDirectory) }
+
+    static func sampleRule(samples: Int?, inputsDirectory: String?) -> SampleRule {
+        samples == nil && inputsDirectory == nil ? .automatic : .every
     }
 
     /// `--log` default: `<frozen model without .onnx>.conversion-log.json`, beside the frozen model.

@@ -9,7 +9,7 @@ enum EquivalenceInputs {
     static func samples(for model: Model, frozen: Graph, options: ConversionOptions, symbolicDimensions: SymbolicDimensionRule = .sized)
         throws -> ([EquivalenceChecker.Sample], [String]) {
         try samples(for: model, frozen: frozen, inputsDirectory: options.inputsDirectory, inputShapes: options.inputShapes,
-                    count: options.samples, seed: options.seed, symbolicDimensions: symbolicDimensions)
+                    count: options.sampleCandidates, seed: options.seed, symbolicDimensions: symbolicDimensions)
     }
 
     /// The samples for `model`: from `inputsDirectory` when given (they must give every input `frozen`
@@ -36,7 +36,7 @@ enum EquivalenceInputs {
         for k in 0..<count {
             do {
                 samples.append(.init(feeds: try RandomInputs.sample(for: model.graph, shapes: shapes, generator: &generator),
-                                     source: "random, seed \(seed), sample \(k + 1) of \(count)"))
+                                     source: "random, seed \(seed), sample \(k + 1)"))
             } catch {
                 throw ConversionError.badOption(error.description)
             }

@@ -122,7 +122,7 @@ struct RecordBuilder {
             opt("--output", o.outputs.isEmpty ? "(automatic: inference outputs)" : o.outputs.joined(separator: ", "), o.outputs.isEmpty),
             opt("--input-shape", o.inputShapes.isEmpty ? "(declared shapes; symbolic dims: batch 1, others \(SymbolicDimensionRule.size))" : InputShapeOption.text(o.inputShapes), o.inputShapes.isEmpty),
             opt("--inputs", o.inputsDirectory ?? "(none: random inputs)", o.inputsDirectory == nil),
-            opt("--samples", String(o.samples), o.samples == ConversionOptions.defaultSamples),
+            opt("--samples", o.samples.map(String.init) ?? "(automatic: up to \(ConversionOptions.defaultSamples), as few as give every output \(SampleRule.valuesPerOutput) values)", o.samples == nil),
             opt("--seed", String(o.seed), o.seed == ConversionOptions.defaultSeed),
             opt("--rtol", o.rtol.map { String($0) } ?? (o.atol == nil ? Self.criterionDecides : "per type (float32 1e-4, float16 1e-2, bfloat16 2e-2, float64 1e-7)"), o.rtol == nil),
             opt("--atol", o.atol.map { String($0) } ?? (o.rtol == nil ? Self.criterionDecides : "per type (float32 1e-5, float16 1e-3, bfloat16 1e-2, float64 1e-9)"), o.atol == nil),

@@ -28,6 +28,12 @@ public enum Reverification {
     /// that does not record the shapes gave every symbolic dimension the size 1.
     static func inputs(_ log: ConversionLog, options: ConversionOptions, original: Model, frozen: Model) throws
         -> ([EquivalenceChecker.Sample], [String]) {
+        var options = options
+        if options.samples == nil, !log.equivalence.samples.isEmpty {
+            // The default rule chose how many; the same first samples are checked again, whatever the rule
+            // of this version would choose.
+            options.samples = log.equivalence.samples.count
+        }
         guard options.inputsDirectory == nil else { return try EquivalenceInputs.samples(for: original, frozen: frozen.graph, options: options) }
         guard let recorded = log.equivalence.inputShapes else {
             return try EquivalenceInputs.samples(for: original, frozen: frozen.graph, options: options, symbolicDimensions: .ones)

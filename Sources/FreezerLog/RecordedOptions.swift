@@ -21,7 +21,9 @@ public struct RecordedOptions: Codable, Sendable, Equatable {
     public var inputShapes: [String: [Int]]
     /// `--inputs` as given; absent: seeded random inputs.
     public var inputsDirectory: String?
-    public var samples: Int
+    /// `--samples`; absent: up to 8, as few as give every output 16,384 values (the log's equivalence
+    /// lists the samples evaluated).
+    public var samples: Int?
     public var seed: UInt64
     /// `--rtol`; absent when not declared (with `atol` also absent, the default criterion decides).
     public var rtol: Double?
@@ -40,7 +42,7 @@ public struct RecordedOptions: Codable, Sendable, Equatable {
     public var checkpoint: String?
 
     public init(input: String, output: String, log: String?, modelID: String, modelVersion: String, responsible: String,
-                outputs: [String], inputShapes: [String: [Int]], inputsDirectory: String?, samples: Int, seed: UInt64,
+                outputs: [String], inputShapes: [String: [Int]], inputsDirectory: String?, samples: Int?, seed: UInt64,
                 rtol: Double?, atol: Double?, externalData: String, expectSHA256: String?, verify: Bool, keepFailed: Bool,
                 threads: Int, recordHost: Bool, checkpoint: String? = nil) {
         self.checkpoint = checkpoint

@@ -9,7 +9,8 @@ import FreezerVerify
 /// Each synthetic training export's correct frozen model is built by the suite itself, with its own fold
 /// formula and no pass (`SyntheticModel.reference`), and checked (a correct conversion: it must be
 /// accepted); then each fault is injected into it and the check runs again under the default criterion (it
-/// must refuse). Independent of the passes, this evidence names EQ-CRITERION only when the check itself is
+/// must refuse), on the samples `convert` checks by default (`SampleRule.automatic` of 8 seeded random ones:
+/// all 8 for the classifiers, one for the dense CNN's feature map). Independent of the passes, this evidence names EQ-CRITERION only when the check itself is
 /// wrong: a broken pass fails its own requirement's tests, not these. `ratio` is the observed error over the criterion's bound
 /// (the largest over the outputs): below 1 is accepted, above 1 refused, so it shows each decision's
 /// margin.
@@ -24,23 +25,26 @@ public enum FaultInjection {
         /// Whether that is the expected outcome (faults refused, correct conversions accepted).
         public var asExpected: Bool
         public var ratio: Double
+        /// The samples the check evaluated (absent in reports written before it was recorded).
+        public var samples: Int?
         /// Wall time of the check.
         public var seconds: Double
     }
 
     public static func run(subjects: [SyntheticModel] = SyntheticModel.all(), faults: [Fault] = Fault.allCases,
-                           samples count: Int = 4, seed: UInt64 = 0) throws -> [Row] {
+                           samples count: Int = SampleRule.defaultSamples, rule: SampleRule = .automatic, seed: UInt64 = 0) throws -> [Row] {
+        let options = EquivalenceChecker.Options(sampleRule: rule)
         var rows: [Row] = []
         for subject in subjects {
             var start = ContinuousClock.now
             let frozen = subject.reference
             let samples = try samplesFor(subject, count: count, seed: seed)
-            let correct = try EquivalenceChecker.check(original: subject.model, frozen: frozen, samples: samples)
+            let correct = try EquivalenceChecker.check(original: subject.model, frozen: frozen, samples: samples, options: options)
             rows.append(row(subject, nil, correct, since: start))
             for fault in faults {
                 start = ContinuousClock.now
                 let faulty = try fault.inject(into: frozen, original: subject.model, subject: subject)
-                rows.append(row(subject, fault, try EquivalenceChecker.check(original: subject.model, frozen: faulty, samples: samples), since: start))
+                rows.append(row(subject, fault, try EquivalenceChecker.check(original: subject.model, frozen: faulty, samples: samples, options: options), since: start))
             }
         }
         return rows
@@ -58,15 +62,15 @@ public enum FaultInjection {
         let detected = report.verdict == .notEquivalent
         return Row(architecture: subject.name, fault: fault, faultDescription: fault?.description ?? "none (correct conversion)",
                    detected: detected, asExpected: detected == (fault != nil),
-                   ratio: report.outputs.compactMap(\.boundRatio).max() ?? (detected ? .infinity : 0),
+                   ratio: report.outputs.compactMap(\.boundRatio).max() ?? (detected ? .infinity : 0), samples: report.samples.count,
                    seconds: (ContinuousClock.now - start).seconds)
     }
 
     /// The rows as a Markdown table.
     public static func table(_ rows: [Row]) -> String {
-        var lines = ["| architecture | fault | detected | error / bound | as expected |", "|---|---|---|---|---|"]
+        var lines = ["| architecture | fault | samples | detected | error / bound | as expected |", "|---|---|---|---|---|---|"]
         for r in rows {
-            lines.append("| \(r.architecture) | \(r.faultDescription) | \(r.detected ? "yes" : "no") | \(EquivalenceReport.number(r.ratio)) | \(r.asExpected ? "yes" : "**NO**") |")
+            lines.append("| \(r.architecture) | \(r.faultDescription) | \(r.samples.map(String.init) ?? "—") | \(r.detected ? "yes" : "no") | \(EquivalenceReport.number(r.ratio)) | \(r.asExpected ? "yes" : "**NO**") |")
         }
         return lines.joined(separator: "\n") + "\n"
     }

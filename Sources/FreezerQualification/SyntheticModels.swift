@@ -19,26 +19,14 @@ public struct SyntheticModel: Sendable {
     public var dropout: String
 
     /// Every architecture of the suite.
-    public static func all() -> [SyntheticModel] { [cnn(), mlp(), transformer(), recurrent()] }
+    public static func all() -> [SyntheticModel] { [cnn(), denseCNN(), mlp(), transformer(), recurrent()] }
 
     /// Six Conv 3×3 + BatchNormalization + Relu layers (Dropout after every second one), global pooling and
     /// a Gemm classifier.
     public static func cnn(layers: Int = 6, width: Int64 = 16, seed: UInt64 = 1) -> SyntheticModel {
         let build = { (form: GraphRecipe.Form) -> Model in
             var r = GraphRecipe(seed: seed, form: form)
-            var x = "input"
-            var channels: Int64 = 3
-            for i in 0..<layers {
-                let fanIn = Double(channels * 9)
-                let w = r.parameter("conv\(i).weight", [width, channels, 3, 3], -(3 / fanIn).squareRoot(), (3 / fanIn).squareRoot())
-                let b = r.parameter("conv\(i).bias", [width], -0.1, 0.1)
-                x = r.node("Conv", "conv\(i)", [x, w, b], [.init(name: "pads", value: .ints([1, 1, 1, 1])),
-                                                           .init(name: "kernel_shape", value: .ints([3, 3]))])
-                x = r.batchNorm("bn\(i)", x, channels: width, folding: (w, b, 0))
-                x = r.node("Relu", "relu\(i)", [x])
-                if i % 2 == 1 { x = r.dropout("dropout\(i)", x, ratio: 0.1) }
-                channels = width
-            }
+            var x = convolutions(&r, layers: layers, width: width, lastIsOutput: false)
             x = r.node("GlobalAveragePool", "pool", [x])
             x = r.node("Flatten", "flatten", [x])
             let fw = r.parameter("fc.weight", [10, width], -0.5, 0.5)
@@ -48,6 +36,42 @@ public struct SyntheticModel: Sendable {
         }
         return SyntheticModel(name: "CNN (Conv+BN ×\(layers))", model: build(.trainingExport), reference: build(.reference), inputShapes: ["input": [2, 3, 16, 16]],
                               fold: ("bn\(layers / 2)", "conv\(layers / 2)", 0), dropout: "dropout\(layers / 2 | 1)")
+    }
+
+    /// Six Conv 3×3 + BatchNormalization + Relu layers (Dropout after every second one) whose last feature
+    /// map is the output, as a segmentation or detection backbone gives it: 16 × 48 × 48 = 36,864 values
+    /// per sample, so the default check (`SampleRule.automatic`) evaluates one sample of it.
+    public static func denseCNN(layers: Int = 6, width: Int64 = 16, size: Int64 = 48, seed: UInt64 = 5) -> SyntheticModel {
+        let build = { (form: GraphRecipe.Form) -> Model in
+            var r = GraphRecipe(seed: seed, form: form)
+            var x = convolutions(&r, layers: layers, width: width, lastIsOutput: true)
+            x = r.node("Identity", "features", [x], outputs: ["features"])
+            return r.model(name: "dense_cnn", inputs: [GraphRecipe.float("input", [1, 3, size, size])],
+                           outputs: [GraphRecipe.float("features", [1, width, size, size])])
+        }
+        return SyntheticModel(name: "Dense CNN (Conv+BN ×\(layers), feature-map output)", model: build(.trainingExport), reference: build(.reference),
+                              inputShapes: ["input": [1, 3, Int(size), Int(size)]],
+                              fold: ("bn\(layers / 2)", "conv\(layers / 2)", 0), dropout: "dropout\(layers / 2 | 1)")
+    }
+
+    /// Conv 3×3 + BatchNormalization + Relu layers from a 3-channel `input`, Dropout after every second
+    /// one; where the last layer's output is the model's (`lastIsOutput`), it ends at its BatchNormalization.
+    static func convolutions(_ r: inout GraphRecipe, layers: Int, width: Int64, lastIsOutput: Bool) -> String {
+        var x = "input"
+        var channels: Int64 = 3
+        for i in 0..<layers {
+            let fanIn = Double(channels * 9)
+            let w = r.parameter("conv\(i).weight", [width, channels, 3, 3], -(3 / fanIn).squareRoot(), (3 / fanIn).squareRoot())
+            let b = r.parameter("conv\(i).bias", [width], -0.1, 0.1)
+            x = r.node("Conv", "conv\(i)", [x, w, b], [.init(name: "pads", value: .ints([1, 1, 1, 1])),
+                                                       .init(name: "kernel_shape", value: .ints([3, 3]))])
+            x = r.batchNorm("bn\(i)", x, channels: width, folding: (w, b, 0))
+            channels = width
+            if lastIsOutput && i == layers - 1 { break }
+            x = r.node("Relu", "relu\(i)", [x])
+            if i % 2 == 1 { x = r.dropout("dropout\(i)", x, ratio: 0.1) }
+        }
+        return x
     }
 
     /// Four MatMul + Add + BatchNormalization + Relu + Dropout layers and a MatMul head.

@@ -26,8 +26,16 @@ public enum EquivalenceChecker {
         public var memoryGuard: MemoryGuard?
         /// What the reasons call the two models: the frozen model and the original, or B and A.
         public var names: EquivalenceReport.Names
+        /// How many of the samples given are evaluated (`SampleRule.automatic`: as few as give every output
+        /// enough values).
+        public var sampleRule: SampleRule
+        /// Runs the evaluations at a lower scheduling priority (`BackgroundPriority.yielding`), so that
+        /// work of the process beside them (the save of the frozen model) takes the cores it needs first.
+        public var yielding: Bool
         public init(rtol: Double? = nil, atol: Double? = nil, threads: Int = 1, sideBySide: Bool = true, memoryGuard: MemoryGuard? = nil,
-                    names: EquivalenceReport.Names = .conversion) {
+                    names: EquivalenceReport.Names = .conversion, sampleRule: SampleRule = .every, yielding: Bool = false) {
+            self.sampleRule = sampleRule
+            self.yielding = yielding
             self.rtol = rtol
             self.atol = atol
             self.threads = threads
@@ -85,12 +93,36 @@ public enum EquivalenceChecker {
                              progress: (@Sendable (Progress) -> Void)? = nil) throws(EvaluationError) -> EquivalenceReport {
         let names = frozen.graph.outputs.map { frozen.graph.value($0).name }
         let criterion = options.criterion
-        var groups: [Int] = []
-        let (exact, reference, actual) = try evaluateInGroups(original: original, frozen: frozen, samples: samples[...], outputs: names, options: options,
-                                                              frozenInInferenceSemantics: frozenInInferenceSemantics, progress: progress, groups: &groups)
         var defaults = defaults
-        if groups.count > 1 {
-            defaults.append("samples evaluated in groups of \(groups.map(String.init).joined(separator: ", ")), one after the other: memory ran out with all \(samples.count) together")
+        var memoryGroups: [[Int]] = []
+        func evaluated(_ part: ArraySlice<Sample>) throws(EvaluationError) -> (exact: [[String: NDArray]], reference: [[String: NDArray]], actual: [[String: NDArray]]) {
+            var groups: [Int] = []
+            let result = try evaluateInGroups(original: original, frozen: frozen, samples: part, outputs: names, options: options,
+                                              frozenInInferenceSemantics: frozenInInferenceSemantics, progress: progress, groups: &groups)
+            if groups.count > 1 { memoryGroups.append(groups) }
+            return result
+        }
+        var (exact, reference, actual) = (([[String: NDArray]]()), ([[String: NDArray]]()), ([[String: NDArray]]()))
+        var samples = samples
+        if case .enoughValues(let wanted) = options.sampleRule, samples.count > 1 {
+            // The declared output shapes foresee how many samples are needed; where they cannot, the first
+            // sample's outputs tell. The rest needed are evaluated as one group after it.
+            let declared = SampleRule.declaredValuesPerSample(original.graph, feeds: samples[0].feeds, outputs: names)
+            let first = SampleRule.count(wanted: wanted, perSample: declared, available: samples.count)
+            (exact, reference, actual) = try evaluated(samples[..<first])
+            let perSample = SampleRule.measuredValuesPerSample(actual, outputs: names)
+            let needed = max(first, SampleRule.count(wanted: wanted, perSample: perSample, available: samples.count))
+            if needed > first {
+                let more = try evaluated(samples[first..<needed])
+                (exact, reference, actual) = (exact + more.exact, reference + more.reference, actual + more.actual)
+            }
+            defaults.append(SampleRule.describe(evaluated: needed, available: samples.count, wanted: wanted, perSample: perSample))
+            samples = Array(samples.prefix(needed))
+        } else {
+            (exact, reference, actual) = try evaluated(samples[...])
+        }
+        for groups in memoryGroups {
+            defaults.append("samples evaluated in groups of \(groups.map(String.init).joined(separator: ", ")), one after the other: memory ran out with all \(groups.reduce(0, +)) together")
         }
         var evidence = names.map { OutputEvidence(name: $0) }
         for k in samples.indices {
@@ -154,17 +186,25 @@ public enum EquivalenceChecker {
                                       options: .init(inferenceSemantics: frozenInInferenceSemantics, threads: threads, memoryGuard: memoryGuard), progress: report)
             return (reference, actual)
         }
+        let priority: BackgroundPriority = options.yielding ? .yielding : .standard
         if options.sideBySide && ProcessInfo.processInfo.activeProcessorCount >= 2 && sideBySideFits(original) {
-            let beside = Background(exactLane)
-            let ownPrecision: Result<([[String: NDArray]], [[String: NDArray]]), EvaluationError> = Result { () throws(EvaluationError) in try ownPrecisionLane() }
+            let beside = Background(priority: priority, exactLane)
+            let ownPrecision: Result<([[String: NDArray]], [[String: NDArray]]), EvaluationError> = options.yielding
+                ? Result { () throws(EvaluationError) in try Background(priority: .yielding, ownPrecisionLane).value() }
+                : Result { () throws(EvaluationError) in try ownPrecisionLane() }
             // Both lanes end before anything is thrown, so no evaluation outlives the check.
             let exactResult = Result { () throws(EvaluationError) in try beside.value() }
             let exact = try exactResult.get()
             let (reference, actual) = try ownPrecision.get()
             return (exact, reference, actual)
         }
-        let exact = try exactLane()
-        let (reference, actual) = try ownPrecisionLane()
+        guard options.yielding else {
+            let exact = try exactLane()
+            let (reference, actual) = try ownPrecisionLane()
+            return (exact, reference, actual)
+        }
+        let exact = try Background(priority: .yielding, exactLane).value()
+        let (reference, actual) = try Background(priority: .yielding, ownPrecisionLane).value()
         return (exact, reference, actual)
     }
 

@@ -33,6 +33,9 @@ public enum FrameworkCheck {
     public static func check(frozen: Model, samples: [EquivalenceChecker.Sample], framework: [[String: NDArray]],
                              equivalence: EquivalenceReport, threads: Int = 1) throws(EvaluationError) -> Report {
         let names = frozen.graph.outputs.map { frozen.graph.value($0).name }
+        // The bound was measured on the samples the equivalence check evaluated: the first of those given
+        // (`SampleRule`), so the framework is held to it on those.
+        let samples = Array(samples.prefix(max(1, equivalence.samples.count)))
         let actual = try EquivalenceChecker.evaluate(frozen, samples: samples, outputs: names, stage: .frozen,
                                                      options: .init(inferenceSemantics: false, threads: threads), progress: nil)
         var outputs: [Output] = []

@@ -12,8 +12,8 @@ struct EquivalenceCheckOptions: ParsableArguments {
             help: ArgumentHelp("Shape of an input, or value of a dimension symbol, for random inputs: input=1x3x224x224 or batch=4 (repeatable). A symbolic dimension not given is 1 for a batch and \(SymbolicDimensionRule.size) otherwise; give the sizes the model runs at.", valueName: "name=AxBxC"))
     var inputShapes: [String] = []
 
-    @Option(help: "Number of seeded random input samples.")
-    var samples: Int = ConversionOptions.defaultSamples
+    @Option(help: ArgumentHelp("Number of seeded random input samples to check on. Default: up to \(ConversionOptions.defaultSamples), the first of them that give every output at least \(SampleRule.valuesPerOutput) values (one sample of a model with large outputs, all \(ConversionOptions.defaultSamples) of a classifier); the log lists the samples checked.", valueName: "n"))
+    var samples: Int?
 
     @Option(help: "Seed of the random inputs (recorded, so the check can be repeated exactly).")
     var seed: UInt64 = ConversionOptions.defaultSeed

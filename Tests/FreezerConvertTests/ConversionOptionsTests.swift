@@ -46,7 +46,7 @@ struct ConversionOptionsTests {
         #expect(checkpoint.name == "--checkpoint" && checkpoint.value == "(not given)" && checkpoint.isDefault)
         #expect(readable(log) == [
             "--model-id CNN", "--model-version 3", "--responsible Jane Doe", "--output (automatic: inference outputs) [default]",
-            "--input-shape (declared shapes; symbolic dims: batch 1, others 16) [default]", "--inputs (none: random inputs) [default]", "--samples 8 [default]",
+            "--input-shape (declared shapes; symbolic dims: batch 1, others 16) [default]", "--inputs (none: random inputs) [default]", "--samples (automatic: up to 8, as few as give every output 16384 values) [default]",
             "--seed 0 [default]", "--rtol not given: the default criterion (as exact as the original) decides [default]",
             "--atol not given: the default criterion (as exact as the original) decides [default]", "--external-data auto [default]",
             "--expect-sha256 (not given) [default]", "--verify no (--no-verify)", "--keep-failed no [default]", "--threads 1 [default]",

@@ -123,9 +123,25 @@ struct ReverificationTests {
         #expect(report.criterion.rtol == 1e-3 && report.criterion.atol == 2e-4)
         #expect(report.outputs.allSatisfy { $0.rtol == 1e-3 && $0.atol == 2e-4 })
         if inputs == .random {
-            #expect(report.samples.map(\.source) == (1...3).map { "random, seed 42, sample \($0) of 3" })
+            #expect(report.samples.map(\.source) == (1...3).map { "random, seed 42, sample \($0)" })
             #expect(report.samples.allSatisfy { $0.inputs.map(\.shape) == [[3, 10]] })
         }
+    }
+
+    /// Without --samples, the check stops at the first samples that give every output enough values: one
+    /// for a batch of 8000 rows, all 8 for a batch of 3. The log lists them and says why, and --reverify
+    /// checks the same ones.
+    @Test(arguments: [(8000, 1), (3, 8)])
+    func theDefaultSampleCountIsRecordedAndRepeated(batch: Int, expected: Int) throws {
+        let dir = Fixtures.temporaryDirectory()
+        let options = ConversionOptions(input: try symbolicBatchModel(in: dir), output: dir + "/frozen.onnx", modelID: "MLP", modelVersion: "1",
+                                        responsible: "Jane Doe", inputShapes: ["batch": [batch]])
+        let outcome = try Conversion.run(options, commandLine: [])
+        #expect(outcome.log.equivalence.samples.map(\.source) == (1...expected).map { "random, seed 0, sample \($0)" })
+        #expect(outcome.log.equivalence.defaults.contains { $0.hasPrefix("samples: \(expected)") })
+        let log = try read(outcome.logPath)
+        #expect(log.modelConversion.loadingAndConverting.converter.recordedOptions?.samples == nil)
+        #expect(try Reverification.run(log: log, original: options.input, frozen: outcome.saved.path) == outcome.equivalence)
     }
 
     /// A log written before typed options were recorded: `--reverify` reads the readable text instead.

@@ -21,6 +21,18 @@ struct FaultInjectionTests {
         }
     }
 
+    /// The dense CNN's feature map is checked on one sample by default; on all eight, every decision is the
+    /// same and its margin of the same order, so the samples left out would not have changed a verdict.
+    @Test func oneSampleOfALargeOutputDecidesAsAllEightDo() throws {
+        let subject = SyntheticModel.denseCNN()
+        let one = try FaultInjection.run(subjects: [subject])
+        let eight = try FaultInjection.run(subjects: [subject], rule: .every)
+        #expect(one.allSatisfy { $0.samples == 1 && $0.asExpected } && eight.allSatisfy { $0.samples == 8 && $0.asExpected })
+        for (a, b) in zip(one, eight) {
+            #expect(a.detected == b.detected && a.ratio / b.ratio > 0.5 && a.ratio / b.ratio < 2, "\(a.faultDescription): \(a.ratio) vs \(b.ratio)")
+        }
+    }
+
     @Test func correctConversionsOfTheSyntheticModelsFoldAndRemoveEverything() throws {
         for subject in SyntheticModel.all() {
             #expect(Validator.validate(subject.model).isEmpty, "\(subject.name)")

@@ -26,7 +26,7 @@ struct QualificationReportTests {
         let key = Curve25519.Signing.PrivateKey()
         // A fault refused without a finite ratio is written as "inf" and read back.
         report.faultInjection = [FaultInjection.Row(architecture: "A", fault: .biasDropped, faultDescription: "d", detected: true, asExpected: true,
-                                                    ratio: .infinity, seconds: 0)]
+                                                    ratio: .infinity, samples: 8, seconds: 0)]
         try report.seal(key: key, signer: "QA")
         let decoded = try QualificationReport.decoder().decode(QualificationReport.self, from: try report.json())
         #expect(decoded.faultInjection.first?.ratio == .infinity)

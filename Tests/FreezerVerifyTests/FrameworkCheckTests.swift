@@ -29,6 +29,19 @@ struct FrameworkCheckTests {
         #expect(report.outputs[0].bound != nil && report.outputs[0].maxAbsError > 0 && report.outputs[0].elementsCompared == 12)
     }
 
+    /// The framework is held to the bound on the samples the equivalence check evaluated, the first ones.
+    @Test func onlyTheSamplesTheCheckEvaluatedAreCompared() throws {
+        var generator = SeededGenerator(seed: 3)
+        let samples = try (0..<3).map { k in
+            EquivalenceChecker.Sample(feeds: try RandomInputs.sample(for: model.graph, shapes: ["x": [2, 3]], generator: &generator), source: "s\(k)")
+        }
+        let equivalence = try EquivalenceChecker.check(original: model, frozen: model, samples: Array(samples.prefix(1)))
+        // The third sample's framework output is far off: it was never part of the check.
+        let framework = samples.enumerated().map { k, sample in ["y": k == 2 ? NDArray(floats: [Float](repeating: 9, count: 6), shape: [2, 3], type: .float) : sample.feeds["x"]!] }
+        let report = try FrameworkCheck.check(frozen: model, samples: samples, framework: framework, equivalence: equivalence)
+        #expect(report.equivalent && report.samples == 1 && report.outputs[0].elementsCompared == 6)
+    }
+
     @Test func aDifferentModelFails() throws {
         let report = try check(1e-3)
         #expect(!report.equivalent)
