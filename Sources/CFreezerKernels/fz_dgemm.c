@@ -35,9 +35,37 @@ static FZ_AVX512 void load_stored_doubles(const fz_stored_b *s, size_t index, si
     for (size_t i = 0; i < count; i++) dst[i] = (double)floats[i];
 }
 
+// pack_block for a transposed float32 operand (a Conv or Gemm weight as stored, one output channel per
+// row): each panel row gathers one k of NR stored rows at once, widened to double. Reading the rows one
+// by one and scattering them down the panel cost more than the product itself when it has few rows.
+static FZ_AVX512 void pack_transposed_f32(const fz_stored_b *s, size_t k0, size_t kc, size_t n0, size_t n1, double *panels) {
+    size_t n = n1 - n0, npad = round_up(n, 8);
+    const __m512i rows = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+                                            _mm512_set1_epi32((int)s->ldb));
+    for (size_t j0 = 0; j0 < npad; j0 += NR) {
+        size_t width = min_size(NR, npad - j0), valid = min_size(width, n - j0);
+        __mmask16 present = valid >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << valid) - 1u);
+        // Stored rows at any byte alignment: gathers read each float where it lies.
+        const float *base = (const float *)s->data + (n0 + j0) * s->ldb + k0;
+        double *dst = panels + j0 * kc;
+        for (size_t p = 0; p < kc; p++) {
+            __m512 g = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), present, rows, base + p, 4);
+            _mm512_storeu_pd(dst + p * width, _mm512_cvtps_pd(_mm512_castps512_ps256(g)));
+            if (width > 8)
+                _mm512_storeu_pd(dst + p * width + 8,
+                                 _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(g), 1))));
+        }
+    }
+}
+
 // Rows k0..<k0+kc and columns n0..<n1 of B as consecutive panels (panel j at j·kc), row by row.
 static FZ_AVX512 void pack_block(const fz_stored_b *s, size_t k0, size_t kc, size_t n0, size_t n1, double *panels) {
     size_t n = n1 - n0, npad = round_up(n, 8);
+    // The gather's offsets (row · ldb floats, in bytes) must fit 32 bits.
+    if (s->transposed && s->type == FZ_STORED_F32 && s->ldb * NR * sizeof(float) <= INT32_MAX) {
+        pack_transposed_f32(s, k0, kc, n0, n1, panels);
+        return;
+    }
     if (s->transposed) {
         // Column j of op(B) is row n0 + j of the stored matrix: read it in order, scatter it down its panel.
         double column[KC];

@@ -7,8 +7,10 @@ import Glibc
 /// disk while it is written, so the fsync before it is committed waits for the last slice only, and its
 /// dirty pages do not pile up until the kernel throttles every writer.
 public struct Writeback {
-    /// Bytes handed to the disk at a time.
-    public static let slice = 64 << 20
+    /// Bytes handed to the disk at a time: small enough that the disk starts early and never idles (with
+    /// 64 MiB, a 500 MB model's fsync waited 0.25 s for what the disk had not yet been given; with 8 MiB
+    /// the whole save took 0.35 s instead of 0.5), large enough that the calls cost nothing.
+    public static let slice = 8 << 20
 
     private let fd: Int32
     /// Where the followed range starts in the file.

@@ -29,6 +29,51 @@ struct ChunkedFoldTests {
         #expect(floats.enumerated().allSatisfy { Float($0.offset) == $0.element })
     }
 
+    /// float32's one-pass encoding stores the same bytes and measures the same maxima as the general path
+    /// (`encode`, then `RunningMax.addDistances` twice), NaN, infinities, −0 and values beyond Float's range
+    /// included, from an empty maximum, from one already started, and from one that is NaN.
+    @Test(arguments: [0, 1, 7, 8, 9, 4099])
+    func float32InOnePassMatchesTheGeneralPath(count: Int) {
+        var r = SeededNumbers(seed: UInt64(count) + 3)
+        var exact = r.values(count, -3...3).map { $0 * 1.000000123 }
+        var before = r.values(count, -3...3)
+        let specials: [Double] = [.nan, .infinity, -.infinity, -0.0, 1e300, -1e-320, Double(Float.greatestFiniteMagnitude) * 1.0000001]
+        for (k, v) in specials.enumerated() where count > 0 {
+            exact[(k * 613) % count] = v
+            before[(k * 389 + 1) % count] = specials[(k + 2) % specials.count]
+        }
+        func starts() -> [ChunkedFold.Measures] {
+            var started = ChunkedFold.Measures(), nan = ChunkedFold.Measures()
+            started.largestRounding.add(1e-9); started.largestChange.add(0.5)
+            nan.largestRounding.add(.nan); nan.largestChange.add(.nan)
+            return [ChunkedFold.Measures(), started, nan]
+        }
+        for withBefore in [false, true] {
+            for (general, fused) in zip(starts(), starts()) {
+                var general = general, fused = fused
+                var generalBytes = [UInt8](repeating: 0, count: count * 4), fusedBytes = generalBytes
+                var stored = [Double](repeating: 0, count: count)
+                generalBytes.withUnsafeMutableBytes { p in stored.withUnsafeMutableBufferPointer { ChunkedFold.encode(exact, count, .float, into: p, storedValues: $0) } }
+                stored.withUnsafeBufferPointer { after in
+                    exact.withUnsafeBufferPointer { general.largestRounding.addDistances(after, $0, count: count) }
+                    before.withUnsafeBufferPointer { general.largestChange.addDistances(after, withBefore ? $0 : nil, count: count) }
+                }
+                exact.withUnsafeBufferPointer { e in
+                    before.withUnsafeBufferPointer { b in
+                        fusedBytes.withUnsafeMutableBytes { out in
+                            guard count > 0 else { return }
+                            ChunkedFold.encodeFloats(e.baseAddress!, count, into: out.baseAddress!, before: withBefore ? b.baseAddress : nil, measures: &fused)
+                        }
+                    }
+                }
+                #expect(fusedBytes == generalBytes)
+                for (a, b) in [(fused.largestRounding.value, general.largestRounding.value), (fused.largestChange.value, general.largestChange.value)] {
+                    #expect(a?.bitPattern == b?.bitPattern, "count \(count), before \(withBefore): \(String(describing: a)) vs \(String(describing: b))")
+                }
+            }
+        }
+    }
+
     /// The replaced tensor's values reach `exact` decoded, for a chunk it covers whole, and not otherwise.
     @Test func theReplacedTensorsValuesArePassedWhereItCoversTheChunk() throws {
         let oldCount = 100_000
