@@ -61,6 +61,12 @@ public enum SampleRule: Sendable, Equatable {
         outputs.map { name in results.map { $0[name]?.count ?? 0 }.min() ?? 0 }.min() ?? 0
     }
 
+    /// Whether `graph` (or a graph nested in it) chooses between branches by its data (If): then the
+    /// inputs, not their count of values, decide what is exercised, and the default evaluates every sample.
+    static func branchesOnData(_ graph: Graph) -> Bool {
+        ([graph] + graph.subgraphs().map(\.graph)).contains { g in g.nodes.contains { $0.isOnnx("If") } }
+    }
+
     /// The line the report's defaults give the count chosen.
     static func describe(evaluated: Int, available: Int, wanted: Int, perSample: Int) -> String {
         let values = "the smallest output has \(perSample) value\(perSample == 1 ? "" : "s") per sample"
@@ -68,5 +74,10 @@ public enum SampleRule: Sendable, Equatable {
             return "samples: \(evaluated) of the up to \(available) the default evaluates, as few as give every output at least \(wanted) values (\(values)); --samples N evaluates N"
         }
         return "samples: \(evaluated), the most the default evaluates (\(values); it stops early only once every output has \(wanted))"
+    }
+
+    /// The line when the model branches on its data.
+    static func describeBranching(evaluated: Int) -> String {
+        "samples: \(evaluated), every one the default makes: the model chooses between branches by its data (If), so more inputs exercise more of it"
     }
 }

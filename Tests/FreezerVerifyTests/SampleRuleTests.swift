@@ -59,6 +59,47 @@ struct SampleRuleTests {
         }
     }
 
+    /// A model that branches on its data is checked on every sample, however large its output: the inputs,
+    /// not the values they give, decide which branch runs. Nested in a branch, too.
+    @Test func aModelThatBranchesOnItsDataIsCheckedOnEverySample() throws {
+        let width: Int64 = 32768
+        func branching(_ w: Float, nested: Bool) -> Model {
+            let x = ValueInfo(name: "x", type: ValueType(tensor: TensorType(elementType: .float, shape: [.value(1), .value(width)])))
+            let y = ValueInfo(name: "y", type: x.type)
+            let scaled = Graph(name: "scaled", outputs: [ValueInfo(name: "t", type: x.type)],
+                               nodes: [NodeSpec(name: "mul", opType: "Mul", opsetVersion: 17, inputs: ["x", "w"], outputs: ["t"])], outerScope: ["x", "w"])
+            let plain = Graph(name: "plain", outputs: [ValueInfo(name: "e", type: x.type)],
+                              nodes: [NodeSpec(name: "id", opType: "Identity", opsetVersion: 17, inputs: ["x"], outputs: ["e"])], outerScope: ["x"])
+            let choose = { (name: String, output: String) in
+                NodeSpec(name: name, opType: "If", opsetVersion: 17, inputs: ["positive"], outputs: [output],
+                         attributes: [Attribute(name: "then_branch", value: .graph(scaled)), Attribute(name: "else_branch", value: .graph(plain))])
+            }
+            var nodes = [NodeSpec(name: "sum", opType: "ReduceSum", opsetVersion: 17, inputs: ["x"], outputs: ["s"], attributes: [Attribute(name: "keepdims", value: .int(0))]),
+                         NodeSpec(name: "gt", opType: "Greater", opsetVersion: 17, inputs: ["s", "zero"], outputs: ["positive"])]
+            if nested {
+                let outer = Graph(name: "outer", outputs: [ValueInfo(name: "o", type: x.type)], nodes: [choose("inner", "o")],
+                                  outerScope: ["x", "w", "positive"])
+                nodes.append(NodeSpec(name: "always", opType: "If", opsetVersion: 17, inputs: ["positive"], outputs: ["y"],
+                                      attributes: [Attribute(name: "then_branch", value: .graph(outer)), Attribute(name: "else_branch", value: .graph(outer))]))
+            } else {
+                nodes.append(choose("if", "y"))
+            }
+            let g = Graph(name: "g", inputs: [x], outputs: [y],
+                          initializers: [Tensor.make(name: "w", type: .float, dims: [1], values: [Double(w)]), Tensor.make(name: "zero", type: .float, dims: [], values: [0])],
+                          nodes: nodes)
+            return Model(irVersion: 8, opsetImports: [.init(domain: "", version: 17)], graph: g)
+        }
+        for nested in [false, true] {
+            let original = branching(0.7, nested: nested)
+            #expect(SampleRule.branchesOnData(original.graph))
+            let report = try EquivalenceChecker.check(original: original, frozen: branching(0.70001, nested: nested),
+                                                      samples: try samples(original, shape: [1, Int(width)]), options: .init(sampleRule: .automatic))
+            #expect(report.samples.count == 8)
+            #expect(report.defaults == [SampleRule.describeBranching(evaluated: 8)])
+        }
+        #expect(!SampleRule.branchesOnData(scaled(0.7, declared: [.value(1), .value(3)]).graph))
+    }
+
     @Test func everySampleGivenIsCheckedUnderTheOtherRule() throws {
         let original = scaled(0.7, declared: [.value(1), .value(32768)])
         let report = try EquivalenceChecker.check(original: original, frozen: original, samples: try samples(original, shape: [1, 32768], count: 3))
