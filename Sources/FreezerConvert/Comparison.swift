@@ -51,7 +51,7 @@ public enum Comparison {
             self.b = b
             self.report = report
             self.warnings = warnings
-            equivalence = EquivalenceRecord.make(report)
+            equivalence = EquivalenceRecord.make(report, names: .comparison)
         }
     }
 

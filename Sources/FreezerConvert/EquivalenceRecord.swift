@@ -4,7 +4,9 @@ import FreezerVerify
 /// The equivalence check as the log records it: the same record for `convert`'s log, `freezer compare
 /// --json` and `verify --reverify`.
 public enum EquivalenceRecord {
-    public static func make(_ report: EquivalenceReport) -> EquivalenceResult {
+    /// `names`: what the sentences call the two models (the frozen model and the verified learning model,
+    /// or B and A for `compare`).
+    public static func make(_ report: EquivalenceReport, names: EquivalenceReport.Names = .conversion) -> EquivalenceResult {
         let outputs = report.outputs.map { o in
             var c = OutputComparison(name: o.name, type: "\(o.elementType)\(o.shape)", rtol: o.rtol, atol: o.atol, elementsCompared: o.elementsCompared,
                                      maxAbsError: o.maxAbsError, maxRelError: o.maxRelError, meanAbsError: o.meanAbsError,
@@ -24,29 +26,33 @@ public enum EquivalenceRecord {
         let samples = report.samples.map { s in
             EquivalenceSample(source: s.source, inputs: s.inputs.map { "\($0.name): \($0.elementType)\($0.shape)" + ($0.sha256.map { " sha256 \($0)" } ?? "") })
         }
-        return EquivalenceResult(verdict: report.verdict.rawValue, statement: statement(report), method: method(report),
+        return EquivalenceResult(verdict: report.verdict.rawValue, statement: statement(report, names), method: method(report, names),
                                  samples: samples, outputs: outputs, defaults: report.defaults, criterion: criterion(report.criterion),
                                  inputShapes: report.randomInputShapes)
     }
 
-    static func statement(_ report: EquivalenceReport) -> String {
+    static func statement(_ report: EquivalenceReport, _ names: EquivalenceReport.Names = .conversion) -> String {
         let n = report.samples.count
         let failed = report.outputs.filter { !$0.passed }
+        let conversion = names == .conversion
+        let (candidate, reference) = conversion ? ("the frozen model", "the verified learning model") : (names.candidate, names.reference)
+        let referenceOwn = conversion ? "the original's" : "\(names.reference)'s"
         guard report.verdict == .equivalent else {
-            return "The frozen model is NOT equivalent: " + failed.map { "output '\($0.name)': \($0.reason)" }.joined(separator: "; ") + "."
+            return (conversion ? "The frozen model" : candidate) + " is NOT equivalent: " + failed.map { "output '\($0.name)': \($0.reason)" }.joined(separator: "; ") + "."
         }
         if report.criterion.name == .declaredTolerance {
             let worst = report.outputs.map(\.maxAbsError).max() ?? 0
-            return "On \(n) input sample(s) every output of the frozen model is within the declared tolerance of the verified learning model evaluated in inference mode (largest absolute error \(worst))."
+            return "On \(n) input sample(s) every output of \(candidate) is within the declared tolerance of \(reference) evaluated in inference mode (largest absolute error \(worst))."
         }
         let ratio = report.outputs.compactMap(\.boundRatio).max()
-        return "On \(n) input sample(s) every output of the frozen model is as exact as the verified learning model evaluated in inference mode"
-            + (ratio.map { ": its error against the float64 exact reference is at most \(percent($0)) of the bound k × the original's own error + floor" } ?? "")
-            + (report.outputs.contains { $0.rule == .exactMatch } ? "; integer and boolean outputs equal the original's" : "") + "."
+        return "On \(n) input sample(s) every output of \(candidate) is as exact as \(reference) evaluated in inference mode"
+            + (ratio.map { ": its error against the float64 exact reference is at most \(percent($0)) of the bound k × \(referenceOwn) own error + floor" } ?? "")
+            + (report.outputs.contains { $0.rule == .exactMatch } ? "; integer and boolean outputs equal \(referenceOwn)" : "") + "."
     }
 
-    static func method(_ report: EquivalenceReport) -> String {
-        "freezer's reference evaluator runs the verified learning model with \(report.originalSemantics) twice, in float64 (the exact reference: weights, inputs and every float value widened exactly) and in its own precision, and the frozen model as written, on the same inputs, node by node for all samples"
+    static func method(_ report: EquivalenceReport, _ names: EquivalenceReport.Names = .conversion) -> String {
+        let (candidate, reference) = names == .conversion ? ("the frozen model", "the verified learning model") : (names.candidate, names.reference)
+        return "freezer's reference evaluator runs \(reference) with \(report.originalSemantics) twice, in float64 (the exact reference: weights, inputs and every float value widened exactly) and in its own precision, and \(candidate) as written, on the same inputs, node by node for all samples"
     }
 
     static func criterion(_ c: EquivalenceReport.CriterionDescription) -> EquivalenceCriterionInfo {

@@ -141,7 +141,7 @@ public enum EquivalenceChecker {
         }
         let outputs = evidence.map { $0.statistics(criterion: criterion, names: options.names) }
         return EquivalenceReport(verdict: outputs.allSatisfy(\.passed) ? .equivalent : .notEquivalent,
-                                 originalSemantics: originalSemantics(note: semanticsNote), criterion: describe(criterion),
+                                 originalSemantics: originalSemantics(note: semanticsNote), criterion: describe(criterion, names: options.names),
                                  samples: described, outputs: outputs, defaults: defaults)
     }
 
@@ -228,16 +228,19 @@ public enum EquivalenceChecker {
                                    onNode: onNode)
     }
 
-    static func describe(_ criterion: EquivalenceCriterion) -> EquivalenceReport.CriterionDescription {
-        let exact = "exact reference: the original with inference semantics, every float value widened to float64; original and frozen model in their own precision"
+    static func describe(_ criterion: EquivalenceCriterion, names: EquivalenceReport.Names = .conversion) -> EquivalenceReport.CriterionDescription {
+        let conversion = names == .conversion
+        let (candidate, reference) = conversion ? ("the frozen model", "the original") : (names.candidate, names.reference)
+        let exact = conversion ? "exact reference: the original with inference semantics, every float value widened to float64; original and frozen model in their own precision"
+            : "exact reference: \(reference) with inference semantics, every float value widened to float64; \(reference) and \(candidate) in their own precision"
         switch criterion {
         case .asExactAsOriginal:
             return .init(name: .asExactAsOriginal,
-                         reason: "the default: no --rtol/--atol given, so each floating-point output of the frozen model must be as exact as the original's, measured against the exact reference",
+                         reason: "the default: no --rtol/--atol given, so each floating-point output of \(candidate) must be as exact as \(conversion ? "the original's" : reference + "'s"), measured against the exact reference",
                          errorFactor: EquivalenceCriterion.errorFactor, floorULPs: EquivalenceCriterion.floorULPs, exactReference: exact)
         case .declaredTolerance(let rtol, let atol):
             return .init(name: .declaredTolerance,
-                         reason: "--rtol/--atol were given: they declare a fixed elementwise tolerance against the original (per-type default for the one not given); the exact-reference statistics are recorded as evidence",
+                         reason: "--rtol/--atol were given: they declare a fixed elementwise tolerance against \(reference) (per-type default for the one not given); the exact-reference statistics are recorded as evidence",
                          errorFactor: EquivalenceCriterion.errorFactor, floorULPs: EquivalenceCriterion.floorULPs, rtol: rtol, atol: atol, exactReference: exact)
         }
     }

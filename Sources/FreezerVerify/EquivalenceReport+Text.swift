@@ -22,10 +22,11 @@ extension EquivalenceReport {
     }
 
     public func text(histograms: Bool = true, names: Names = .conversion) -> String {
-        var lines = ["Equivalence: \(verdict == .equivalent ? "equivalent" : "NOT equivalent") (criterion: \(criterion.name == .declaredTolerance ? "declared tolerance" : "as exact as the original, k = \(Self.number(criterion.errorFactor)), floor \(Self.number(criterion.floorULPs)) ulp"); \(samples.count) sample\(samples.count == 1 ? "" : "s"))"]
+        var lines = ["Equivalence: \(verdict == .equivalent ? "equivalent" : "NOT equivalent") (criterion: \(criterion.name == .declaredTolerance ? "declared tolerance" : "as exact as \(names.referenceModel), k = \(Self.number(criterion.errorFactor)), floor \(Self.number(criterion.floorULPs)) ulp"); \(samples.count) sample\(samples.count == 1 ? "" : "s"))"]
         if !defaults.isEmpty {
-            lines.append("  inputs: sizes chosen for symbolic dimensions: " + defaults.joined(separator: ", ")
-                         + " (give the sizes the model runs at with --input-shape NAME=N)")
+            // Sizes for symbolic dimensions, how many samples, groups where memory ran short.
+            lines.append("  chosen by default: " + defaults.joined(separator: "; ")
+                         + " (--input-shape NAME=N gives the sizes the model runs at, --samples N the samples)")
         }
         for o in outputs { lines += o.lines(histograms: histograms, names: names).map { "  " + $0 } }
         return lines.joined(separator: "\n") + "\n"

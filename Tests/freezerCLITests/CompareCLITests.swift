@@ -18,7 +18,7 @@ struct CompareCLITests {
         let (original, frozen) = try frozenPair()
         let r = try CLI.run(["compare", original, frozen, "--samples", "3"])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.contains("Equivalence: equivalent (criterion: as exact as the original"))
+        #expect(r.stdout.contains("Equivalence: equivalent (criterion: as exact as A"))
         for line in ["B − exact", "A − exact", "B − A", "errors per decade", "p99.9"] {
             #expect(r.stdout.contains(line), "missing '\(line)' in:\n\(r.stdout)")
         }
@@ -33,6 +33,10 @@ struct CompareCLITests {
         let equivalence = try #require(json["equivalence"] as? [String: Any])
         #expect(equivalence["verdict"] as? String == "equivalent")
         #expect((equivalence["criterion"] as? [String: Any])?["name"] as? String == "asExactAsOriginal")
+        // Its sentences name the models A and B, as the command does.
+        #expect((equivalence["statement"] as? String)?.hasPrefix("On 2 input sample(s) every output of B is as exact as A") == true)
+        #expect((equivalence["method"] as? String)?.contains("runs A with inference semantics") == true)
+        #expect(((equivalence["criterion"] as? [String: Any])?["reason"] as? String)?.contains("output of B must be as exact as A's") == true)
         let output = try #require((equivalence["outputs"] as? [[String: Any]])?.first)
         #expect(output["rule"] as? String == "asExactAsOriginal")
         let histogram = try #require((output["frozenVsExact"] as? [String: Any])?["histogram"] as? [String: Any])
