@@ -147,24 +147,31 @@ public enum EquivalenceChecker {
 
     /// The three evaluations of `samples`, all together; when memory runs out, the check starts again on
     /// halves, one after the other (each weight is then read once per group), down to one sample at a
-    /// time. `groups` receives the size of each group evaluated, in order. Evaluations are independent per
-    /// sample, so the results are the same either way.
+    /// time (`inGroups`). Evaluations are independent per sample, so the results are the same either way.
     static func evaluateInGroups(original: Model, frozen: Model, samples: ArraySlice<Sample>, outputs: [String], options: Options,
                                  frozenInInferenceSemantics: Bool, progress: (@Sendable (Progress) -> Void)?, groups: inout [Int])
         throws(EvaluationError) -> (exact: [[String: NDArray]], reference: [[String: NDArray]], actual: [[String: NDArray]]) {
+        let perSample = try inGroups(samples, groups: &groups) { part throws(EvaluationError) in
+            let (e, r, a) = try evaluateTogether(original: original, frozen: frozen, samples: Array(part), outputs: outputs, options: options,
+                                                 frozenInInferenceSemantics: frozenInInferenceSemantics, progress: progress)
+            return e.indices.map { (e[$0], r[$0], a[$0]) }
+        }
+        return (perSample.map(\.0), perSample.map(\.1), perSample.map(\.2))
+    }
+
+    /// `body`'s results for every sample, from one call with all of them; when memory runs out, from calls
+    /// on halves, one after the other, down to one sample at a time. `groups` receives the size of each
+    /// call that succeeded, in order.
+    public static func inGroups<R>(_ samples: ArraySlice<Sample>, groups: inout [Int],
+                                   _ body: (ArraySlice<Sample>) throws(EvaluationError) -> [R]) throws(EvaluationError) -> [R] {
         do {
-            let result = try evaluateTogether(original: original, frozen: frozen, samples: Array(samples), outputs: outputs, options: options,
-                                              frozenInInferenceSemantics: frozenInInferenceSemantics, progress: progress)
+            let result = try body(samples)
             groups.append(samples.count)
             return result
         } catch {
             guard case .outOfMemory = error, samples.count > 1 else { throw error }
             let half = samples.startIndex + samples.count / 2
-            let first = try evaluateInGroups(original: original, frozen: frozen, samples: samples[..<half], outputs: outputs, options: options,
-                                             frozenInInferenceSemantics: frozenInInferenceSemantics, progress: progress, groups: &groups)
-            let second = try evaluateInGroups(original: original, frozen: frozen, samples: samples[half...], outputs: outputs, options: options,
-                                              frozenInInferenceSemantics: frozenInInferenceSemantics, progress: progress, groups: &groups)
-            return (first.exact + second.exact, first.reference + second.reference, first.actual + second.actual)
+            return try inGroups(samples[..<half], groups: &groups, body) + inGroups(samples[half...], groups: &groups, body)
         }
     }
 

@@ -31,13 +31,17 @@ public enum FrameworkCheck {
 
     /// `framework[k]` holds the framework's outputs on sample k by the names of the exported model's outputs.
     public static func check(frozen: Model, samples: [EquivalenceChecker.Sample], framework: [[String: NDArray]],
-                             equivalence: EquivalenceReport, threads: Int = 1) throws(EvaluationError) -> Report {
+                             equivalence: EquivalenceReport, threads: Int = 1, memoryGuard: MemoryGuard? = nil) throws(EvaluationError) -> Report {
         let names = frozen.graph.outputs.map { frozen.graph.value($0).name }
         // The bound was measured on the samples the equivalence check evaluated: the first of those given
         // (`SampleRule`), so the framework is held to it on those.
         let samples = Array(samples.prefix(max(1, equivalence.samples.count)))
-        let actual = try EquivalenceChecker.evaluate(frozen, samples: samples, outputs: names, stage: .frozen,
-                                                     options: .init(inferenceSemantics: false, threads: threads), progress: nil)
+        // In halves when memory runs short, as the equivalence check does.
+        var groups: [Int] = []
+        let actual = try EquivalenceChecker.inGroups(samples[...], groups: &groups) { part throws(EvaluationError) in
+            try EquivalenceChecker.evaluate(frozen, samples: Array(part), outputs: names, stage: .frozen,
+                                            options: .init(inferenceSemantics: false, threads: threads, memoryGuard: (memoryGuard ?? .standard).renewed()), progress: nil)
+        }
         var outputs: [Output] = []
         for name in names {
             let statistics = equivalence.outputs.first { $0.name == name }

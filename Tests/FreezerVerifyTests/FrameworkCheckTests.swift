@@ -42,6 +42,24 @@ struct FrameworkCheckTests {
         #expect(report.equivalent && report.samples == 1 && report.outputs[0].elementsCompared == 6)
     }
 
+    /// When memory runs short, the frozen model is evaluated in halves, with the same result.
+    @Test func memoryShortEvaluatesInHalves() throws {
+        var generator = SeededGenerator(seed: 3)
+        let samples = try (0..<4).map { k in
+            EquivalenceChecker.Sample(feeds: try RandomInputs.sample(for: model.graph, shapes: ["x": [2, 3]], generator: &generator), source: "s\(k)")
+        }
+        let equivalence = try EquivalenceChecker.check(original: model, frozen: model, samples: samples)
+        let framework = samples.map { ["y": $0.feeds["x"]!] }
+        let whole = try FrameworkCheck.check(frozen: model, samples: samples, framework: framework, equivalence: equivalence)
+        let halves = try FrameworkCheck.check(frozen: model, samples: samples, framework: framework, equivalence: equivalence,
+                                              memoryGuard: MemoryGuard(reserveBytes: 0, simulatedSampleLimit: 1))
+        #expect(halves == whole && whole.equivalent && whole.samples == 4)
+        #expect(throws: EvaluationError.self) {
+            try FrameworkCheck.check(frozen: model, samples: samples, framework: framework, equivalence: equivalence,
+                                     memoryGuard: MemoryGuard(reserveBytes: 0, simulatedSampleLimit: 0))
+        }
+    }
+
     @Test func aDifferentModelFails() throws {
         let report = try check(1e-3)
         #expect(!report.equivalent)
