@@ -95,35 +95,16 @@ public enum EquivalenceChecker {
         let criterion = options.criterion
         var defaults = defaults
         var memoryGroups: [[Int]] = []
-        func evaluated(_ part: ArraySlice<Sample>) throws(EvaluationError) -> (exact: [[String: NDArray]], reference: [[String: NDArray]], actual: [[String: NDArray]]) {
+        func evaluated(_ part: ArraySlice<Sample>) throws(EvaluationError) -> Evaluations {
             var groups: [Int] = []
             let result = try evaluateInGroups(original: original, frozen: frozen, samples: part, outputs: names, options: options,
                                               frozenInInferenceSemantics: frozenInInferenceSemantics, progress: progress, groups: &groups)
             if groups.count > 1 { memoryGroups.append(groups) }
             return result
         }
-        var (exact, reference, actual) = (([[String: NDArray]]()), ([[String: NDArray]]()), ([[String: NDArray]]()))
-        var samples = samples
-        if case .enoughValues = options.sampleRule, samples.count > 1, SampleRule.branchesOnData(original.graph) {
-            (exact, reference, actual) = try evaluated(samples[...])
-            defaults.append(SampleRule.describeBranching(evaluated: samples.count))
-        } else if case .enoughValues(let wanted) = options.sampleRule, samples.count > 1 {
-            // The declared output shapes foresee how many samples are needed; where they cannot, the first
-            // sample's outputs tell. The rest needed are evaluated as one group after it.
-            let declared = SampleRule.declaredValuesPerSample(original.graph, feeds: samples[0].feeds, outputs: names)
-            let first = SampleRule.count(wanted: wanted, perSample: declared, available: samples.count)
-            (exact, reference, actual) = try evaluated(samples[..<first])
-            let perSample = SampleRule.measuredValuesPerSample(actual, outputs: names)
-            let needed = max(first, SampleRule.count(wanted: wanted, perSample: perSample, available: samples.count))
-            if needed > first {
-                let more = try evaluated(samples[first..<needed])
-                (exact, reference, actual) = (exact + more.exact, reference + more.reference, actual + more.actual)
-            }
-            defaults.append(SampleRule.describe(evaluated: needed, available: samples.count, wanted: wanted, perSample: perSample))
-            samples = Array(samples.prefix(needed))
-        } else {
-            (exact, reference, actual) = try evaluated(samples[...])
-        }
+        let chosen = try evaluateAsRuled(options.sampleRule, samples: samples, original: original, outputs: names, evaluate: evaluated)
+        let (samples, exact, reference, actual) = (chosen.samples, chosen.results.exact, chosen.results.reference, chosen.results.actual)
+        if let note = chosen.note { defaults.append(note) }
         for groups in memoryGroups {
             defaults.append("samples evaluated in groups of \(groups.map(String.init).joined(separator: ", ")), one after the other: memory ran out with all \(groups.reduce(0, +)) together")
         }
