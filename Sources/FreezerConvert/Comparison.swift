@@ -71,10 +71,11 @@ public enum Comparison {
             guard issues.isEmpty else { throw ConversionError.invalidModel(path: path, issues: issues) }
         }
         try checkSignatures(a: a.model.graph, b: b.model.graph, pathA: options.a, pathB: options.b)
-        let (samples, defaults) = try EquivalenceInputs.samples(for: a.model, frozen: b.model.graph, inputsDirectory: options.inputsDirectory,
+        let made = try EquivalenceInputs.samples(for: a.model, frozen: b.model.graph, inputsDirectory: options.inputsDirectory,
                                                                 inputShapes: options.inputShapes, count: options.samples ?? ConversionOptions.defaultSamples,
                                                                 seed: options.seed)
-        let report: EquivalenceReport
+        let (samples, defaults) = (made.samples, made.defaults)
+        var report: EquivalenceReport
         do {
             report = try EquivalenceChecker.checkRecognizingRegularizers(original: a.model, frozen: b.model, samples: samples, defaults: defaults,
                                                   options: .init(rtol: options.rtol, atol: options.atol, threads: options.threads, names: .comparison,
@@ -83,6 +84,7 @@ public enum Comparison {
         } catch {
             throw ComparisonError.cannotEvaluate(error, defaults: defaults)
         }
+        report.randomIntegerRanges = EquivalenceInputs.recorded(made.integerRanges)
         return Outcome(a: .init(path: options.a, sha256: a.source.sha256), b: .init(path: options.b, sha256: b.source.sha256), report: report,
                        warnings: trainingWarnings(b.model))
     }

@@ -118,8 +118,9 @@ public enum Conversion {
         var equivalence: EquivalenceReport?
         if options.verify {
             do {
-                let (samples, defaults) = try EquivalenceInputs.samples(for: original, frozen: result.model.graph, options: options)
-                let report: EquivalenceReport
+                let made = try EquivalenceInputs.samples(for: original, frozen: result.model.graph, options: options)
+                let (samples, defaults) = (made.samples, made.defaults)
+                var report: EquivalenceReport
                 do {
                     report = try EquivalenceChecker.checkRecognizingRegularizers(original: original, frozen: result.model, samples: samples, defaults: defaults,
                                                           options: .init(rtol: options.rtol, atol: options.atol, threads: options.threads, sampleRule: options.sampleRule,
@@ -128,6 +129,7 @@ public enum Conversion {
                 } catch {
                     throw refuse(ConversionError.evaluation(error.description + EquivalenceInputs.sizesNote(defaults)))
                 }
+                report.randomIntegerRanges = EquivalenceInputs.recorded(made.integerRanges)
                 equivalence = report
                 if report.verdict != .equivalent {
                     var kept: String?

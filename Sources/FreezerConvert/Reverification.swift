@@ -14,20 +14,23 @@ public enum Reverification {
         let options = try recordedOptions(log, original: original, frozen: frozen, threads: threads)
         let originalModel = try ModelLoader.load(path: original, options: .init(computeDigests: false)).model
         let frozenModel = try ModelLoader.load(path: frozen, options: .init(computeDigests: false)).model
-        let (samples, defaults) = try inputs(log, options: options, original: originalModel, frozen: frozenModel)
+        let made = try inputs(log, options: options, original: originalModel, frozen: frozenModel)
+        var report: EquivalenceReport
         do {
-            return try EquivalenceChecker.checkRecognizingRegularizers(original: originalModel, frozen: frozenModel, samples: samples, defaults: defaults,
-                                                options: .init(rtol: options.rtol, atol: options.atol, threads: threads))
+            report = try EquivalenceChecker.checkRecognizingRegularizers(original: originalModel, frozen: frozenModel, samples: made.samples, defaults: made.defaults,
+                                                                         options: .init(rtol: options.rtol, atol: options.atol, threads: threads))
         } catch {
             throw ConversionError.evaluation(error.description)
         }
+        report.randomIntegerRanges = EquivalenceInputs.recorded(made.integerRanges)
+        return report
     }
 
     /// The conversion's samples made again: from its inputs directory, or at random in the shapes the log
     /// records (with the sizes the conversion chose for symbolic dimensions, as it reported them); a log
-    /// that does not record the shapes gave every symbolic dimension the size 1.
-    static func inputs(_ log: ConversionLog, options: ConversionOptions, original: Model, frozen: Model) throws
-        -> ([EquivalenceChecker.Sample], [String]) {
+    /// that does not record the shapes gave every symbolic dimension the size 1. Integer inputs take the
+    /// ranges the log records; a log that records none drew every integer from [0, 4).
+    static func inputs(_ log: ConversionLog, options: ConversionOptions, original: Model, frozen: Model) throws -> EquivalenceInputs.Made {
         var options = options
         if options.samples == nil, !log.equivalence.samples.isEmpty {
             // The default rule chose how many; the same first samples are checked again, whatever the rule
@@ -35,12 +38,15 @@ public enum Reverification {
             options.samples = log.equivalence.samples.count
         }
         guard options.inputsDirectory == nil else { return try EquivalenceInputs.samples(for: original, frozen: frozen.graph, options: options) }
+        let ranges = EquivalenceInputs.ranges(recorded: log.equivalence.inputRanges) ?? [:]
         guard let recorded = log.equivalence.inputShapes else {
-            return try EquivalenceInputs.samples(for: original, frozen: frozen.graph, options: options, symbolicDimensions: .ones)
+            return try EquivalenceInputs.samples(for: original, frozen: frozen.graph, options: options, symbolicDimensions: .ones, integerRanges: ranges)
         }
         var shaped = options
         shaped.inputShapes = recorded
-        return (try EquivalenceInputs.samples(for: original, frozen: frozen.graph, options: shaped).0, log.equivalence.defaults)
+        var made = try EquivalenceInputs.samples(for: original, frozen: frozen.graph, options: shaped, integerRanges: ranges)
+        made.defaults = log.equivalence.defaults
+        return made
     }
 
     /// The conversion's options: the log's `recordedOptions`, or in a log written before those were

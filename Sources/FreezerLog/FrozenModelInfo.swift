@@ -34,8 +34,13 @@ public struct EquivalenceResult: Codable, Sendable, Equatable {
     /// later freezer would choose. Absent for inputs read from files, when skipped, and in logs written
     /// before freezer recorded it (those gave every symbolic dimension the size 1).
     public var inputShapes: [String: [Int]]?
+    /// For random samples, the range [low, high) of each integer input that indexes a constant table (an
+    /// embedding's token ids: its rows); the others were drawn from [0, 4). Absent for inputs read from
+    /// files, when skipped, and in logs written before freezer recorded it (every integer from [0, 4)).
+    public var inputRanges: [String: [Int64]]?
     public init(verdict: String, statement: String, method: String, samples: [EquivalenceSample], outputs: [OutputComparison], defaults: [String],
-                criterion: EquivalenceCriterionInfo? = nil, inputShapes: [String: [Int]]? = nil) {
+                criterion: EquivalenceCriterionInfo? = nil, inputShapes: [String: [Int]]? = nil, inputRanges: [String: [Int64]]? = nil) {
+        self.inputRanges = inputRanges
         self.verdict = verdict
         self.statement = statement
         self.method = method

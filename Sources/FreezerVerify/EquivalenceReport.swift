@@ -11,6 +11,9 @@ public struct EquivalenceReport: Sendable, Codable, Equatable {
     public var outputs: [OutputStatistics]
     /// Shapes chosen for symbolic dimensions, and other defaults the check had to take.
     public var defaults: [String]
+    /// For random samples, the range [low, high) of each integer input whose values are not drawn from the
+    /// standard [0, 4) (`IntegerInputRange`), set by the caller that made the samples; nil otherwise.
+    public var randomIntegerRanges: [String: [Int64]]?
 
     /// The shape of each input when every sample was made at random (no input came from a file): the
     /// same for every sample, as they are made from one set of shapes. nil for inputs read from files.

@@ -67,8 +67,11 @@ public enum RandomInputs {
         return (result, defaulted)
     }
 
-    /// One sample: floats uniform in [-1, 1), integers in [0, 4) (int2 in [-2, 2)), bools fair coin flips.
-    public static func sample(for graph: Graph, shapes: [String: [Int]], generator: inout SeededGenerator) throws(Failure) -> [String: NDArray] {
+    /// One sample: floats uniform in [-1, 1), integers uniform in their range in `integerRanges` (an
+    /// input that indexes a table: `IntegerInputRange`) and otherwise in [0, 4) (int2 in [-2, 2)), bools
+    /// fair coin flips.
+    public static func sample(for graph: Graph, shapes: [String: [Int]], integerRanges: [String: Range<Int64>] = [:],
+                              generator: inout SeededGenerator) throws(Failure) -> [String: NDArray] {
         var feeds: [String: NDArray] = [:]
         for id in graph.runtimeInputs {
             let value = graph.value(id)
@@ -83,9 +86,9 @@ public enum RandomInputs {
             case .double:
                 feeds[value.name] = NDArray(doubles: (0..<n).map { _ in generator.uniform(-1, 1) }, shape: shape)
             case .int:
-                // int2 holds -2...1: the same four values, shifted into its range.
-                let shift: Int64 = type == .int2 ? -2 : 0
-                feeds[value.name] = NDArray(ints: (0..<n).map { _ in Int64(generator.next() % 4) + shift }, shape: shape, type: type)
+                let range = integerRanges[value.name] ?? IntegerInputRange.standard(type)
+                let width = UInt64(range.upperBound - range.lowerBound)
+                feeds[value.name] = NDArray(ints: (0..<n).map { _ in Int64(generator.next() % width) + range.lowerBound }, shape: shape, type: type)
             case .bool:
                 feeds[value.name] = NDArray(bools: (0..<n).map { _ in generator.next() & 1 == 1 }, shape: shape)
             case .string:

@@ -104,7 +104,7 @@ struct ReverificationTests {
         #expect(older.equivalence.inputShapes == nil)
         let olderOptions = try Reverification.recordedOptions(older, original: path, frozen: outcome.saved.path, threads: 1)
         let frozen = try ModelLoader.load(path: outcome.saved.path).model
-        let (samples, defaults) = try Reverification.inputs(older, options: olderOptions, original: model, frozen: frozen)
+        let made = try Reverification.inputs(older, options: olderOptions, original: model, frozen: frozen); let (samples, defaults) = (made.samples, made.defaults)
         #expect(samples.count == 2 && samples.allSatisfy { $0.feeds.values.map { $0.shape } == [[1, Int(channels)!, 1, 1]] })
         #expect(defaults.contains("\(model.graph.value(input).name) dim 2 'height' = 1"))
     }

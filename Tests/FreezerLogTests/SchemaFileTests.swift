@@ -25,6 +25,7 @@ func fullSampleLog() -> ConversionLog {
     log.frozenModel.metadata = ["freezer.conversion_id": "MC-0123456789abcdef"]
     log.equivalence.samples = [EquivalenceSample(source: "random", inputs: ["x: float32[1,3]"])]
     log.equivalence.inputShapes = ["x": [1, 3]]
+    log.equivalence.inputRanges = ["ids": [0, 1000]]
     log.equivalence.outputs = [OutputComparison(name: "y", type: "float32[1,2]", rtol: 1e-4, atol: 1e-5, elementsCompared: 2, maxAbsError: 0,
                                                 maxRelError: 0, meanAbsError: 0, outsideTolerance: 0)]
     let errors = ErrorStatisticsRecord(count: 2, maxAbs: 1e-7, maxRel: 1e-7, meanAbs: 5e-8, rms: 6e-8, p999: 1e-7, nonFinite: 0,
