@@ -83,9 +83,6 @@ public enum ModelSaver {
         try prepare(model, to: path, options: options).commit(companion: companion)
     }
 
-    /// Writes `model` (and its data file) in full beside its target without making it visible: `commit`
-    /// puts it in place; dropped uncommitted, it leaves nothing (`convert` writes the frozen model this
-    /// way while it is verified, and commits it only if the check passes).
     /// The name of the data file a model saved at `target` has (in its directory): `options.dataFileName`,
     /// or the model's file name with `.data` appended.
     static func dataFileName(of target: String, options: Options) -> String {
@@ -102,6 +99,9 @@ public enum ModelSaver {
         Paths.canonicalTarget(path).map { dataFileTarget(of: $0, options: options) }
     }
 
+    /// Writes `model` (and its data file) in full beside its target without making it visible: `commit`
+    /// puts it in place; dropped uncommitted, it leaves nothing (`convert` writes the frozen model this
+    /// way while it is verified, and commits it only if the check passes).
     public static func prepare(_ model: Model, to path: String, options: Options = .init()) throws(ModelSaveError) -> PreparedSave {
         guard let target = Paths.canonicalTarget(path) else { throw .missingDirectory(Paths.directory(of: path)) }
         let protected = Set(options.protectedPaths.compactMap { Paths.canonical($0) ?? $0 })
