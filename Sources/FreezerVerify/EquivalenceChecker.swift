@@ -131,7 +131,7 @@ public enum EquivalenceChecker {
     /// time (`inGroups`). Evaluations are independent per sample, so the results are the same either way.
     static func evaluateInGroups(original: Model, frozen: Model, samples: ArraySlice<Sample>, outputs: [String], options: Options,
                                  frozenInInferenceSemantics: Bool, progress: (@Sendable (Progress) -> Void)?, groups: inout [Int])
-        throws(EvaluationError) -> (exact: [[String: NDArray]], reference: [[String: NDArray]], actual: [[String: NDArray]]) {
+        throws(EvaluationError) -> Evaluations {
         let perSample = try inGroups(samples, groups: &groups) { part throws(EvaluationError) in
             let (e, r, a) = try evaluateTogether(original: original, frozen: frozen, samples: Array(part), outputs: outputs, options: options,
                                                  frozenInInferenceSemantics: frozenInInferenceSemantics, progress: progress)
@@ -159,7 +159,7 @@ public enum EquivalenceChecker {
     /// The three evaluations of `samples` together: side by side in two lanes where that fits, else one after the other.
     static func evaluateTogether(original: Model, frozen: Model, samples: [Sample], outputs names: [String], options: Options,
                                  frozenInInferenceSemantics: Bool, progress: (@Sendable (Progress) -> Void)?)
-        throws(EvaluationError) -> (exact: [[String: NDArray]], reference: [[String: NDArray]], actual: [[String: NDArray]]) {
+        throws(EvaluationError) -> Evaluations {
         let threads = options.threads
         // One guard for the lanes of this group: when one finds memory short, the other stops too.
         let memoryGuard = (options.memoryGuard ?? .standard).renewed()
@@ -177,25 +177,21 @@ public enum EquivalenceChecker {
                                       options: .init(inferenceSemantics: frozenInInferenceSemantics, threads: threads, memoryGuard: memoryGuard), progress: report)
             return (reference, actual)
         }
-        let priority: BackgroundPriority = options.yielding ? .yielding : .standard
+        // A lane on this thread, or yielding on one of its own.
+        func run<T: Sendable>(_ lane: @escaping @Sendable () throws(EvaluationError) -> T) throws(EvaluationError) -> T {
+            options.yielding ? try Background(priority: .yielding, lane).value() : try lane()
+        }
         if options.sideBySide && ProcessInfo.processInfo.activeProcessorCount >= 2 && sideBySideFits(original) {
-            let beside = Background(priority: priority, exactLane)
-            let ownPrecision: Result<([[String: NDArray]], [[String: NDArray]]), EvaluationError> = options.yielding
-                ? Result { () throws(EvaluationError) in try Background(priority: .yielding, ownPrecisionLane).value() }
-                : Result { () throws(EvaluationError) in try ownPrecisionLane() }
+            let beside = Background(priority: options.yielding ? .yielding : .standard, exactLane)
+            let ownPrecision = Result { () throws(EvaluationError) in try run(ownPrecisionLane) }
             // Both lanes end before anything is thrown, so no evaluation outlives the check.
             let exactResult = Result { () throws(EvaluationError) in try beside.value() }
             let exact = try exactResult.get()
             let (reference, actual) = try ownPrecision.get()
             return (exact, reference, actual)
         }
-        guard options.yielding else {
-            let exact = try exactLane()
-            let (reference, actual) = try ownPrecisionLane()
-            return (exact, reference, actual)
-        }
-        let exact = try Background(priority: .yielding, exactLane).value()
-        let (reference, actual) = try Background(priority: .yielding, ownPrecisionLane).value()
+        let exact = try run(exactLane)
+        let (reference, actual) = try run(ownPrecisionLane)
         return (exact, reference, actual)
     }
 
