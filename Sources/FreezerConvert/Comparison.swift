@@ -72,7 +72,7 @@ public enum Comparison {
         }
         try checkSignatures(a: a.model.graph, b: b.model.graph, pathA: options.a, pathB: options.b)
         let made = try EquivalenceInputs.samples(for: a.model, frozen: b.model.graph, inputsDirectory: options.inputsDirectory,
-                                                                inputShapes: options.inputShapes, count: options.samples ?? ConversionOptions.defaultSamples,
+                                                                inputShapes: options.inputShapes, count: ConversionOptions.sampleCandidates(options.samples),
                                                                 seed: options.seed)
         let (samples, defaults) = (made.samples, made.defaults)
         var report: EquivalenceReport
@@ -82,9 +82,9 @@ public enum Comparison {
                                                                  sampleRule: ConversionOptions.sampleRule(samples: options.samples, inputsDirectory: options.inputsDirectory)),
                                                   progress: ProgressEvents.verification(progress))
         } catch {
-            throw ComparisonError.cannotEvaluate(error, defaults: defaults)
+            throw ComparisonError.cannotEvaluate(error, sizes: made.sizes)
         }
-        report.randomIntegerRanges = EquivalenceInputs.recorded(made.integerRanges)
+        report.randomIntegerRanges = made.recordedIntegerRanges
         return Outcome(a: .init(path: options.a, sha256: a.source.sha256), b: .init(path: options.b, sha256: b.source.sha256), report: report,
                        warnings: trainingWarnings(b.model))
     }
@@ -135,13 +135,13 @@ extension Comparison {
 /// Why `freezer compare` could not compare (a verdict of "not equivalent" is not an error of this kind).
 public enum ComparisonError: Error, CustomStringConvertible {
     case signatureMismatch(String)
-    /// The evaluation failed; `defaults` are the sizes chosen for symbolic dimensions, which may be why.
-    case cannotEvaluate(EvaluationError, defaults: [String] = [])
+    /// The evaluation failed; `sizes` are the sizes chosen for symbolic dimensions, which may be why.
+    case cannotEvaluate(EvaluationError, sizes: [String] = [])
 
     public var description: String {
         switch self {
         case .signatureMismatch(let why): "the two models do not have the same inputs and outputs: \(why)"
-        case .cannotEvaluate(let error, let defaults): "the models cannot be evaluated: \(error)" + EquivalenceInputs.sizesNote(defaults)
+        case .cannotEvaluate(let error, let sizes): "the models cannot be evaluated: \(error)" + EquivalenceInputs.sizesNote(sizes)
         }
     }
 }

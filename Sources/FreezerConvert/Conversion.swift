@@ -127,9 +127,9 @@ public enum Conversion {
                                                                          yielding: true),
                                                           progress: ProgressEvents.verification(progress))
                 } catch {
-                    throw refuse(ConversionError.evaluation(error.description + EquivalenceInputs.sizesNote(defaults)))
+                    throw refuse(ConversionError.evaluation(error.description + EquivalenceInputs.sizesNote(made.sizes)))
                 }
-                report.randomIntegerRanges = EquivalenceInputs.recorded(made.integerRanges)
+                report.randomIntegerRanges = made.recordedIntegerRanges
                 equivalence = report
                 if report.verdict != .equivalent {
                     var kept: String?

@@ -85,7 +85,9 @@ public struct ConversionOptions: Sendable, Equatable {
     }
 
     /// The random samples made for the check: those asked for, or the most the default evaluates.
-    public var sampleCandidates: Int { samples ?? Self.defaultSamples }
+    public var sampleCandidates: Int { Self.sampleCandidates(samples) }
+
+    static func sampleCandidates(_ samples: Int?) -> Int { samples ?? defaultSamples }
 
     /// How many of the samples the check evaluates: every one given (`--samples`, `--inputs`), or as few as
     /// the default rule needs.

@@ -12,6 +12,12 @@ enum EquivalenceInputs {
         var samples: [EquivalenceChecker.Sample]
         var defaults: [String]
         var integerRanges: [String: Range<Int64>]?
+        /// The sizes chosen for symbolic dimensions, the first of `defaults`: what an evaluation that
+        /// fails may have been given wrong (`sizesNote`).
+        var sizes: [String] = []
+
+        /// `integerRanges` as the log records them: [low, high) as two numbers.
+        var recordedIntegerRanges: [String: [Int64]]? { integerRanges.map { $0.mapValues { [$0.lowerBound, $0.upperBound] } } }
     }
 
     static func samples(for model: Model, frozen: Graph, options: ConversionOptions, symbolicDimensions: SymbolicDimensionRule = .sized,
@@ -56,19 +62,14 @@ enum EquivalenceInputs {
                 throw ConversionError.badOption(error.description)
             }
         }
-        return Made(samples: samples, defaults: defaults, integerRanges: ranges)
+        return Made(samples: samples, defaults: defaults, integerRanges: ranges, sizes: sizes)
     }
 
     /// For an evaluation that failed on random inputs shaped with sizes freezer chose: which sizes, and
     /// how to give the model's own (a model may accept only the sizes it was exported at).
-    static func sizesNote(_ defaults: [String]) -> String {
-        defaults.isEmpty ? "" : ". The random inputs had sizes freezer chose for symbolic dimensions (\(defaults.joined(separator: ", "))): "
+    static func sizesNote(_ sizes: [String]) -> String {
+        sizes.isEmpty ? "" : ". The random inputs had sizes freezer chose for symbolic dimensions (\(sizes.joined(separator: ", "))): "
             + "give the sizes the model runs at with --input-shape NAME=N, or real inputs with --inputs DIR"
-    }
-
-    /// Integer ranges as the log records them: [low, high) as two numbers.
-    static func recorded(_ ranges: [String: Range<Int64>]?) -> [String: [Int64]]? {
-        ranges.map { $0.mapValues { [$0.lowerBound, $0.upperBound] } }
     }
 
     /// The ranges a log records, back (nil: none recorded, or not two ordered numbers).

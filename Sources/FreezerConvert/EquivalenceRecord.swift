@@ -28,7 +28,7 @@ public enum EquivalenceRecord {
         }
         return EquivalenceResult(verdict: report.verdict.rawValue, statement: statement(report, names), method: method(report, names),
                                  samples: samples, outputs: outputs, defaults: report.defaults, criterion: criterion(report.criterion),
-                                 inputShapes: report.randomInputShapes, inputRanges: report.randomInputShapes == nil ? nil : report.randomIntegerRanges)
+                                 inputShapes: report.randomInputShapes, inputRanges: report.randomIntegerRanges)
     }
 
     static func statement(_ report: EquivalenceReport, _ names: EquivalenceReport.Names = .conversion) -> String {

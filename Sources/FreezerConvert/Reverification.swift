@@ -22,7 +22,7 @@ public enum Reverification {
         } catch {
             throw ConversionError.evaluation(error.description)
         }
-        report.randomIntegerRanges = EquivalenceInputs.recorded(made.integerRanges)
+        report.randomIntegerRanges = made.recordedIntegerRanges
         return report
     }
 

@@ -48,6 +48,18 @@ struct IntegerInputsTests {
         #expect(outcome.report.verdict == .equivalent && outcome.equivalence.inputRanges == ["ids": [0, 2]])
     }
 
+    /// The defaults name the range with the sizes; a failed evaluation's note names only the sizes.
+    @Test func theSizesNoteNamesSizesOnly() throws {
+        var model = embedding(rows: 1000)
+        let ids = model.graph.runtimeInputs[0]
+        model.graph.setType(ids, ValueType(tensor: TensorType(elementType: .int64, shape: [.value(1), .symbol("seq")])))
+        let made = try EquivalenceInputs.samples(for: model, frozen: model.graph, inputsDirectory: nil, inputShapes: [:], count: 2, seed: 0)
+        #expect(made.sizes == ["ids dim 1 'seq' = 16"])
+        #expect(made.defaults == made.sizes + ["ids: integers in [0, 1000), the rows of 'table' it indexes"])
+        #expect(!EquivalenceInputs.sizesNote(made.sizes).contains("integers"))
+        #expect(made.recordedIntegerRanges == ["ids": [0, 1000]])
+    }
+
     /// A conversion records the ranges; --reverify draws the same ids, and a log that records none draws
     /// them from [0, 4), as it was checked.
     @Test func reverifyDrawsTheRecordedRanges() throws {
